@@ -1,0 +1,45 @@
+# kbportal — the two commands: `make run` (set up from nothing and serve the demo) and
+# `make test` (pass every test from nothing).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kbportal
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test setup services venv messages db lint bench-search bench-tenant
+
+run: services venv messages db
+	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
+
+test: services venv messages
+	./scripts/ensure-system-packages.sh --browser
+	DJANGO_SETTINGS_MODULE=kbportal.settings.test $(PY) -m pytest
+
+services:
+	@./scripts/ensure-system-packages.sh
+	@./scripts/ensure-services.sh
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "ERROR: $(PYTHON) is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	@./scripts/ensure-system-packages.sh
+	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+db: services venv
+	@psql "$${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$${DATABASE_URL##*/}'" | grep -q 1 \
+		|| psql "$${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$${DATABASE_URL##*/}\""
+	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_setup -v 0
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench-tenant: services venv db
+	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_tenant_create

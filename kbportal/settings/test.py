@@ -1,0 +1,11 @@
+"""Test settings: the same services as development, a test database, fast hashing."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + "/14"  # noqa: F405
+CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + "/15"  # noqa: F405
+WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic in browser tests

@@ -1,0 +1,16 @@
+"""URLs of the public site (`KB_BASE_DOMAIN`): sign-in, workspaces, platform admin."""
+
+from django.contrib import admin
+from django.urls import path
+
+from tenants import views
+
+admin.site.site_header = "kbportal platform admin"
+
+urlpatterns = [
+    path("", views.workspaces, name="workspaces"),
+    path("accounts/sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("accounts/sign-out/", views.sign_out, name="sign-out"),
+    path("i18n/setlang/", views.set_language, name="set-language"),
+    path("admin/", admin.site.urls),
+]

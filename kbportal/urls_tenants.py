@@ -1,0 +1,12 @@
+"""URLs of a tenant site (`<tenant>.KB_BASE_DOMAIN`). Every view here is reached only through
+tenants.middleware.TenantAccessMiddleware, which lets members (and engaged providers) in."""
+
+from django.urls import include, path
+
+from tenants import views as tenant_views
+
+urlpatterns = [
+    path("", include("articles.urls")),
+    path("accounts/sign-out/", tenant_views.sign_out, name="sign-out"),
+    path("i18n/setlang/", tenant_views.set_language, name="set-language"),
+]

@@ -1,0 +1,32 @@
+"""Everything a database needs, from nothing, idempotently: the public schema, the public
+site's tenant row, the tenant template, every tenant's migrations, and (with --demo) the demo
+data when the database has no client yet."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tenants.models import Client, Domain
+
+
+class Command(BaseCommand):
+    help = "Migrate every schema and ensure the public tenant exists; --demo seeds an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="Seed demo data when there is no client yet.")
+
+    def handle(self, *args, **options):
+        quiet = max(0, options["verbosity"] - 1)
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=quiet)
+        public, _ = Client.objects.get_or_create(schema_name="public", defaults={"name": "kbportal"})
+        Domain.objects.get_or_create(
+            domain=settings.KB_BASE_DOMAIN, defaults={"tenant": public, "is_primary": True}
+        )
+        call_command("sync_tenant_template", verbosity=quiet)
+        if Client.objects.exclude(schema_name="public").exists():
+            call_command("migrate_schemas", tenant=True, interactive=False, verbosity=quiet)
+        if options["demo"]:
+            call_command("seed_demo", verbosity=options["verbosity"])
+        self.stdout.write("Database ready.")

@@ -1,0 +1,42 @@
+"""Seed the demo (when the database has no client yet) and print one login per role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from tenants import demo
+from tenants.models import Client
+
+
+class Command(BaseCommand):
+    help = "Create demo tenants, people and content when the database is empty; print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default="8000")
+
+    def handle(self, *args, **options):
+        if not Client.objects.exclude(schema_name="public").exists():
+            self.stdout.write("Seeding demo data…")
+            demo.seed_people()
+            try:
+                from articles.demo import seed_content
+            except ImportError:
+                seed_content = None
+            if seed_content is not None:
+                seed_content(stdout=self.stdout)
+        port = options["port"]
+        base = settings.KB_BASE_DOMAIN
+        self.stdout.write("")
+        self.stdout.write(f"  Public site:  http://{base}:{port}/")
+        for schema in demo.CLIENTS:
+            self.stdout.write(f"  Tenant {schema:8}: http://{schema}.{base}:{port}/")
+        self.stdout.write(f"  Health:       http://{base}:{port}/healthz")
+        self.stdout.write("")
+        if settings.DEBUG:
+            self.stdout.write(f"  Demo logins (password for all: {demo.DEMO_PASSWORD}; valid only with DEBUG on):")
+            for login in demo.all_logins():
+                self.stdout.write(f"    {login.email:28} {login.what}")
+        else:
+            self.stdout.write("  DEBUG is off: demo accounts cannot sign in.")
+        self.stdout.write("")

@@ -1,0 +1,114 @@
+"""Request plumbing: health, tenant routing, session lifetime, language, tenant access."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.db import connection
+from django.http import Http404, HttpResponseRedirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+
+from .models import Client, public_url
+from .selectors import workspace_access
+
+# Paths a tenant host serves to anyone: health, static files, the language switch.
+OPEN_PATH_PREFIXES = ("/healthz", "/static/", "/i18n/", "/favicon.ico")
+
+
+class HealthCheckMiddleware:
+    """`GET /healthz` on any host, before tenant routing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            from kbportal.health import healthz
+
+            return healthz(request)
+        return self.get_response(request)
+
+
+class KbTenantMiddleware(TenantMainMiddleware):
+    """django-tenants routing; the base domain (and bare loopback names) are the public site."""
+
+    def get_tenant(self, domain_model, hostname):
+        if hostname in (settings.KB_BASE_DOMAIN, "127.0.0.1", "localhost"):
+            return Client.objects.get(schema_name=get_public_schema_name())
+        return super().get_tenant(domain_model, hostname)
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session after SESSION_IDLE_SECONDS without a request, and in any case
+    SESSION_MAX_AGE_SECONDS after sign-in."""
+
+    TOUCH_EVERY = 60  # seconds; avoid a session write on every request
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get("kb_signed_in_at", now)
+            seen = request.session.get("kb_seen_at", now)
+            if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_MAX_AGE_SECONDS:
+                logout(request)
+                messages.info(request, _("Your session has expired. Please sign in again."))
+                return HttpResponseRedirect(
+                    public_url(request, settings.LOGIN_URL) + "?next=" + quote(request.build_absolute_uri())
+                )
+            request.session.setdefault("kb_signed_in_at", now)
+            if now - seen >= self.TOUCH_EVERY or "kb_seen_at" not in request.session:
+                request.session["kb_seen_at"] = now
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's saved language wins over the browser's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = getattr(request.user, "language", "")
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+class TenantAccessMiddleware:
+    """On a tenant host, nobody but a member (or an engaged provider's person) gets anything:
+    anonymous people are sent to sign in, signed-in non-members get a 404. Sets
+    `request.workspace` (a WorkspaceAccess) for every view of the tenant site."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.workspace = None
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.schema_name == get_public_schema_name():
+            return self.get_response(request)
+        if request.path.startswith(OPEN_PATH_PREFIXES):
+            return self.get_response(request)
+        if not request.user.is_authenticated:
+            if request.path.startswith("/api/"):
+                raise Http404
+            return HttpResponseRedirect(
+                public_url(request, settings.LOGIN_URL) + "?next=" + quote(request.build_absolute_uri())
+            )
+        access = workspace_access(request.user, tenant)
+        if access is None:
+            raise Http404(_("No such workspace."))
+        request.workspace = access
+        assert connection.schema_name == tenant.schema_name
+        return self.get_response(request)

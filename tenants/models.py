@@ -1,0 +1,255 @@
+"""Who: client tenants and their domains, people, provider organisations, engagements and
+memberships. Everything here lives in the public schema."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.http.request import split_domain_port
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Client(TenantMixin):
+    """A client company: one PostgreSQL schema, addressed by `<schema>.<base domain>`."""
+
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Shown to provider people instead of client authors' names when true.
+    hide_author_names_from_providers = models.BooleanField(
+        _("hide client author names from providers"), default=True
+    )
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("client tenant")
+        verbose_name_plural = _("client tenants")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        from django_tenants.utils import get_public_schema_name
+
+        return self.schema_name == get_public_schema_name()
+
+    def url(self, request, path: str = "/") -> str:
+        """Absolute URL of `path` on this tenant's primary domain, same scheme and port as
+        the current request."""
+        primary = [d for d in self.domains.all() if d.is_primary]  # uses prefetched domains
+        host = primary[0].domain if primary else f"{self.schema_name}.{settings.KB_BASE_DOMAIN}"
+        return site_url(request, host, path)
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+def site_url(request, host: str, path: str = "/") -> str:
+    """An absolute URL on another host of the site, keeping the request's scheme and port."""
+    _, port = split_domain_port(request.get_host())
+    default = "443" if request.is_secure() else "80"
+    suffix = f":{port}" if port and port != default else ""
+    return f"{request.scheme}://{host}{suffix}{path}"
+
+
+def public_url(request, path: str = "/") -> str:
+    return site_url(request, settings.KB_BASE_DOMAIN, path)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Signs in with an e-mail address; belongs to tenants through memberships and
+    to provider organisations through provider memberships."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    is_staff = models.BooleanField(
+        _("platform admin"), default=False, help_text=_("Can manage tenants and providers.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(
+        _("demo account"), default=False, help_text=_("Can only sign in when DEBUG is on.")
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name or self.email).split(" ")[0]
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Tenant admin")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    """A client-side person in a tenant, with a role."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client"], name="one_membership_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.client} ({self.get_role_display()})"
+
+
+class ProviderOrganisation(models.Model):
+    """An outsourcing provider (a call centre) that clients engage. First-class party: one
+    provider serves several clients, and its people switch between them."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("provider organisation")
+        verbose_name_plural = _("provider organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderRole(models.TextChoices):
+    LEAD = "lead", _("Provider lead")
+    AGENT = "agent", _("Provider agent")
+
+
+class ProviderMembership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="provider_memberships")
+    provider = models.ForeignKey(
+        ProviderOrganisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=ProviderRole.choices, default=ProviderRole.AGENT
+    )
+    # The clients this agent works for (among those engaging the provider). Leads reach every
+    # client that engages their provider.
+    clients = models.ManyToManyField(
+        Client, blank=True, related_name="provider_people", verbose_name=_("serves clients")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("provider membership")
+        verbose_name_plural = _("provider memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "provider"], name="one_provider_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.provider} ({self.get_role_display()})"
+
+
+class ProviderTeam(models.Model):
+    """A named group of a provider's agents; grants in tenants are given to teams. Backed by an
+    auth group so that guardian's group object permissions can name it."""
+
+    provider = models.ForeignKey(ProviderOrganisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="provider_team")
+    members = models.ManyToManyField(User, related_name="provider_teams", blank=True)
+
+    class Meta:
+        verbose_name = _("provider team")
+        verbose_name_plural = _("provider teams")
+        constraints = [models.UniqueConstraint(fields=["provider", "name"], name="unique_team_name")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} / {self.name}"
+
+
+class EngagementQuerySet(models.QuerySet["Engagement"]):
+    def active(self, at=None) -> EngagementQuerySet:
+        at = at or timezone.now()
+        return self.filter(started_at__lte=at).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+
+
+class Engagement(models.Model):
+    """A provider organisation working for a client tenant. Ending it revokes all of the
+    provider's access to that tenant at once (access is computed from active engagements)."""
+
+    provider = models.ForeignKey(
+        ProviderOrganisation, on_delete=models.CASCADE, related_name="engagements"
+    )
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="engagements")
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "client"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_engagement_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} → {self.client}"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.started_at <= now and (self.ended_at is None or self.ended_at > now)

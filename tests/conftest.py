@@ -1,0 +1,112 @@
+"""The world every test shares, built once per session in real schemas:
+
+two client tenants (acme, lumiere), each with an admin, an editor and a viewer; the provider
+"Helios" engaged by both, with a lead, an agent serving both clients and an agent serving acme
+only; an outsider with an account and no membership. Tenant schemas are cloned from the
+template schema once per session, never per test.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tenants import services
+from tenants.models import Client, ProviderOrganisation, ProviderRole, Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _person(email: str, **extra) -> User:
+    return User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0].title(), **extra)
+
+
+def build_world() -> dict:
+    acme = services.client_create(schema_name="acme", name="Acme Parcels")
+    lumiere = services.client_create(schema_name="lumiere", name="Lumière Énergie")
+    ids: dict = {"acme": acme.pk, "lumiere": lumiere.pk}
+    users: dict[str, int] = {}
+    for client in (acme, lumiere):
+        for role in (Role.ADMIN, Role.EDITOR, Role.VIEWER):
+            user = _person(f"{role}@{client.schema_name}.test")
+            services.membership_set(user=user, client=client, role=role)
+            users[f"{client.schema_name}_{role}"] = user.pk
+    helios = ProviderOrganisation.objects.create(name="Helios Contact", country="Mauritius")
+    ids["helios"] = helios.pk
+    for client in (acme, lumiere):
+        ids[f"engagement_{client.schema_name}"] = services.engagement_start(provider=helios, client=client).pk
+    lead = _person("lead@helios.test")
+    services.provider_member_add(user=lead, provider=helios, role=ProviderRole.LEAD)
+    both = _person("agent.both@helios.test")
+    services.provider_member_add(user=both, provider=helios, role=ProviderRole.AGENT).clients.add(acme, lumiere)
+    acme_only = _person("agent.acme@helios.test")
+    services.provider_member_add(user=acme_only, provider=helios, role=ProviderRole.AGENT).clients.add(acme)
+    outsider = _person("outsider@nowhere.test")
+    users.update(lead=lead.pk, agent_both=both.pk, agent_acme=acme_only.pk, outsider=outsider.pk)
+    ids["users"] = users
+    return ids
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    """The test database, its schemas and the world, for every test that asks for the
+    database (with or without a per-test transaction)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        call_command("kb_setup", verbosity=0)
+        ids = build_world()
+        connection.set_schema_to_public()
+    yield ids
+    with django_db_blocker.unblock():
+        from django.db import connections
+
+        connections.close_all()
+        try:
+            teardown_databases(config, verbosity=0)
+        except Exception as exc:  # noqa: BLE001 - a leftover connection must not fail the run
+            print(f"warning: test database not dropped: {exc!r}")
+
+
+@pytest.fixture
+def world(django_db_setup, db):
+    """Fresh instances of the session's tenants and people for each test."""
+    ids = django_db_setup
+    users = {name: User.objects.get(pk=pk) for name, pk in ids["users"].items()}
+    return SimpleNamespace(
+        acme=Client.objects.get(pk=ids["acme"]),
+        lumiere=Client.objects.get(pk=ids["lumiere"]),
+        helios=ProviderOrganisation.objects.get(pk=ids["helios"]),
+        engagement_acme_id=ids["engagement_acme"],
+        engagement_lumiere_id=ids["engagement_lumiere"],
+        password=PASSWORD,
+        **users,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def in_tenant():
+    """Switch the test's connection into a tenant: `in_tenant(world.acme)`."""
+
+    def switch(client: Client) -> Client:
+        connection.set_tenant(client)
+        return client
+
+    return switch
+
+
+def host(client: Client | str) -> str:
+    from django.conf import settings
+
+    schema = client if isinstance(client, str) else client.schema_name
+    return f"{schema}.{settings.KB_BASE_DOMAIN}"
