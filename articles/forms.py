@@ -1,0 +1,158 @@
+"""Editor forms. Steps and FAQ pairs are parsed from indexed rows (`steps-<key>-title`, ...),
+so that rows can be added (htmx), reordered and removed without losing anything typed."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import rendering
+from .models import Collection, Kind, Language
+from .services import Content
+
+ROW_KEY = re.compile(r"^(steps|faqs)-([A-Za-z0-9]{1,16})-(id|title|body|question|alternatives|answer|order|delete)$")
+
+
+class ArticleForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    collection = forms.ModelChoiceField(label=_("Collection"), queryset=Collection.objects.none())
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=1000,
+        help_text=_("Separated by commas, e.g. refund, delivery"),
+    )
+    review_by = forms.DateField(
+        label=_("Review by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("After this date the content is flagged as stale until someone verifies it."),
+        error_messages={"invalid": _("Enter a valid date, e.g. 2027-03-31.")},
+    )
+    confidential = forms.BooleanField(
+        label=_("Confidential"), required=False,
+        help_text=_("Hidden from provider people unless a grant names this article directly."),
+    )
+    summary = forms.CharField(
+        label=_("Change summary"), required=False, max_length=300,
+        help_text=_("What changed and why, in a few words."),
+    )
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=rendering.MAX_SOURCE_BYTES * 2,
+        error_messages={
+            "max_length": _("This text is too long: the limit is %(limit)s KB.")
+            % {"limit": rendering.MAX_SOURCE_BYTES // 1000}
+        },
+    )
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, kind: str, collections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["collection"].queryset = collections
+        if kind != Kind.ARTICLE:
+            self.fields["body"].label = _("Introduction")
+        self.steps: list[dict] = []
+        self.faqs: list[dict] = []
+        if self.is_bound:
+            self.steps, self.faqs = parse_rows(self.data)
+
+    def clean_review_by(self):
+        value = self.cleaned_data.get("review_by")
+        if value and value < timezone.localdate() - datetime.timedelta(days=3650):
+            raise ValidationError(_("Pick a review date in the future."))
+        if value and value > timezone.localdate() + datetime.timedelta(days=3650):
+            raise ValidationError(_("Pick a review date within ten years."))
+        return value
+
+    def content(self) -> Content:
+        data = self.cleaned_data
+        return Content(
+            title=data.get("title") or "",
+            language=data.get("language") or Language.EN,
+            tags=data.get("tags") or "",
+            body=data.get("body") or "",
+            steps=self.steps,
+            faqs=self.faqs,
+        )
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the form, keyed by field where it has one."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                target = field if field in self.fields else None
+                for message in messages:
+                    self.add_error(target, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+    def service_error(self, field: str) -> list[str]:
+        return [str(e) for e in self.errors.get(field, [])]
+
+
+def parse_rows(data) -> tuple[list[dict], list[dict]]:
+    """Rows posted by the step and FAQ editors, in their `order`, without deleted ones."""
+    rows: dict[tuple[str, str], dict] = {}
+    for name in data:
+        match = ROW_KEY.match(name)
+        if match:
+            group, key, field = match.groups()
+            rows.setdefault((group, key), {"key": key})[field] = data.get(name, "")
+    steps, faqs = [], []
+    for (group, _key), row in rows.items():
+        if row.get("delete"):
+            continue
+        try:
+            row["order"] = float(row.get("order") or 0)
+        except ValueError:
+            row["order"] = 0.0
+        if group == "steps":
+            steps.append(row)
+        else:
+            row["alternatives"] = [line.strip() for line in str(row.get("alternatives", "")).splitlines() if line.strip()]
+            faqs.append(row)
+    steps.sort(key=lambda r: r["order"])
+    faqs.sort(key=lambda r: r["order"])
+    return steps, faqs
+
+
+def rows_from_revision(revision) -> tuple[list[dict], list[dict]]:
+    """Editor rows from a saved revision (keys are the stable ids)."""
+    steps = [dict(step, key=step["id"], order=i) for i, step in enumerate(revision.steps, start=1)]
+    faqs = [dict(pair, key=pair["id"], order=i) for i, pair in enumerate(revision.faqs, start=1)]
+    return steps, faqs
+
+
+class CollectionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    parent = forms.ModelChoiceField(
+        label=_("Inside collection"), queryset=Collection.objects.none(), required=False,
+        empty_label=_("(top level)"),
+    )
+    review_interval_days = forms.IntegerField(
+        label=_("Review interval (days)"), min_value=7, max_value=3650, initial=180,
+        help_text=_("'Mark as verified' moves an article's review date forward by this much."),
+    )
+    confidential = forms.BooleanField(
+        label=_("Confidential"), required=False,
+        help_text=_("Hidden from provider people unless a grant names this collection directly."),
+    )
+
+    def __init__(self, *args, collections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = collections
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes"
+    )
+    reason = forms.CharField(label=_("What was missing or wrong?"), required=False, max_length=500)

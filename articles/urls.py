@@ -1,0 +1,35 @@
+from django.urls import path, re_path
+
+from . import views, views_transfer
+
+app_name = "articles"
+
+KIND = r"(?P<prefix>articles|guides|faqs)"
+SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("review/", views.review_list, name="review"),
+    path("export/", views_transfer.export_tenant, name="export"),
+    path("import/", views_transfer.import_archive, name="import"),
+    path("collections/<slug:slug>/export/", views_transfer.export_collection, name="collection-export"),
+    path("collections/new/", views.collection_create, name="collection-create"),
+    path("collections/<slug:slug>/", views.collection_detail, name="collection"),
+    path("collections/<slug:slug>/edit/", views.collection_edit, name="collection-edit"),
+    path("collections/<slug:slug>/archive/", views.collection_archive, name="collection-archive"),
+    path("collections/<slug:slug>/move/", views.collection_move, name="collection-move"),
+    path("new/<str:kind>/", views.article_create, name="create"),
+    path("editor/preview/", views.preview, name="preview"),
+    path("editor/similar/", views.similar, name="similar"),
+    path("editor/rows/<str:group>/", views.editor_row, name="editor-row"),
+    re_path(rf"^{KIND}/{SLUG}/$", views.article_read, name="read"),
+    re_path(rf"^{KIND}/{SLUG}/edit/$", views.article_edit, name="edit"),
+    re_path(rf"^{KIND}/{SLUG}/publish/$", views.article_publish, name="publish"),
+    re_path(rf"^{KIND}/{SLUG}/verify/$", views.article_verify, name="verify"),
+    re_path(rf"^{KIND}/{SLUG}/archive/$", views.article_archive, name="archive"),
+    re_path(rf"^{KIND}/{SLUG}/feedback/$", views.article_feedback, name="feedback"),
+    re_path(rf"^{KIND}/{SLUG}/history/$", views.history, name="history"),
+    re_path(rf"^{KIND}/{SLUG}/compare/$", views.compare, name="compare"),
+    re_path(rf"^{KIND}/{SLUG}/revisions/(?P<number>[0-9]+)/$", views.revision_detail, name="revision"),
+    re_path(rf"^{KIND}/{SLUG}/revisions/(?P<number>[0-9]+)/restore/$", views.restore, name="restore"),
+]
