@@ -1,0 +1,122 @@
+"""What grants open to provider people.
+
+Rules:
+- A provider person reaches content only through active grants given to one of their teams or
+  to them personally (and only while their provider's engagement is active: the tenant access
+  middleware refuses them otherwise).
+- A grant on a collection covers its nested collections and their articles — except that
+  inheritance stops at a *confidential* collection or article: only a grant naming it
+  directly opens it.
+- Provider people see published content only (drafts never).
+- Expired grants stop working at once: every query filters on `expires_at`.
+
+The computation is set-based and bounded: one query for the tenant's collection tree, one per
+grant table, then one query for the articles. It never calls guardian per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from articles.models import Article, Collection
+from tenants.selectors import WorkspaceAccess
+
+from .models import ArticlePersonGrant, ArticleTeamGrant, CollectionPersonGrant, CollectionTeamGrant
+
+
+@dataclass
+class ProviderReach:
+    """The collections and articles one provider person may read and contribute to."""
+
+    read_collections: set[int] = field(default_factory=set)
+    contribute_collections: set[int] = field(default_factory=set)
+    read_articles: set[int] = field(default_factory=set)  # direct article grants
+    contribute_articles: set[int] = field(default_factory=set)
+
+
+def _grant_filter(access: WorkspaceAccess) -> Q:
+    return Q(user_id=access.user_id) | Q(group_id__in=access.team_group_ids)
+
+
+def _active_grants(model, access: WorkspaceAccess) -> Iterable[tuple[int, str]]:
+    if model in (CollectionPersonGrant, ArticlePersonGrant):
+        rows = model.objects.active().filter(user_id=access.user_id)
+    else:
+        rows = model.objects.active().filter(group_id__in=access.team_group_ids)
+    return rows.values_list("content_object_id", "permission__codename")
+
+
+def collection_tree() -> dict[int, tuple[int | None, bool]]:
+    """id -> (parent id, confidential) for every collection of the tenant."""
+    return {pk: (parent, confidential) for pk, parent, confidential in
+            Collection.objects.values_list("pk", "parent_id", "confidential")}
+
+
+def expand(direct: set[int], tree: dict[int, tuple[int | None, bool]]) -> set[int]:
+    """Collections reached from directly granted ones, not descending into confidential
+    collections (which need a grant of their own)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, (parent, _confidential) in tree.items():
+        children.setdefault(parent, []).append(pk)
+    reached, stack = set(), [pk for pk in direct if pk in tree]
+    while stack:
+        pk = stack.pop()
+        if pk in reached:
+            continue
+        reached.add(pk)
+        for child in children.get(pk, []):
+            if child not in reached and (not tree[child][1] or child in direct):
+                stack.append(child)
+    return reached
+
+
+def provider_reach(access: WorkspaceAccess) -> ProviderReach:
+    """Computed once per request (cached on the access object)."""
+    cached = getattr(access, "_reach", None)
+    if cached is not None:
+        return cached
+    reach = ProviderReach()
+    if access.provider_id is None:
+        return reach
+    read_direct, contribute_direct = set(), set()
+    for model in (CollectionPersonGrant, CollectionTeamGrant):
+        for pk, codename in _active_grants(model, access):
+            read_direct.add(pk)
+            if codename.startswith("contribute_"):
+                contribute_direct.add(pk)
+    if read_direct:
+        tree = collection_tree()
+        reach.read_collections = expand(read_direct, tree)
+        reach.contribute_collections = expand(contribute_direct, tree)
+    for model in (ArticlePersonGrant, ArticleTeamGrant):
+        for pk, codename in _active_grants(model, access):
+            reach.read_articles.add(pk)
+            if codename.startswith("contribute_"):
+                reach.contribute_articles.add(pk)
+    object.__setattr__(access, "_reach", reach)
+    return reach
+
+
+def provider_collections(access: WorkspaceAccess) -> QuerySet[Collection]:
+    return Collection.objects.filter(pk__in=provider_reach(access).read_collections)
+
+
+def _articles(collections: set[int], articles: set[int]) -> QuerySet[Article]:
+    if not collections and not articles:
+        return Article.objects.none()
+    return Article.objects.published().filter(
+        Q(collection_id__in=collections, confidential=False) | Q(pk__in=articles)
+    )
+
+
+def provider_articles(access: WorkspaceAccess) -> QuerySet[Article]:
+    reach = provider_reach(access)
+    return _articles(reach.read_collections, reach.read_articles)
+
+
+def provider_contributable_articles(access: WorkspaceAccess) -> QuerySet[Article]:
+    reach = provider_reach(access)
+    return _articles(reach.contribute_collections, reach.contribute_articles)

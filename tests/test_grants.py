@@ -1,0 +1,169 @@
+"""Provider access through grants: inheritance, confidential, expiry, teams and persons."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from articles import services as articles
+from articles.models import Kind
+from permissions import services
+from permissions.models import Action, AuditEvent
+from permissions.selectors import contributable_articles, visible_articles, visible_collections
+from tenants import services as tenants
+from tenants.selectors import workspace_access
+
+from .conftest import host
+
+
+@pytest.fixture
+def tree(world, in_tenant):
+    in_tenant(world.acme)
+    editor = world.acme_editor
+    c = {}
+    c["refunds"] = articles.collection_create(name="Refunds", acting_user=editor)
+    c["market"] = articles.collection_create(name="Marketplace", parent=c["refunds"], acting_user=editor)
+    c["costs"] = articles.collection_create(name="Costs", parent=c["refunds"], confidential=True, acting_user=editor)
+    c["under_costs"] = articles.collection_create(name="Under costs", parent=c["costs"], acting_user=editor)
+    c["other"] = articles.collection_create(name="Other", acting_user=editor)
+
+    def article(collection, title, publish=True, confidential=False):
+        return articles.article_create(
+            kind=Kind.ARTICLE, collection=c[collection], acting_user=editor, publish=publish, confidential=confidential,
+            content=articles.Content(title=title, language="en", tags=[], body=f"{title} body"),
+        )
+
+    a = {
+        "refund": article("refunds", "Refund"),
+        "market": article("market", "Market refund"),
+        "draft": article("market", "Draft refund", publish=False),
+        "secret": article("refunds", "Secret margin", confidential=True),
+        "cost": article("costs", "Cost per contact"),
+        "under": article("under_costs", "Under cost"),
+        "other": article("other", "Other thing"),
+    }
+    team = tenants.team_create(provider=world.helios, name="Refund desk")
+    team.members.add(world.agent_both)
+    return world, c, a, team
+
+
+def titles(queryset):
+    return set(queryset.values_list("title", flat=True))
+
+
+def access_for(world, user):
+    return workspace_access(user, world.acme)
+
+
+def test_without_grant_a_provider_sees_nothing(tree):
+    world, c, a, team = tree
+    access = access_for(world, world.agent_both)
+    assert titles(visible_articles(access)) == set()
+    assert not visible_collections(access).exists()
+
+
+def test_team_grant_covers_nested_content_but_not_confidential_or_drafts(tree):
+    world, c, a, team = tree
+    services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
+    access = access_for(world, world.agent_both)
+    assert titles(visible_articles(access)) == {"Refund", "Market refund"}
+    assert set(visible_collections(access).values_list("name", flat=True)) == {"Refunds", "Marketplace"}
+    # The other agent of the same provider is not in the team.
+    assert titles(visible_articles(access_for(world, world.agent_acme))) == set()
+
+
+def test_only_a_direct_grant_opens_confidential_content(tree):
+    world, c, a, team = tree
+    services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
+    services.grant_give(target=c["costs"], level="read", person=world.agent_both, acting_user=world.acme_admin)
+    services.grant_give(target=a["secret"], level="read", team=team, acting_user=world.acme_admin)
+    access = access_for(world, world.agent_both)
+    assert titles(visible_articles(access)) == {"Refund", "Market refund", "Cost per contact", "Under cost", "Secret margin"}
+
+
+def test_expired_grants_stop_working_on_the_next_request(tree):
+    world, c, a, team = tree
+    grant = services.grant_give(target=c["other"], level="read", team=team, acting_user=world.acme_admin,
+                                expires_at=timezone.now() + datetime.timedelta(hours=1))
+    assert titles(visible_articles(access_for(world, world.agent_both))) == {"Other thing"}
+    type(grant).objects.filter(pk=grant.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert titles(visible_articles(access_for(world, world.agent_both))) == set()
+    assert services.grants_expire_sweep() == 1
+    assert AuditEvent.objects.filter(action=Action.GRANT_EXPIRED).count() == 1
+
+
+def test_contribute_implies_read_and_is_separate_from_read(tree):
+    world, c, a, team = tree
+    services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
+    services.grant_give(target=a["other"], level="contribute", person=world.agent_both, acting_user=world.acme_admin)
+    access = access_for(world, world.agent_both)
+    assert "Other thing" in titles(visible_articles(access))
+    assert titles(contributable_articles(access)) == {"Other thing"}
+
+
+def test_grant_changes_are_audited(tree):
+    world, c, a, team = tree
+    grant = services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
+    services.grant_give(target=c["refunds"], level="contribute", team=team, acting_user=world.acme_admin)
+    services.grant_revoke(grant=type(grant).objects.get(pk=grant.pk), acting_user=world.acme_admin)
+    assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        Action.GRANT_GIVEN, Action.GRANT_CHANGED, Action.GRANT_REVOKED]
+
+
+def test_audit_log_refuses_update_and_delete_in_the_database(tree):
+    world, *_ = tree
+    event = AuditEvent.objects.create(action=Action.EXPORT, actor_label="x")
+    for statement in ("UPDATE permissions_auditevent SET actor_label = 'forged'",
+                      "DELETE FROM permissions_auditevent", "TRUNCATE permissions_auditevent"):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+    assert AuditEvent.objects.get(pk=event.pk).actor_label == "x"
+    with pytest.raises(ValueError):
+        event.delete()
+
+
+def test_provider_pages_follow_grants_and_revocation(tree):
+    world, c, a, team = tree
+    http = HttpClient()
+    http.force_login(world.agent_both)
+    url = a["refund"].get_absolute_url()
+    assert http.get(url, HTTP_HOST=host(world.acme)).status_code == 404
+    grant = services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
+    assert http.get(url, HTTP_HOST=host(world.acme)).status_code == 200
+    assert http.get(a["cost"].get_absolute_url(), HTTP_HOST=host(world.acme)).status_code == 404
+    assert http.get(a["draft"].get_absolute_url(), HTTP_HOST=host(world.acme)).status_code == 404
+    services.grant_revoke(grant=grant, acting_user=world.acme_admin)
+    assert http.get(url, HTTP_HOST=host(world.acme)).status_code == 404
+
+
+def test_listing_a_big_collection_for_a_provider_takes_bounded_queries(tree):
+    """The query count of a provider's collection page does not grow with the number of
+    articles or grants (no guardian lookup per row)."""
+    from django.test.utils import CaptureQueriesContext
+
+    world, c, a, team = tree
+    services.grant_give(target=c["market"], level="read", team=team, acting_user=world.acme_admin)
+    http = HttpClient()
+    http.force_login(world.agent_both)
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            response = http.get(c["market"].get_absolute_url(), HTTP_HOST=host(world.acme))
+        assert response.status_code == 200
+        return len([q for q in context.captured_queries if q["sql"].startswith("SELECT")]), response
+
+    small, _ = count()
+    for n in range(50):
+        extra = articles.collection_create(name=f"Extra {n}", acting_user=world.acme_editor)
+        services.grant_give(target=extra, level="read", team=team, acting_user=world.acme_admin)
+    for n in range(60):
+        articles.article_create(kind=Kind.ARTICLE, collection=c["market"], acting_user=world.acme_editor, publish=True,
+                                content=articles.Content(title=f"Item {n}", language="en", tags=[], body="x"))
+    large, response = count()
+    assert "Item 59" in response.content.decode()
+    assert large == small <= 17
