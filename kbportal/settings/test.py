@@ -1,5 +1,7 @@
 """Test settings: the same services as development, a test database, fast hashing."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -9,3 +11,6 @@ CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + "/14"  # noqa: F405
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + "/15"  # noqa: F405
 WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic in browser tests
+# One test database per run, so that concurrent runs (several developers on one machine, or
+# CI beside a developer) never drop each other's database.
+DATABASES["default"]["TEST"] = {"NAME": f"test_kbportal_{os.getpid()}"}  # noqa: F405

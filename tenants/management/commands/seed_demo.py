@@ -19,12 +19,11 @@ class Command(BaseCommand):
         if not Client.objects.exclude(schema_name="public").exists():
             self.stdout.write("Seeding demo data…")
             demo.seed_people()
-            try:
-                from articles.demo import seed_content
-            except ImportError:
-                seed_content = None
-            if seed_content is not None:
-                seed_content(stdout=self.stdout)
+            from articles.demo import seed_content
+            from permissions.demo import seed_grants
+
+            seed_content(stdout=self.stdout)
+            seed_grants(stdout=self.stdout)
         port = options["port"]
         base = settings.KB_BASE_DOMAIN
         self.stdout.write("")

@@ -1,0 +1,55 @@
+"""Every tenant view declares who may use it, with `@requires(...)`.
+
+The declaration is what the permission-matrix test (tests/test_permission_matrix.py) reads to
+compute the expected answer of every URL for every role and object, so a new view without a
+declaration fails the test instead of silently shipping without a check. The checks
+themselves stay where they are (the tenant access middleware, and the `get_*_for_user`
+selectors that answer 404 for missing and forbidden alike); `requires` adds the role check.
+
+Capabilities:
+- "member": anyone the workspace lets in (client staff and engaged provider people).
+- "read": like member, for a page about one object the person must be able to read.
+- "contribute": provider people with a contribute grant on the object (and client editors).
+- "edit": client admins and editors.
+- "admin": client tenant admins.
+- "lead": provider leads.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.http import Http404
+
+CAPABILITIES = ("member", "read", "contribute", "edit", "admin", "lead")
+
+
+def _allowed(access, capability: str) -> bool:
+    if access is None:
+        return False
+    if capability in ("member", "read", "contribute"):
+        return True  # the object selectors decide
+    if capability == "edit":
+        return access.can_edit
+    if capability == "admin":
+        return access.is_admin
+    if capability == "lead":
+        return access.is_provider_lead
+    raise ValueError(capability)
+
+
+def requires(capability: str):
+    if capability not in CAPABILITIES:
+        raise ValueError(f"unknown capability {capability!r}")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not _allowed(getattr(request, "workspace", None), capability):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapped.kb_capability = capability
+        return wrapped
+
+    return decorate
