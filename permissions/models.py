@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.managers import GroupObjectPermissionManager, UserObjectPermissionManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from articles.models import Article, Collection
@@ -50,8 +51,6 @@ class GrantFields(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = GrantQuerySet.as_manager()
-
     class Meta:
         abstract = True
 
@@ -64,8 +63,13 @@ class GrantFields(models.Model):
         return self.expires_at is None or self.expires_at > timezone.now()
 
 
+PersonGrantManager = UserObjectPermissionManager.from_queryset(GrantQuerySet)
+TeamGrantManager = GroupObjectPermissionManager.from_queryset(GrantQuerySet)
+
+
 class CollectionPersonGrant(GrantFields, UserObjectPermissionBase):
     content_object = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="person_grants")
+    objects = PersonGrantManager()
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("collection grant to a person")
@@ -73,6 +77,7 @@ class CollectionPersonGrant(GrantFields, UserObjectPermissionBase):
 
 class CollectionTeamGrant(GrantFields, GroupObjectPermissionBase):
     content_object = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="team_grants")
+    objects = TeamGrantManager()
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("collection grant to a team")
@@ -80,6 +85,7 @@ class CollectionTeamGrant(GrantFields, GroupObjectPermissionBase):
 
 class ArticlePersonGrant(GrantFields, UserObjectPermissionBase):
     content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_grants")
+    objects = PersonGrantManager()
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("article grant to a person")
@@ -87,6 +93,7 @@ class ArticlePersonGrant(GrantFields, UserObjectPermissionBase):
 
 class ArticleTeamGrant(GrantFields, GroupObjectPermissionBase):
     content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="team_grants")
+    objects = TeamGrantManager()
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("article grant to a team")

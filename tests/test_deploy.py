@@ -15,9 +15,10 @@ ENTRYPOINT = ROOT / "scripts" / "docker-entrypoint.sh"
 
 
 def run(args, **env):
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for browser tests
     return subprocess.run(
         args, cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PYTHON": sys.executable, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **env},
+        env={**base, "PYTHON": sys.executable, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **env},
     )
 
 

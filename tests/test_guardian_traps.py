@@ -11,6 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from articles.models import Collection
 from permissions.access import has_object_permission
+from permissions.models import CollectionPersonGrant
 
 
 def tables_in(schema: str) -> set[str]:
@@ -50,10 +51,15 @@ def test_a_grant_uses_the_same_content_type_id_in_every_tenant(world, in_tenant)
     for tenant in (world.acme, world.lumiere):
         in_tenant(tenant)
         collection = Collection.objects.create(name="Refunds", slug=f"refunds-{tenant.schema_name}")
-        row = assign_perm("articles.view_collection", world.agent_both, collection)
         permission = Permission.objects.get(codename="view_collection")
-        assert row.content_type_id == permission.content_type_id
-        ids.append(row.content_type_id)
+        # guardian's generic table names the object by content type id...
+        generic = UserObjectPermission.objects.assign_perm("view_collection", world.agent_both, collection)
+        assert generic.content_type_id == permission.content_type_id
+        ids.append(generic.content_type_id)
+        # ...and kbportal's grants (direct foreign keys) name it by permission, also public.
+        direct = assign_perm("articles.view_collection", world.agent_both, collection)
+        assert isinstance(direct, CollectionPersonGrant)
+        assert direct.permission.content_type_id == permission.content_type_id
         assert has_object_permission(world.agent_both, "view_collection", collection)
     assert ids[0] == ids[1] == ContentType.objects.get_for_model(Collection).pk
 
@@ -78,4 +84,4 @@ def test_permission_cache_never_carries_one_tenants_grants_into_another(world, i
     # The same user object, through the access layer, gets the truth for this tenant.
     assert not has_object_permission(user, "view_collection", lumiere_collection)
     assert not user.has_perm("articles.view_collection", lumiere_collection)
-    assert not UserObjectPermission.objects.filter(user=user).exists()
+    assert not CollectionPersonGrant.objects.filter(user=user).exists()
