@@ -30,6 +30,7 @@ def test_sign_in_switch_workspaces_language_and_sign_out(page, site, committed):
     # The tenant shell: tenant name, search box, switcher, language, sign out.
     expect(page).to_have_url(site("acme", "/"))
     expect(page.get_by_role("heading", name="Acme Parcels knowledge base")).to_be_visible()
+    page.wait_for_load_state("load")  # app.js is deferred
     page.keyboard.press("/")
     expect(page.get_by_role("searchbox", name="Search the knowledge base")).to_be_focused()
     page.keyboard.press("Escape")
