@@ -156,3 +156,38 @@ class FeedbackForm(forms.Form):
         choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes"
     )
     reason = forms.CharField(label=_("What was missing or wrong?"), required=False, max_length=500)
+
+
+class SuggestionForm(ArticleForm):
+    """The editor, for provider people proposing a change: the same content fields, plus why.
+    Collection, review date and confidentiality stay the editors' decision."""
+
+    reason = forms.CharField(
+        label=_("Why this change?"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the editors, e.g. “customers keep asking about the Saturday slots”."),
+    )
+
+    def __init__(self, *args, new_article: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = ("review_by", "confidential", "summary") + (() if new_article else ("collection",))
+        for name in names:
+            del self.fields[name]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it not accepted?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The contributor reads this."),
+        error_messages={"required": _("Tell the contributor why this suggestion is not accepted.")},
+    )
+
+
+class AcceptForm(ArticleForm):
+    """The editor, for accepting a suggestion with changes: its content and a change summary.
+    Where the article lives and who may see it are left as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("collection", "review_by", "confidential"):
+            del self.fields[name]

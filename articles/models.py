@@ -245,3 +245,87 @@ class Feedback(models.Model):
     class Meta:
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
+
+    def __str__(self) -> str:
+        return f"{'yes' if self.helpful else 'no'} on {self.revision}"
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Suggestion(models.Model):
+    """A change proposed by a provider person with contribute access: an edit of an article
+    (`article` set, `base_revision` the live revision they saw) or a new article (`article`
+    empty, `collection` set). The proposed content has the shape of a Revision. An editor
+    accepts it (a new published revision crediting the contributor), accepts it with changes,
+    or rejects it with a reason."""
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions",
+        verbose_name=_("article"),
+    )
+    collection = models.ForeignKey(
+        Collection, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions",
+        verbose_name=_("collection"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    base_revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("suggested on revision"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    tags = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    steps = models.JSONField(default=list, blank=True)
+    faqs = models.JSONField(default=list, blank=True)
+    reason = models.TextField(_("reason"), max_length=1000)
+    contributor = models.ForeignKey(verbose_name=_("contributor"), **PERSON)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING,
+        db_index=True,
+    )
+    reviewed_by = models.ForeignKey(null=True, blank=True, verbose_name=_("reviewed by"), **PERSON)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), max_length=1000, blank=True)
+    resulting_revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["contributor", "-created_at"], name="suggestion_contributor")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False) | models.Q(collection__isnull=False),
+                name="suggestion_targets_article_or_collection",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_new_article(self) -> bool:
+        return self.article_id is None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == SuggestionStatus.PENDING
+
+    def content(self) -> dict:
+        """The proposed content, in the shape of `Revision.content()`."""
+        return {
+            "title": self.title,
+            "language": self.language,
+            "tags": list(self.tags),
+            "body": self.body,
+            "steps": self.steps,
+            "faqs": self.faqs,
+        }

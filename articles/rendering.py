@@ -2,12 +2,31 @@
 
 Pure Python (no Django imports): Python-Markdown renders, nh3 sanitises with an explicit
 allow-list. Raw HTML in the source is allowed through Markdown and then cleaned by nh3.
+
+Python-Markdown is super-linear on some hostile inputs (runs of unmatched "[", "[a](", deeply
+nested lists, which raise RecursionError) and so is html5ever on some shapes. MAX_SOURCE_BYTES
+bounds size, not CPU. So render_markdown() runs the work in a separate worker process with a
+deadline (RENDER_DEADLINE_SECONDS) and kills that process when the deadline passes; only small
+sources of a shape measured to be fast are rendered in the calling thread. The worker is started
+with "spawn" and imports nothing but this module (no Django), so it behaves the same under
+Django request threads, Celery workers (also prefork children) and pytest. Keep this module free
+of Django imports. As always with "spawn", the worker re-imports the parent's main script:
+entry-point scripts must keep their work under `if __name__ == "__main__":` (manage.py,
+gunicorn, celery and pytest do); otherwise renders fail with RenderError, they do not hang.
 """
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
+import os
 import re
+import signal
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from html.parser import HTMLParser
 from importlib.metadata import version
 
@@ -20,12 +39,23 @@ POLICY_VERSION = "policy-1"
 SANITISER_VERSION: str = f"nh3-{version('nh3')}+markdown-{version('Markdown')}+{POLICY_VERSION}"
 
 # One Markdown source, UTF-8 encoded (1 MB). This bounds size, NOT CPU time: Python-Markdown is
-# quadratic on runs of unmatched "[" (20 KB of "[" takes ~40 s, upstream issue #798), so render
-# untrusted sources somewhere with a time limit.
+# quadratic on runs of unmatched "[" (20 KB of "[" takes ~40 s, upstream issue #798); CPU time is
+# bounded by RENDER_DEADLINE_SECONDS below.
 MAX_SOURCE_BYTES = 1_000_000
 
+# Wall-clock budget of one render in the worker process (read at call time, so it can be patched).
+RENDER_DEADLINE_SECONDS = 4.0
 
-class SourceTooLarge(ValueError):
+
+class RenderError(ValueError):
+    """The Markdown source could not be rendered (too large, too slow or too convoluted)."""
+
+
+class RenderTimeout(RenderError):
+    """Rendering did not finish within the deadline; the worker process was killed."""
+
+
+class SourceTooLarge(RenderError):
     """The Markdown source exceeds MAX_SOURCE_BYTES."""
 
 
@@ -136,13 +166,247 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
-def render_markdown(source: str) -> str:
-    """Render Markdown to sanitised HTML; raise SourceTooLarge over MAX_SOURCE_BYTES."""
-    if len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+def _render_worker(source: str) -> str:
+    """The actual work (Markdown, then nh3), with no time limit. Top-level so the process pool
+    can pickle it; also used in-process for the fast path. Any failure becomes RenderError."""
+    try:
+        md = _markdown()
+        md.reset()
+        return sanitise_html(md.convert(_scrub(source)))
+    except RenderError:
+        _local.md = None
+        raise
+    except BaseException as error:
+        # pyo3's PanicException (a panic inside nh3) derives from BaseException, not Exception.
+        if not isinstance(error, Exception) and type(error).__name__ != "PanicException":
+            raise
+        _local.md = None  # a Markdown instance interrupted mid-convert is not reused
+        raise RenderError(f"Markdown source could not be rendered ({type(error).__name__})") from error
+
+
+# --- Fast path -------------------------------------------------------------------------------
+# Small sources without the constructs that make Markdown/html5ever slow render in the calling
+# thread (no process round trip). Bounds measured by fuzzing (Markdown 3.11, nh3 0.3.8): every
+# source they admit renders in < ~25 ms; without the newline, ">" and list-marker bounds 2 KB
+# can still take 100-230 ms (definition lists, 1000-deep blockquotes) or hit RecursionError
+# ("1. 1. 1. ..." on one line). Anything else goes to the worker process.
+_FAST_MAX_BYTES = 2_000
+_FAST_MAX_BRACKETS = 50  # "[" (unmatched "[" and "[a](" runs are quadratic)
+_FAST_MAX_MARKUP = 200  # "<" plus "&" (tags and entities, slow in html5ever)
+_FAST_MAX_QUOTES = 50  # ">" (blockquote nesting)
+_FAST_MAX_LINES = 100
+_NESTED_MARKERS_RE = re.compile(r"(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+){4}")
+
+
+def _fast_path_ok(source: str, size: int) -> bool:
+    return (
+        size < _FAST_MAX_BYTES
+        and source.count("[") < _FAST_MAX_BRACKETS
+        and source.count("<") + source.count("&") < _FAST_MAX_MARKUP
+        and source.count(">") < _FAST_MAX_QUOTES
+        and source.count("\n") < _FAST_MAX_LINES
+        and not _NESTED_MARKERS_RE.search(source)
+    )
+
+
+# --- Worker process pool ---------------------------------------------------------------------
+# Two spawn-started workers shared by every thread of this process. At most _POOL_WORKERS
+# renders are submitted at once (_state.slots), so a submitted render starts at once on an idle
+# worker and its deadline measures its own work, not time queued behind another render. Waiting
+# for a slot is bounded by the deadline too. On timeout the pool's processes are killed (a
+# quadratic render ignores cancellation) and the pool is discarded; renders that were running
+# next to the killed one see BrokenProcessPool and are retried once on a fresh pool. Worst case
+# for one call: deadline (slot) + deadline + deadline (one retry) + process start-up.
+_POOL_WORKERS = 2
+_WORKER_GRACE_SECONDS = 2.0  # the worker's own SIGALRM backstop fires this long after the deadline
+
+
+class _PoolState:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(_POOL_WORKERS)
+        self.executor: ProcessPoolExecutor | None = None
+
+
+_state = _PoolState()
+_atexit_registered = False
+
+
+def _reset_after_fork() -> None:
+    # A forked child (gunicorn --preload, Celery prefork) must not use the parent's pool, nor a
+    # lock or semaphore that a parent thread may have held at fork time.
+    global _state
+    _state = _PoolState()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise RenderTimeout("render exceeded its hard limit in the worker")
+
+
+def _exit_with_parent(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])  # ready when the parent process has gone
+    os._exit(0)
+
+
+def _worker_init() -> None:
+    """Runs once in each worker process."""
+    # Ctrl-C in a terminal reaches the whole process group: let the parent decide.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker holds both ends of its task pipe, so it never sees EOF when its parent dies
+    # without shutting the pool down (os._exit in Celery's prefork children, SIGKILL of a
+    # gunicorn worker, OOM). Watch the spawn parent sentinel instead, so no orphan is left.
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.sentinel is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True).start()
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _on_alarm)
+    _markdown()  # build the Markdown instance before the first task
+
+
+def _pool_task(source: str, hard_limit: float) -> str:
+    """Entry point in the worker: the render, with a SIGALRM backstop in case the parent that
+    should kill this process on timeout has gone (it interrupts Python code, i.e. Markdown)."""
+    alarm = hasattr(signal, "setitimer") and hard_limit > 0
+    if alarm:
+        signal.setitimer(signal.ITIMER_REAL, hard_limit)
+    try:
+        return _render_worker(source)
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+_process_config_lock = threading.Lock()
+
+
+def _submit(executor: ProcessPoolExecutor, source: str, hard_limit: float) -> Future[str]:
+    """executor.submit(), which may start a worker process.
+
+    Celery's prefork children (billiard) need two adjustments while a worker is started: they
+    are daemonic, and multiprocessing refuses to start children from a daemonic process; and
+    billiard installs its own current-process object whose authkey type the stdlib spawn
+    pickler refuses. Both are lifted for the duration of the call only. That is safe here: a
+    worker exits when this process goes away (_exit_with_parent), even in the middle of a
+    render, so a daemonic parent leaves no orphan."""
+    config = getattr(multiprocessing.current_process(), "_config", None)
+    if not isinstance(config, dict):
+        return executor.submit(_pool_task, source, hard_limit)
+    authkey = config.get("authkey")
+    stdlib_key = type(authkey) is multiprocessing.process.AuthenticationString
+    if not config.get("daemon") and (authkey is None or stdlib_key):
+        return executor.submit(_pool_task, source, hard_limit)
+    with _process_config_lock:
+        daemon = config.get("daemon")
+        config["daemon"] = False
+        if authkey is not None and not stdlib_key:
+            config["authkey"] = multiprocessing.process.AuthenticationString(bytes(authkey))
+        try:
+            return executor.submit(_pool_task, source, hard_limit)
+        finally:
+            config["daemon"] = daemon
+            if authkey is not None:
+                config["authkey"] = authkey
+
+
+def _get_executor(state: _PoolState) -> ProcessPoolExecutor:
+    global _atexit_registered
+    with state.lock:
+        if state.executor is None:
+            state.executor = ProcessPoolExecutor(
+                max_workers=_POOL_WORKERS,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+            )
+            if not _atexit_registered:
+                atexit.register(shutdown_render_pool)
+                _atexit_registered = True
+        return state.executor
+
+
+def _discard_executor(state: _PoolState, executor: ProcessPoolExecutor, *, kill: bool) -> None:
+    """Forget `executor` (if it is still the current one) and shut it down, killing its worker
+    processes first when asked (a running render cannot be cancelled otherwise)."""
+    with state.lock:
+        if state.executor is executor:
+            state.executor = None
+    # ProcessPoolExecutor has no public way to reach its processes; _processes is stable
+    # across CPython 3.8-3.13 (pid -> Process).
+    processes = list((getattr(executor, "_processes", None) or {}).values()) if kill else []
+    for process in processes:
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass  # already gone or closed
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.join(timeout=1.0)
+        except (OSError, ValueError, AssertionError, AttributeError):
+            pass
+
+
+def shutdown_render_pool() -> None:
+    """Kill and drop this process's render workers (registered with atexit; safe to call any
+    time: the next render starts a fresh pool)."""
+    state = _state
+    executor = state.executor
+    if executor is not None:
+        _discard_executor(state, executor, kill=True)
+
+
+def _render_in_pool(source: str, deadline: float) -> str:
+    state = _state
+    if not state.slots.acquire(timeout=deadline):
+        raise RenderTimeout(f"Markdown renderer busy for more than {deadline:g} s")
+    try:
+        for _attempt in range(2):
+            executor = _get_executor(state)
+            try:
+                future = _submit(executor, source, deadline + _WORKER_GRACE_SECONDS)
+            except (BrokenProcessPool, RuntimeError):  # broken, or shut down by another thread
+                _discard_executor(state, executor, kill=True)
+                continue
+            except Exception as error:  # a worker could not be started at all
+                _discard_executor(state, executor, kill=True)
+                raise RenderError(f"Markdown renderer could not start ({type(error).__name__})") from error
+            try:
+                return future.result(timeout=deadline)
+            except TimeoutError:
+                _discard_executor(state, executor, kill=True)
+                raise RenderTimeout(f"Markdown rendering took longer than {deadline:g} s") from None
+            except BrokenProcessPool:
+                # A worker died: killed because another render timed out, or crashed on this
+                # source (e.g. a native stack overflow). Recreate the pool and retry once.
+                _discard_executor(state, executor, kill=True)
+                continue
+            except RenderError:
+                raise
+            except Exception as error:  # e.g. an unpicklable result; never a raw library error
+                raise RenderError(f"Markdown rendering failed ({type(error).__name__})") from error
+        raise RenderError("Markdown renderer process died twice on this source")
+    finally:
+        state.slots.release()
+
+
+def render_markdown(source: str, deadline: float | None = None) -> str:
+    """Render Markdown to sanitised HTML.
+
+    Raises SourceTooLarge over MAX_SOURCE_BYTES, RenderTimeout when the render takes longer than
+    `deadline` seconds (default RENDER_DEADLINE_SECONDS), RenderError for any other failure on
+    hostile input (all three are RenderError, a ValueError)."""
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_SOURCE_BYTES:
         raise SourceTooLarge(f"Markdown source is larger than {MAX_SOURCE_BYTES} bytes")
-    md = _markdown()
-    md.reset()
-    return sanitise_html(md.convert(_scrub(source)))
+    if _fast_path_ok(source, size):
+        return _render_worker(source)
+    limit = RENDER_DEADLINE_SECONDS if deadline is None else deadline
+    if not limit > 0:
+        raise ValueError("deadline must be a positive number of seconds")
+    return _render_in_pool(source, float(limit))
 
 
 class _TocParser(HTMLParser):

@@ -1,5 +1,9 @@
 """Benchmark render_markdown on ~100 KB of realistic Markdown.
 
+Prints the public path (render_markdown: worker process with a deadline), the in-process worker
+function (_render_worker: the Markdown + nh3 work alone), and the process round-trip overhead
+for a 10 KB document (public path minus in-process).
+
 Run: .venv/bin/python -m articles.rendering_bench
 """
 
@@ -8,7 +12,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from articles.rendering import render_markdown
+from articles.rendering import _render_worker, render_markdown
 
 TARGET_BYTES = 100_000
 RUNS = 50
@@ -61,17 +65,33 @@ def build_source(target_bytes: int = TARGET_BYTES) -> str:
     return "".join(parts)
 
 
-def main() -> None:
-    source = build_source()
-    render_markdown(source)  # warm-up (builds the per-thread Markdown instance)
+def _measure(function, source: str, runs: int) -> list[float]:
+    function(source)  # warm-up (worker process start, per-thread Markdown instance)
     timings = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         start = time.perf_counter()
-        render_markdown(source)
+        function(source)
         timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def _line(label: str, source: str, timings: list[float]) -> str:
     p95 = statistics.quantiles(timings, n=20)[-1]
     kb = round(len(source.encode()) / 1000)
-    print(f"render kb={kb} runs={RUNS} mean_ms={statistics.fmean(timings):.1f} p95_ms={p95:.1f}")
+    return f"{label} kb={kb} runs={len(timings)} mean_ms={statistics.fmean(timings):.1f} p95_ms={p95:.1f}"
+
+
+def main() -> None:
+    source = build_source()
+    print(_line("render", source, _measure(render_markdown, source, RUNS)))
+    print(_line("worker", source, _measure(_render_worker, source, RUNS)))
+    small = build_source(10_000)
+    public = statistics.median(_measure(render_markdown, small, 200))
+    local = statistics.median(_measure(_render_worker, small, 200))
+    print(
+        f"overhead kb={round(len(small.encode()) / 1000)} runs=200 render_median_ms={public:.2f}"
+        f" worker_median_ms={local:.2f} pool_overhead_ms={public - local:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -215,6 +215,7 @@ def article_create(
     publish: bool = False,
     slug: str | None = None,
     confidential: bool = False,
+    contributor=None,
 ) -> Article:
     content = clean_content(kind, content)
     article = Article.objects.create(
@@ -229,7 +230,8 @@ def article_create(
         review_by=review_by or timezone.localdate() + datetime.timedelta(days=collection.review_interval_days),
     )
     revision = _append_revision(
-        article=article, content=content.as_dict(), summary=summary or _("First version"), acting_user=acting_user
+        article=article, content=content.as_dict(), summary=summary or _("First version"), acting_user=acting_user,
+        contributor=contributor,
     )
     if publish:
         article_publish(article=article, revision=revision, acting_user=acting_user)

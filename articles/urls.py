@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_transfer
+from . import views, views_suggestions, views_transfer
 
 app_name = "articles"
 
@@ -32,4 +32,16 @@ urlpatterns = [
     re_path(rf"^{KIND}/{SLUG}/compare/$", views.compare, name="compare"),
     re_path(rf"^{KIND}/{SLUG}/revisions/(?P<number>[0-9]+)/$", views.revision_detail, name="revision"),
     re_path(rf"^{KIND}/{SLUG}/revisions/(?P<number>[0-9]+)/restore/$", views.restore, name="restore"),
+    # Suggestions: provider people propose, client editors review.
+    path("suggestions/", views_suggestions.queue, name="suggestions"),
+    path("suggestions/mine/", views_suggestions.mine, name="suggestions-mine"),
+    path("suggestions/editor/rows/<str:group>/", views_suggestions.editor_row, name="suggest-row"),
+    path("suggestions/editor/preview/", views_suggestions.preview, name="suggest-preview"),
+    path("suggestions/<int:pk>/", views_suggestions.detail, name="suggestion"),
+    path("suggestions/<int:pk>/accept/", views_suggestions.accept, name="suggestion-accept"),
+    path("suggestions/<int:pk>/accept-with-changes/", views_suggestions.accept_with_changes,
+         name="suggestion-accept-edit"),
+    path("suggestions/<int:pk>/reject/", views_suggestions.reject, name="suggestion-reject"),
+    path("new-suggestion/<str:kind>/", views_suggestions.suggest_new, name="suggest-new"),
+    re_path(rf"^{KIND}/{SLUG}/suggest/$", views_suggestions.suggest, name="suggest"),
 ]

@@ -16,8 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from permissions import audit
+from permissions.models import Action
 from permissions.selectors import (
     can_edit,
+    contributable_articles,
     get_article_for_user,
     get_collection_for_user,
     get_rw_article_for_user,
@@ -143,7 +146,10 @@ def article_read(request, prefix, slug):
     revision = article.latest_revision if show_draft else article.live_revision
     if revision is None:
         raise Http404
-    return render(request, "articles/read.html", _reading_context(request, article, revision, show_draft))
+    context = _reading_context(request, article, revision, show_draft)
+    if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
+        audit.record(Action.CONFIDENTIAL_READ, obj=article, request=request, detail={"revision": revision.number})
+    return render(request, "articles/read.html", context)
 
 
 def _reading_context(request, article: Article, revision, show_draft: bool) -> dict:
@@ -168,6 +174,7 @@ def _reading_context(request, article: Article, revision, show_draft: bool) -> d
         "show_draft": show_draft,
         "feedback_form": FeedbackForm(),
         "can_edit": can_edit(request),
+        "can_suggest": contributable_articles(request.workspace).active().filter(pk=article.pk).exists(),
     }
 
 

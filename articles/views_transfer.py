@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from permissions import audit
+from permissions.models import Action
 from permissions.selectors import get_collection_for_user, visible_articles, visible_collections
 
 from . import transfer
@@ -42,7 +44,10 @@ def export_tenant(request):
     """Everything this person can read (editors: drafts too, as their latest revision)."""
     _require_editor(request)
     access = request.workspace
-    data = transfer.export_zip(visible_collections(access), visible_articles(access, drafts=True).select_related("collection"))
+    articles = visible_articles(access, drafts=True).select_related("collection")
+    data = transfer.export_zip(visible_collections(access), articles)
+    audit.record(Action.EXPORT, label=_("Whole knowledge base"), request=request,
+                 detail={"what": "knowledge base", "format": "zip", "articles": articles.count()})
     return _zip_response(data, request.tenant.schema_name)
 
 
@@ -56,7 +61,10 @@ def export_collection(request, slug):
         frontier = list(collections.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
         ids.update(frontier)
     articles = visible_articles(access, drafts=True).filter(collection_id__in=ids).select_related("collection")
-    return _zip_response(transfer.export_zip(collections.filter(pk__in=ids), articles), collection.slug)
+    data = transfer.export_zip(collections.filter(pk__in=ids), articles)
+    audit.record(Action.EXPORT, obj=collection, request=request,
+                 detail={"what": "collection", "format": "zip", "articles": articles.count()})
+    return _zip_response(data, collection.slug)
 
 
 def import_archive(request):
@@ -78,6 +86,10 @@ def import_archive(request):
                 for message in error.messages:
                     form.add_error("archive", message)
             else:
+                audit.record(Action.IMPORT, obj=form.cleaned_data["into"], label=upload.name, request=request, detail={
+                    "file": upload.name, "created": len(report.created_articles),
+                    "updated": len(report.updated_articles), "problems": len(report.errors),
+                })
                 messages.success(request, _("Import finished: %(new)s created, %(updated)s updated, %(errors)s problems.") % {
                     "new": len(report.created_articles), "updated": len(report.updated_articles), "errors": len(report.errors),
                 })

@@ -1,9 +1,9 @@
 """URLs of the public site (`KB_BASE_DOMAIN`): sign-in, workspaces, platform admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
-from tenants import views
+from tenants import views, views_people
 
 admin.site.site_header = "kbportal platform admin"
 
@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("accounts/sign-out/", views.sign_out, name="sign-out"),
     path("i18n/setlang/", views.set_language, name="set-language"),
+    path("invitations/<str:token>/", views_people.invitation, name="invitation"),
+    path("provider/", include("tenants.urls_provider")),
     path("admin/", admin.site.urls),
 ]

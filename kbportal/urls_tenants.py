@@ -6,6 +6,9 @@ from django.urls import include, path
 from tenants import views as tenant_views
 
 urlpatterns = [
+    path("people/", include("tenants.urls_people")),
+    path("access/", include("permissions.urls")),
+    path("", include("search.urls")),
     path("", include("articles.urls")),
     path("accounts/sign-out/", tenant_views.sign_out, name="sign-out"),
     path("i18n/setlang/", tenant_views.set_language, name="set-language"),

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from articles.models import Article, Collection
 from tenants.selectors import WorkspaceAccess
 
-from .models import ArticlePersonGrant, ArticleTeamGrant, CollectionPersonGrant, CollectionTeamGrant
+from .models import ArticlePersonGrant, ArticleTeamGrant, CollectionPersonGrant, CollectionTeamGrant, Level
 
 
 @dataclass
@@ -41,12 +41,14 @@ def _grant_filter(access: WorkspaceAccess) -> Q:
     return Q(user_id=access.user_id) | Q(group_id__in=access.team_group_ids)
 
 
-def _active_grants(model, access: WorkspaceAccess) -> Iterable[tuple[int, str]]:
+def _active_grant_rows(model, access: WorkspaceAccess) -> QuerySet:
     if model in (CollectionPersonGrant, ArticlePersonGrant):
-        rows = model.objects.active().filter(user_id=access.user_id)
-    else:
-        rows = model.objects.active().filter(group_id__in=access.team_group_ids)
-    return rows.values_list("content_object_id", "permission__codename")
+        return model.objects.active().filter(user_id=access.user_id)
+    return model.objects.active().filter(group_id__in=access.team_group_ids)
+
+
+def _active_grants(model, access: WorkspaceAccess) -> Iterable[tuple[int, str]]:
+    return _active_grant_rows(model, access).values_list("content_object_id", "permission__codename")
 
 
 def collection_tree() -> dict[int, tuple[int | None, bool]]:
@@ -120,3 +122,53 @@ def provider_articles(access: WorkspaceAccess) -> QuerySet[Article]:
 def provider_contributable_articles(access: WorkspaceAccess) -> QuerySet[Article]:
     reach = provider_reach(access)
     return _articles(reach.contribute_collections, reach.contribute_articles)
+
+
+# --- Why: the grants behind the reach (the access review) -----------------------------------
+
+
+def grants_opening(grants: Iterable, tree: dict[int, tuple[int | None, bool]]) -> dict[int, list]:
+    """Collection id -> the collection grants among `grants` that open it.
+
+    A grant opens exactly what `expand` reaches from its own collection alone. The union over
+    the grants is what `expand` reaches from all of them together (a path into a confidential
+    collection always passes through a grant naming it), so the reasons given here can never
+    disagree with `provider_reach`; tests/test_access_ui.py checks it on random trees."""
+    by_target: dict[int, list] = {}
+    for grant in grants:
+        by_target.setdefault(grant.content_object_id, []).append(grant)
+    opened: dict[int, list] = {}
+    for target, rows in by_target.items():
+        for pk in expand({target}, tree):
+            opened.setdefault(pk, []).extend(rows)
+    return opened
+
+
+def strongest_level(grants: Iterable) -> str:
+    """Contribute when any of the grants gives it (contribute implies read), else read."""
+    return Level.CONTRIBUTE if any(grant.level == Level.CONTRIBUTE for grant in grants) else Level.READ
+
+
+@dataclass
+class ExplainedReach:
+    """`provider_reach` with its reasons: for each reached collection the grants that open it,
+    and for each directly granted article its grants. Levels follow `strongest_level`."""
+
+    collections: dict[int, list] = field(default_factory=dict)
+    articles: dict[int, list] = field(default_factory=dict)
+
+
+def explain_reach(access: WorkspaceAccess, tree: dict[int, tuple[int | None, bool]] | None = None) -> ExplainedReach:
+    explained = ExplainedReach()
+    if access.provider_id is None:
+        return explained
+    collection_grants = [
+        grant for model in (CollectionPersonGrant, CollectionTeamGrant)
+        for grant in _active_grant_rows(model, access).select_related("permission")
+    ]
+    if collection_grants:
+        explained.collections = grants_opening(collection_grants, collection_tree() if tree is None else tree)
+    for model in (ArticlePersonGrant, ArticleTeamGrant):
+        for grant in _active_grant_rows(model, access).select_related("permission"):
+            explained.articles.setdefault(grant.content_object_id, []).append(grant)
+    return explained

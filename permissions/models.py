@@ -54,6 +54,10 @@ class GrantFields(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        grantee = getattr(self, "group", None) or getattr(self, "user", None)
+        return f"{self.level} on {self.content_object} for {grantee}"
+
     @property
     def level(self) -> str:
         return Level.CONTRIBUTE if self.permission.codename.startswith("contribute_") else Level.READ

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
+from permissions import audit
+from permissions.models import Action
+
 from .models import Client, public_url
 from .selectors import workspace_access
 
@@ -111,4 +114,8 @@ class TenantAccessMiddleware:
             raise Http404(_("No such workspace."))
         request.workspace = access
         assert connection.schema_name == tenant.schema_name
+        signed_in_flag = f"kb_sign_in_audited:{tenant.schema_name}"  # once per session and tenant
+        if not request.session.get(signed_in_flag):
+            request.session[signed_in_flag] = True
+            audit.record(Action.SIGN_IN, request=request, detail={"role": access.role or access.provider_role})
         return self.get_response(request)

@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
+
+from permissions import audit
+from permissions.models import Action
 
 from .models import (
     Client,
     Domain,
     Engagement,
+    Invitation,
     Membership,
     ProviderMembership,
     ProviderOrganisation,
+    ProviderRole,
     ProviderTeam,
+    Role,
     User,
+    public_url,
 )
+
+logger = logging.getLogger(__name__)
+
+
+def _audit(client: Client, action: Action, *, actor=None, obj=None, label: str = "", detail=None,
+           request=None) -> None:
+    """Append an event to `client`'s audit log, whatever schema the connection is on, and put
+    the connection back where it was."""
+    with tenant_context(client):
+        audit.record(action, actor=actor, obj=obj, label=label, detail=detail, request=request)
 
 
 @transaction.atomic
@@ -55,13 +82,274 @@ def team_create(*, provider: ProviderOrganisation, name: str) -> ProviderTeam:
     return team
 
 
+@transaction.atomic
 def engagement_start(*, provider: ProviderOrganisation, client: Client) -> Engagement:
     existing = Engagement.objects.active().filter(provider=provider, client=client).first()
-    return existing or Engagement.objects.create(provider=provider, client=client)
+    if existing is not None:
+        return existing
+    engagement = Engagement.objects.create(provider=provider, client=client)
+    _audit(client, Action.ENGAGEMENT_STARTED, obj=engagement, label=str(provider),
+           detail={"provider": provider.name})
+    return engagement
 
 
+@transaction.atomic
 def engagement_end(*, engagement: Engagement) -> Engagement:
     """End an engagement: from the next request on, the provider reaches nothing of the client."""
-    Engagement.objects.filter(pk=engagement.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+    ended = Engagement.objects.filter(pk=engagement.pk, ended_at__isnull=True).update(ended_at=timezone.now())
     engagement.refresh_from_db()
+    if ended:
+        _audit(engagement.client, Action.ENGAGEMENT_ENDED, obj=engagement, label=str(engagement.provider),
+               detail={"provider": engagement.provider.name})
     return engagement
+
+
+# --- People of a client tenant: invitations, roles, removal -------------------------------
+
+
+def _require_admin(user: User, client: Client) -> None:
+    if not Membership.objects.filter(user=user, client=client, role=Role.ADMIN).exists():
+        raise PermissionDenied
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("client", "invited_by").filter(token_hash=token_hash(token)).first()
+
+
+def invitation_link(request, token: str) -> str:
+    """The link in the e-mail: on the public site, same scheme and port as the request."""
+    return public_url(request, f"/invitations/{token}/")
+
+
+@transaction.atomic
+def invitation_create(*, client: Client, email: str, role: str, acting_user: User, request) -> tuple[Invitation, str]:
+    """Invite `email` to join `client` with `role`, and e-mail the link. A pending invitation
+    to the same address is replaced (its link stops working). Returns the invitation and the
+    token of its link (never stored)."""
+    _require_admin(acting_user, client)
+    email = User.objects.normalize_email(email).strip().lower()
+    role = Role(role)
+    if Membership.objects.filter(client=client, user__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": [_("%(email)s is already a member of %(client)s.") % {"email": email, "client": client.name}]},
+            code="already_member",
+        )
+    now = timezone.now()
+    replaced = list(
+        Invitation.objects.select_for_update().pending().filter(client=client, email=email).values_list("pk", flat=True)
+    )
+    if replaced:
+        Invitation.objects.filter(pk__in=replaced).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        client=client, email=email, role=role, token_hash=token_hash(token), invited_by=acting_user, created_at=now
+    )
+    _audit(client, Action.PERSON_INVITED, actor=acting_user, obj=invitation, label=email,
+           detail={"email": email, "role": str(role), "replaced": len(replaced)}, request=request)
+    context = {
+        "client": client,
+        "inviter": acting_user,
+        "role": role.label,
+        "link": invitation_link(request, token),
+        "expires_at": invitation.expires_at,
+    }
+    subject = _("You are invited to %(client)s on kbportal") % {"client": client.name}
+    body = render_to_string("tenants/people/invitation_email.txt", context)
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, [email])
+        except Exception:  # noqa: BLE001 - the invitation stands; the admin can send it again
+            logger.exception("invitation e-mail to %s failed", email)
+
+    transaction.on_commit(send)
+    return invitation, token
+
+
+def invitation_revoke(*, invitation: Invitation, acting_user: User) -> None:
+    _require_admin(acting_user, invitation.client)
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def invitation_check(invitation: Invitation) -> None:
+    """Raise a ValidationError saying why the invitation cannot be used, if it cannot."""
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."), code="used")
+    if invitation.revoked_at is not None:
+        raise ValidationError(
+            _("This invitation was withdrawn or replaced by a newer one. Use the link of the latest e-mail, "
+              "or ask a tenant admin of %(client)s to invite you again.") % {"client": invitation.client.name},
+            code="revoked",
+        )
+    if invitation.is_expired:
+        raise ValidationError(
+            _("This invitation has expired. Ask a tenant admin of %(client)s to invite you again.")
+            % {"client": invitation.client.name},
+            code="expired",
+        )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User, request=None) -> Membership:
+    """`user` (whose e-mail address is the invited one) joins the tenant with the invited role.
+    A person who is already a member keeps the role they have."""
+    invitation_check(invitation)
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("This invitation is for %(email)s, but you are signed in as %(current)s. Sign out, then open the "
+              "link again.") % {"email": invitation.email, "current": user.email},
+            code="wrong_person",
+        )
+    now = timezone.now()
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(accepted_at=now, accepted_by=user)
+    if not claimed:  # accepted, revoked or expired between the check and now
+        invitation.refresh_from_db()
+        invitation_check(invitation)
+        raise ValidationError(_("This invitation can no longer be used."), code="used")
+    invitation.accepted_at, invitation.accepted_by = now, user
+    membership, created = Membership.objects.get_or_create(
+        user=user, client=invitation.client, defaults={"role": invitation.role}
+    )
+    if created:
+        _audit(invitation.client, Action.PERSON_JOINED, actor=user, obj=user, label=user.email,
+               detail={"role": membership.role, "invitation": invitation.pk,
+                       "invited_by": invitation.invited_by.email if invitation.invited_by else None},
+               request=request)
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_new_person(*, invitation: Invitation, full_name: str, password: str,
+                                 request=None) -> User:
+    """Create the account of a person who had none, with the invited e-mail address, and join."""
+    invitation_check(invitation)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError(_("An account with this e-mail address already exists. Sign in to accept."),
+                              code="has_account")
+    user = User(email=invitation.email, full_name=full_name.strip())
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    invitation_accept(invitation=invitation, user=user, request=request)
+    return user
+
+
+def _other_admins(membership: Membership):
+    return Membership.objects.select_for_update().filter(client_id=membership.client_id, role=Role.ADMIN).exclude(
+        pk=membership.pk
+    )
+
+
+@transaction.atomic
+def membership_role_change(*, membership: Membership, role: str, acting_user: User, request=None) -> Membership:
+    _require_admin(acting_user, membership.client)
+    role = Role(role)
+    membership = Membership.objects.select_for_update().select_related("user", "client").get(pk=membership.pk)
+    before = membership.role
+    if before == role:
+        return membership
+    if before == Role.ADMIN and not _other_admins(membership).exists():
+        raise ValidationError(
+            _("%(client)s needs at least one tenant admin. Make someone else an admin first.")
+            % {"client": membership.client.name},
+            code="last_admin",
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _audit(membership.client, Action.ROLE_CHANGED, actor=acting_user, obj=membership.user,
+           label=membership.user.email, detail={"before": before, "after": str(role)}, request=request)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, acting_user: User, request=None) -> None:
+    """Remove a person from the tenant: from their next request on, they reach nothing of it."""
+    _require_admin(acting_user, membership.client)
+    membership = Membership.objects.select_for_update().select_related("user", "client").get(pk=membership.pk)
+    if membership.role == Role.ADMIN and not _other_admins(membership).exists():
+        raise ValidationError(
+            _("%(client)s needs at least one tenant admin. Make someone else an admin first.")
+            % {"client": membership.client.name},
+            code="last_admin",
+        )
+    user, client, role = membership.user, membership.client, membership.role
+    membership.delete()
+    _audit(client, Action.PERSON_REMOVED, actor=acting_user, obj=user, label=user.email,
+           detail={"role": role}, request=request)
+
+
+# --- A provider's teams and people, managed by its leads ----------------------------------
+
+
+def _require_lead(user: User, provider: ProviderOrganisation) -> None:
+    if not ProviderMembership.objects.filter(user=user, provider=provider, role=ProviderRole.LEAD).exists():
+        raise PermissionDenied
+
+
+def _team_name_free(provider: ProviderOrganisation, name: str, exclude_pk: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the team a name.")]})
+    clash = ProviderTeam.objects.filter(provider=provider, name__iexact=name).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": [_("%(provider)s already has a team called %(name)s.")
+                                        % {"provider": provider.name, "name": name}]})
+    return name
+
+
+def team_create_by_lead(*, provider: ProviderOrganisation, name: str, acting_user: User) -> ProviderTeam:
+    _require_lead(acting_user, provider)
+    return team_create(provider=provider, name=_team_name_free(provider, name))
+
+
+@transaction.atomic
+def team_rename(*, team: ProviderTeam, name: str, acting_user: User) -> ProviderTeam:
+    _require_lead(acting_user, team.provider)
+    team.name = _team_name_free(team.provider, name, exclude_pk=team.pk)
+    team.save(update_fields=["name"])
+    # Keep the backing group's name in step, so a new team may take the old name.
+    Group.objects.filter(pk=team.group_id).update(name=f"provider-team:{team.provider_id}:{team.name}"[:150])
+    return team
+
+
+def _provider_person(provider: ProviderOrganisation, user: User) -> ProviderMembership:
+    membership = ProviderMembership.objects.filter(provider=provider, user=user).first()
+    if membership is None:
+        raise ValidationError(_("%(person)s does not work for %(provider)s.")
+                              % {"person": user, "provider": provider.name})
+    return membership
+
+
+def team_member_add(*, team: ProviderTeam, user: User, acting_user: User) -> None:
+    _require_lead(acting_user, team.provider)
+    _provider_person(team.provider, user)
+    team.members.add(user)
+
+
+def team_member_remove(*, team: ProviderTeam, user: User, acting_user: User) -> None:
+    """From the next request on, the person no longer reaches what the team was granted."""
+    _require_lead(acting_user, team.provider)
+    team.members.remove(user)
+
+
+@transaction.atomic
+def provider_member_clients_set(*, membership: ProviderMembership, clients, acting_user: User) -> ProviderMembership:
+    """Which of the clients engaging the provider this person works for."""
+    _require_lead(acting_user, membership.provider)
+    engaged = set(
+        Engagement.objects.active().filter(provider_id=membership.provider_id).values_list("client_id", flat=True)
+    )
+    chosen = {client.pk for client in clients}
+    if chosen - engaged:
+        raise ValidationError(_("Choose among the clients that engage %(provider)s.")
+                              % {"provider": membership.provider.name})
+    # Clients whose engagement ended stay out of reach anyway; keep the choice for the others.
+    kept = set(membership.clients.exclude(pk__in=engaged).values_list("pk", flat=True))
+    membership.clients.set(chosen | kept)
+    return membership

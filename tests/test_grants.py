@@ -110,7 +110,8 @@ def test_grant_changes_are_audited(tree):
     grant = services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
     services.grant_give(target=c["refunds"], level="contribute", team=team, acting_user=world.acme_admin)
     services.grant_revoke(grant=type(grant).objects.get(pk=grant.pk), acting_user=world.acme_admin)
-    assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
+    grant_events = AuditEvent.objects.filter(action__startswith="grant.")  # acme's log also holds its engagement
+    assert list(grant_events.order_by("id").values_list("action", flat=True)) == [
         Action.GRANT_GIVEN, Action.GRANT_CHANGED, Action.GRANT_REVOKED]
 
 

@@ -51,6 +51,7 @@ TENANT_APPS = [
     "guardian",
     "permissions",
     "articles",
+    "search",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -200,6 +201,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "permissions.tasks.expire_grants_everywhere", "schedule": 15 * 60},
+    "reconcile-search-index": {"task": "search.reconcile_search_index", "schedule": 5 * 60},
 }
 
 

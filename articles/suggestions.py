@@ -1,0 +1,349 @@
+"""Suggestions: for provider people, *contribute* means *propose*.
+
+A provider person with a contribute grant proposes an edit of an article (or a new article in a
+collection), with a reason. A client editor accepts it as it is (a new published revision that
+credits the contributor), accepts it with changes, or rejects it with a reason; the contributor
+is told either way, by e-mail and on their "My suggestions" page.
+
+A suggestion is made on the live revision the contributor saw (`base_revision`). When the
+article has been published again since, accepting merges the contributor's changes into the
+current live content (section by section, steps and questions paired by id), so that accepting
+a stale suggestion never silently reverts what others changed meanwhile.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from permissions import audit
+from permissions.models import Action
+from permissions.selectors import contributable_articles, contributable_collections
+from tenants.models import Membership, Role, User
+from tenants.selectors import WorkspaceAccess
+
+from . import services
+from .diff import diff_revisions, has_changes
+from .models import Article, Collection, Kind, Revision, Suggestion, SuggestionStatus
+from .services import Content
+
+MAX_REASON = 1000
+CONTENT_FIELDS = ("title", "language", "tags", "body")
+
+
+# Reads ---------------------------------------------------------------------------------------
+
+
+def suggestions_for(access: WorkspaceAccess) -> QuerySet[Suggestion]:
+    """The suggestions this person may look at: client editors and admins all of them (the
+    review queue), provider people only their own, everyone else none."""
+    if access.can_edit:
+        return Suggestion.objects.all()
+    if access.is_provider:
+        return Suggestion.objects.filter(contributor_id=access.user_id)
+    return Suggestion.objects.none()
+
+
+def can_contribute(access: WorkspaceAccess) -> bool:
+    """Whether this person holds any contribute grant (provider people only)."""
+    if not access.is_provider:
+        return False
+    from permissions.grants import provider_reach
+
+    reach = provider_reach(access)
+    return bool(reach.contribute_collections or reach.contribute_articles)
+
+
+def person_labels(user_ids, access: WorkspaceAccess) -> dict[int, str]:
+    """How to name these people to `access`'s person. Provider people see client staff as a
+    role ("Acme Parcels editor") when the tenant hides its authors' names from providers."""
+    ids = {pk for pk in user_ids if pk is not None}
+    users = User.objects.in_bulk(ids)
+    client = access.client
+    hide = access.is_provider and client.hide_author_names_from_providers
+    roles = dict(Membership.objects.filter(client=client, user_id__in=ids).values_list("user_id", "role")) if hide else {}
+    labels: dict[int, str] = {}
+    for pk in ids:
+        if hide and pk != access.user_id:
+            role = roles.get(pk)
+            if role == Role.ADMIN:
+                labels[pk] = _("%(client)s admin") % {"client": client.name}
+            elif role == Role.EDITOR:
+                labels[pk] = _("%(client)s editor") % {"client": client.name}
+            else:
+                labels[pk] = _("%(client)s team") % {"client": client.name}
+        elif pk in users:
+            labels[pk] = users[pk].get_full_name()
+        else:
+            labels[pk] = _("a former member")
+    return labels
+
+
+def _ids(revision: Revision | None) -> set[str]:
+    if revision is None:
+        return set()
+    return {s["id"] for s in revision.steps} | {p["id"] for p in revision.faqs}
+
+
+def _merge_items(base: list[dict], current: list[dict], proposed: list[dict]) -> list[dict]:
+    """Steps (or questions) of `current` with the contributor's edits, additions and removals
+    (relative to `base`) applied; items the contributor left alone keep their current text."""
+    base_by_id = {item.get("id"): item for item in base}
+    proposed_ids = {item.get("id") for item in proposed}
+    removed = {pk for pk in base_by_id if pk not in proposed_ids}
+    result = [dict(item) for item in current if item.get("id") not in removed]
+    previous = None
+    for item in proposed:
+        pk = item.get("id")
+        if pk in base_by_id and item == base_by_id[pk]:
+            previous = pk
+            continue
+        ids = [row.get("id") for row in result]
+        if pk in ids:
+            result[ids.index(pk)] = dict(item)
+        elif previous is None:
+            result.insert(0, dict(item))
+        elif previous in ids:
+            result.insert(ids.index(previous) + 1, dict(item))
+        else:
+            result.append(dict(item))
+        previous = pk
+    return result
+
+
+def proposed_content(suggestion: Suggestion, article: Article | None = None) -> dict:
+    """What accepting `suggestion` as it is would publish (a `Revision.content()` dict)."""
+    proposed = suggestion.content()
+    article = article or suggestion.article
+    if article is None:
+        return proposed
+    current = article.live_revision or article.latest_revision
+    base = suggestion.base_revision
+    if current is None or base is None or base.pk == current.pk:
+        return proposed
+    old, now = base.content(), current.content()
+    merged = {field: proposed[field] if proposed[field] != old[field] else now[field] for field in CONTENT_FIELDS}
+    merged["steps"] = _merge_items(old["steps"], now["steps"], proposed["steps"])
+    merged["faqs"] = _merge_items(old["faqs"], now["faqs"], proposed["faqs"])
+    return merged
+
+
+def is_stale(suggestion: Suggestion) -> bool:
+    """Whether the article was published again since the contributor made the suggestion."""
+    article = suggestion.article
+    return article is not None and suggestion.base_revision_id != article.live_revision_id
+
+
+# Writes --------------------------------------------------------------------------------------
+
+
+def _clean_reason(reason: str) -> str:
+    return (reason or "").strip()[:MAX_REASON]
+
+
+@transaction.atomic
+def suggestion_create(
+    *,
+    access: WorkspaceAccess,
+    acting_user,
+    content: Content,
+    reason: str,
+    article: Article | None = None,
+    collection: Collection | None = None,
+    kind: str | None = None,
+    base_revision: Revision | None = None,
+) -> Suggestion:
+    """Propose a change to `article` (on the live revision the contributor saw), or a new
+    article of `kind` in `collection`. Only within the person's contribute grants."""
+    if article is not None:
+        if not contributable_articles(access).filter(pk=article.pk).exists():
+            raise PermissionDenied
+        if base_revision is None or base_revision.article_id != article.pk:
+            base_revision = article.live_revision
+        kind, collection = article.kind, None
+    else:
+        if collection is None or not contributable_collections(access).filter(pk=collection.pk).exists():
+            raise PermissionDenied
+        if kind not in Kind.values:
+            raise ValidationError(_("Choose an article, a guide or a FAQ."))
+        base_revision = None
+    errors: dict[str, list[str]] = {}
+    try:
+        # Step and question ids are those of the revision the contributor saw, so that the
+        # diff pairs them; an id from anywhere else is refused.
+        content = services.clean_content(kind, content, known_ids=_ids(base_revision))
+    except ValidationError as error:
+        errors = {field: list(messages) for field, messages in error.message_dict.items()}
+    reason = _clean_reason(reason)
+    if not reason:
+        errors.setdefault("reason", []).append(
+            _("Tell the editors why, for example “customers keep asking about …”.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    if base_revision is not None and not has_changes(diff_revisions(base_revision.content(), content.as_dict(), kind)):
+        raise ValidationError(_("Your suggestion does not change anything yet: edit the text, then send it."))
+    services.render_content(content.as_dict())  # refuse now what could not be published later
+    return Suggestion.objects.create(
+        article=article,
+        collection=collection,
+        kind=kind,
+        base_revision=base_revision,
+        contributor_id=acting_user.pk,
+        reason=reason,
+        **content.as_dict(),
+    )
+
+
+def _without_unknown_ids(content: dict, known: set[str]) -> Content:
+    """The content with step/question ids the article does not know dropped (new ones get
+    fresh ids): ids a suggestion gave its new steps, or of steps removed meanwhile."""
+    strip = [dict(item, id=item.get("id") if item.get("id") in known else None) for item in content.get("steps") or []]
+    faqs = [dict(item, id=item.get("id") if item.get("id") in known else None) for item in content.get("faqs") or []]
+    return Content(
+        title=content.get("title") or "", language=content.get("language") or "en", tags=list(content.get("tags") or []),
+        body=content.get("body") or "", steps=strip, faqs=faqs,
+    )
+
+
+def _lock_pending(suggestion: Suggestion) -> Suggestion:
+    locked = Suggestion.objects.select_for_update(of=("self",)).select_related("article", "collection").get(
+        pk=suggestion.pk
+    )
+    if locked.status != SuggestionStatus.PENDING:
+        raise ValidationError(_("This suggestion was already reviewed."))
+    return locked
+
+
+@transaction.atomic
+def suggestion_accept(
+    *,
+    suggestion: Suggestion,
+    acting_user,
+    content: Content | None = None,
+    expected_revision_id: int | None = None,
+    summary: str = "",
+    request=None,
+) -> Revision:
+    """Accept a suggestion: a new published revision crediting the contributor (or a new
+    published article). `content` is the editor's version for "accept with changes" (its
+    `expected_revision_id` guards against concurrent edits); without it the suggestion is
+    published as it is, merged into the current live content when the article changed since."""
+    locked = _lock_pending(suggestion)
+    contributor = User.objects.filter(pk=locked.contributor_id).first()
+    summary = (summary or _("Suggestion: %(reason)s") % {"reason": " ".join(locked.reason.split())})[:300]
+    if locked.article_id is None:
+        article = services.article_create(
+            kind=locked.kind, collection=locked.collection,
+            content=_without_unknown_ids(content.as_dict() if content is not None else locked.content(), set()),
+            acting_user=acting_user, publish=True, summary=summary, contributor=contributor,
+        )
+        revision = article.latest_revision
+        target = locked.collection
+    else:
+        article = Article.objects.select_for_update().get(pk=locked.article_id)
+        new_content = content.as_dict() if content is not None else proposed_content(locked, article)
+        if content is None or expected_revision_id is None:
+            expected_revision_id = article.latest_revision_id
+        revision = services.revision_create(
+            article=article,
+            expected_revision_id=expected_revision_id,
+            content=_without_unknown_ids(new_content, _ids(article.latest_revision)),
+            summary=summary,
+            acting_user=acting_user,
+            publish=True,
+            contributor=contributor,
+        )
+        target = article
+    now = timezone.now()
+    updated = Suggestion.objects.filter(pk=locked.pk, status=SuggestionStatus.PENDING).update(
+        status=SuggestionStatus.ACCEPTED, reviewed_by_id=acting_user.pk, reviewed_at=now, resulting_revision=revision,
+    )
+    assert updated == 1  # the row is locked above
+    suggestion.refresh_from_db()
+    audit.record(
+        Action.SUGGESTION_ACCEPTED, actor=acting_user, obj=target, label=locked.title, request=request,
+        detail={
+            "suggestion": locked.pk,
+            "contributor": getattr(contributor, "email", ""),
+            "revision": revision.number,
+            "article": revision.article_id,
+            "with_changes": content is not None,
+        },
+    )
+    _tell_contributor(suggestion, contributor, request=request, with_changes=content is not None)
+    return revision
+
+
+@transaction.atomic
+def suggestion_reject(*, suggestion: Suggestion, acting_user, reason: str, request=None) -> Suggestion:
+    """Reject a suggestion with a reason the contributor reads."""
+    reason = _clean_reason(reason)
+    if not reason:
+        raise ValidationError({"reason": [_("Tell the contributor why this suggestion is not accepted.")]})
+    locked = _lock_pending(suggestion)
+    Suggestion.objects.filter(pk=locked.pk, status=SuggestionStatus.PENDING).update(
+        status=SuggestionStatus.REJECTED, reviewed_by_id=acting_user.pk, reviewed_at=timezone.now(),
+        review_note=reason,
+    )
+    suggestion.refresh_from_db()
+    contributor = User.objects.filter(pk=locked.contributor_id).first()
+    audit.record(
+        Action.SUGGESTION_REJECTED, actor=acting_user, obj=locked.article or locked.collection, label=locked.title,
+        request=request,
+        detail={"suggestion": locked.pk, "contributor": getattr(contributor, "email", ""), "reason": reason},
+    )
+    _tell_contributor(suggestion, contributor, request=request)
+    return suggestion
+
+
+# Telling the contributor ---------------------------------------------------------------------
+
+
+def _link(request, path: str) -> str:
+    tenant = connection.tenant
+    if request is not None:
+        return tenant.url(request, path)
+    primary = tenant.domains.filter(is_primary=True).first()
+    host = primary.domain if primary else f"{tenant.schema_name}.{settings.KB_BASE_DOMAIN}"
+    return f"{'http' if settings.DEBUG else 'https'}://{host}{path}"
+
+
+def _tell_contributor(suggestion: Suggestion, contributor: User | None, *, request=None, with_changes=False) -> None:
+    """E-mail the contributor, in their language, once the review is committed. (The "My
+    suggestions" page shows the same outcome from the suggestion's row.)"""
+    if contributor is None or not contributor.is_active or not contributor.email:
+        return
+    workspace = connection.tenant.name
+    link = _link(request, reverse("articles:suggestions-mine"))
+    values = {"workspace": workspace, "title": suggestion.title, "name": contributor.get_short_name(),
+              "reason": suggestion.reason, "note": suggestion.review_note, "link": link}
+    with translation.override(contributor.language or settings.LANGUAGE_CODE):
+        if suggestion.status == SuggestionStatus.ACCEPTED:
+            subject = _("%(workspace)s: your suggestion “%(title)s” was accepted") % values
+            outcome = (
+                _("Your suggestion for “%(title)s” was accepted with some changes by the editors and is now published.")
+                if with_changes else _("Your suggestion for “%(title)s” was accepted and is now published.")
+            ) % values
+            body = "\n\n".join([
+                _("Hello %(name)s,") % values,
+                outcome + " " + _("Thank you: the agents see it from now on."),
+                _("Your reason: %(reason)s") % values,
+                _("All your suggestions: %(link)s") % values,
+            ])
+        else:
+            subject = _("%(workspace)s: your suggestion “%(title)s” was not accepted") % values
+            body = "\n\n".join([
+                _("Hello %(name)s,") % values,
+                _("Your suggestion for “%(title)s” was not accepted.") % values,
+                _("The editors' reason: %(note)s") % values,
+                _("All your suggestions: %(link)s") % values,
+            ])
+    recipient = contributor.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# Tenant schemas are cloned from the template (django-tenants' clone copies column storage but
+# not table options): restore what migration 0002 set, so that each new tenant's search rows
+# stay compact too.
+COMPACT_ROWS_SQL = 'ALTER TABLE "{schema}".search_searchdocument SET (toast_tuple_target = 128)'
+
+
+def keep_search_rows_compact(sender, tenant, **kwargs) -> None:
+    from django.db import connection
+
+    schema = getattr(tenant, "schema_name", None) or tenant.get("schema_name")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'search_searchdocument'",
+            [schema],
+        )
+        if cursor.fetchone():
+            cursor.execute(COMPACT_ROWS_SQL.format(schema=schema.replace('"', '""')))
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from django_tenants.signals import post_schema_sync
+
+        post_schema_sync.connect(keep_search_rows_compact, dispatch_uid="search-compact-rows")

@@ -1,0 +1,154 @@
+"""From what an agent typed to a PostgreSQL tsquery expression.
+
+Websearch syntax (`"exact phrase"`, `-exclude`, `or`), French elisions, the word being typed
+matched as a prefix, synonyms OR-ed in, both languages' stemming (see the SQL helpers
+`public.kb_words` and `kb_phrase` created by the first migration; its `kb_prefix`, a true
+`stem:*` prefix match, proved too slow for short prefixes at 100k articles and is unused).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from .text import WORD_RE, strip_elisions, unaccent
+
+TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+MIN_PREFIX = 3
+MAX_TERMS = 12
+COMPLETIONS = 8
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # normalised: lower case, unaccented
+    phrase: bool = False
+    negated: bool = False
+    prefix: bool = False
+    or_before: bool = False
+    alternatives: tuple[str, ...] = field(default=())  # synonyms, corrections
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORD_RE.findall(unaccent(text).lower()))
+
+
+def parse(query: str) -> list[Term]:
+    text = strip_elisions(query or "")[:500]
+    terms: list[Term] = []
+    pending_or = False
+    for match in TOKEN_RE.finditer(text):
+        minus, quoted, token = match.groups()
+        negated = bool(minus)
+        if token is not None:
+            negated = token.startswith("-") and len(token) > 1
+            token = token[1:] if negated else token
+            if token.lower() == "or" and not negated:
+                pending_or = bool(terms)
+                continue
+            words = _words(token)
+            phrase = len(words) > 1  # e-mail, a/b: the words side by side
+        else:
+            words, phrase = _words(quoted), True
+        if not words:
+            continue
+        terms.append(Term(words=words, phrase=phrase, negated=negated, or_before=pending_or))
+        pending_or = False
+    terms = terms[:MAX_TERMS]
+    if terms and not query[-1:].isspace() and not query.rstrip().endswith('"'):
+        last = terms[-1]
+        if not (last.phrase or last.negated):
+            if len(last.words[0]) >= MIN_PREFIX:
+                terms[-1] = replace(last, prefix=True)
+            elif len(terms) > 1 and not last.or_before:
+                terms.pop()  # one or two letters typed after other words: wait for more
+    return terms
+
+
+def _group(words: list[str]) -> str:
+    """A websearch-syntax OR group: `word or other or two words`."""
+    return " or ".join(dict.fromkeys(w for w in words if w))
+
+
+def term_sql(term: Term, params: dict, key: str, *, corrected: int | None = None) -> str:
+    """SQL for one term. `corrected=n`: also OR in the typo corrections that the statement's
+    `corrections` CTE holds for term n."""
+    alternatives = [" ".join(_words(a)) for a in term.alternatives]
+    if term.phrase:
+        params[key] = term.text
+        sql = f"public.kb_phrase(%({key})s)"
+        if alternatives:
+            params[key + "a"] = _group(alternatives)
+            sql = f"({sql} || public.kb_words(%({key}a)s))"
+        return f"!!{sql}" if term.negated else sql
+    params[key] = _group([term.text, *alternatives])
+    words = f"%({key})s"
+    if term.prefix:
+        # The word being typed: itself, or one of its most frequent completions in the tenant's
+        # vocabulary. A bounded list of words, never a `pre:*` scan over every lexeme of the
+        # index (which costs hundreds of milliseconds for a 3-letter prefix at 100k articles).
+        params[key + "p"] = term.text + "%"
+        words += (
+            " || coalesce((SELECT string_agg(' or ' || c.word, '') FROM ("
+            f"SELECT word FROM search_searchterm WHERE word LIKE %({key}p)s "
+            f"ORDER BY ndoc DESC LIMIT {COMPLETIONS}) AS c), '')"
+        )
+    if corrected is not None:
+        words += f" || coalesce((SELECT string_agg(' or ' || c.word, '') FROM corrections c WHERE c.n = {int(corrected)}), '')"
+    sql = f"public.kb_words({words})"
+    if term.prefix:
+        # A stop word as typed ("some", "les") stays a stop word: completing it would require
+        # "someone" of every document.
+        params[key + "w"] = term.text
+        sql = f"(CASE WHEN numnode(public.kb_words(%({key}w)s)) = 0 THEN ''::tsquery ELSE {sql} END)"
+    return f"!!{sql}" if term.negated else sql
+
+
+def typo_candidates(terms: list[Term], min_length: int) -> list[int]:
+    """Indexes of the terms a typo correction may apply to."""
+    return [
+        n for n, t in enumerate(terms)
+        if not (t.negated or t.phrase) and len(t.text) >= min_length and t.text.isalpha()
+    ]
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def edits(word: str) -> set[str]:
+    """Every word one edit away (deletion, transposition, substitution, insertion)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    out |= {a + c + b for a, b in splits for c in LETTERS}
+    return out
+
+
+def tsquery_sql(terms: list[Term], params: dict, *, corrected: tuple[int, ...] = ()) -> tuple[str, str]:
+    """(match, any): the query the documents must match (AND, with `or` groups and
+    exclusions), and the OR of every positive term (for ranking and picking the part)."""
+    groups: list[list[str]] = [[]]
+    positive: list[str] = []
+    for n, term in enumerate(terms):
+        sql = term_sql(term, params, f"t{n}", corrected=n if n in corrected else None)
+        if term.or_before:
+            groups.append([])
+        groups[-1].append(sql)
+        if not term.negated:
+            positive.append(sql)
+    match = " || ".join("(" + " && ".join(g) + ")" for g in groups if g)
+    return match, " || ".join(positive)
+
+
+def exact_words(terms: list[Term]) -> list[str]:
+    """The positive words as typed (unaccented): documents holding them exactly rank higher."""
+    return list(dict.fromkeys(w for t in terms if not t.negated for w in t.words if w.isalnum()))
+
+
+def has_positive(terms: list[Term]) -> bool:
+    return any(not t.negated for t in terms)

@@ -1,0 +1,244 @@
+"""People of a client tenant (tenant admins only, on the tenant host) and the invitation page
+(public site, for the person holding the link).
+
+Every tenant view here is `@requires("admin")`: anyone else, provider people included, gets a
+404 and so never sees the client staff directory. Objects are resolved inside the tenant of
+the request (a membership id of another tenant is a 404 like a missing one).
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from permissions.policy import requires
+
+from . import services
+from .forms_people import InviteForm, JoinForm, RoleForm
+from .models import (
+    Invitation,
+    Membership,
+    ProviderMembership,
+    ProviderRole,
+    ProviderTeam,
+    Role,
+    User,
+    public_url,
+)
+from .selectors import providers_engaged_by
+
+
+def _get_membership(request, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "client"), client=request.workspace.client, pk=pk
+    )
+
+
+def _get_invitation(request, pk: int) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.pending().select_related("client"), client=request.workspace.client, pk=pk
+    )
+
+
+def _engaged_providers(client) -> list[dict]:
+    """Each provider engaged by `client`, with its people who serve this client and its teams
+    (members limited to those people)."""
+    providers = list(providers_engaged_by(client).order_by("name"))
+    serving = (
+        ProviderMembership.objects.filter(provider__in=providers)
+        .filter(Q(role=ProviderRole.LEAD) | Q(clients=client))
+        .select_related("user")
+        .distinct()
+        .order_by("user__full_name", "user__email")
+    )
+    people: dict[int, list[ProviderMembership]] = {}
+    for membership in serving:
+        people.setdefault(membership.provider_id, []).append(membership)
+    teams: dict[int, list[tuple[ProviderTeam, list[User]]]] = {}
+    for team in ProviderTeam.objects.filter(provider__in=providers).prefetch_related("members").order_by("name"):
+        serving_ids = {m.user_id for m in people.get(team.provider_id, [])}
+        members = [user for user in team.members.all() if user.pk in serving_ids]
+        teams.setdefault(team.provider_id, []).append((team, members))
+    return [
+        {"provider": provider, "people": people.get(provider.pk, []), "teams": teams.get(provider.pk, [])}
+        for provider in providers
+    ]
+
+
+def _people_page(request, *, invite_form: InviteForm, status: int = 200):
+    client = request.workspace.client
+    staff = Membership.objects.filter(client=client).select_related("user").order_by("user__full_name", "user__email")
+    invitations = Invitation.objects.pending().filter(client=client).select_related("invited_by").order_by("email")
+    return render(request, "tenants/people/list.html", {
+        "staff": staff,
+        "invitations": invitations,
+        "invite_form": invite_form,
+        "roles": Role.choices,
+        "providers": _engaged_providers(client),
+    }, status=status)
+
+
+@requires("admin")
+def people(request):
+    return _people_page(request, invite_form=InviteForm())
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@requires("admin")
+@require_POST
+def invite(request):
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                client=request.workspace.client, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("people:list")
+    return _people_page(request, invite_form=form, status=400)
+
+
+@requires("admin")
+@require_POST
+def invitation_resend(request, pk: int):
+    """Send a fresh link to the same address with the same role (the old link stops working)."""
+    old = _get_invitation(request, pk)
+    try:
+        invitation, _token = services.invitation_create(
+            client=old.client, email=old.email, role=old.role, acting_user=request.user, request=request
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": invitation.email})
+    return redirect("people:list")
+
+
+@requires("admin")
+@require_POST
+def invitation_revoke(request, pk: int):
+    invitation = _get_invitation(request, pk)
+    services.invitation_revoke(invitation=invitation, acting_user=request.user)
+    messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("people:list")
+
+
+@requires("admin")
+@require_POST
+def role_change(request, pk: int):
+    membership = _get_membership(request, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return redirect("people:list")
+    try:
+        services.membership_role_change(
+            membership=membership, role=form.cleaned_data["role"], acting_user=request.user, request=request
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("people:list")
+    messages.success(request, _("%(person)s is now %(role)s.") % {
+        "person": membership.user, "role": Role(form.cleaned_data["role"]).label})
+    if membership.user_id == request.user.pk and form.cleaned_data["role"] != Role.ADMIN:
+        return redirect("/")  # no longer an admin: the people page is not theirs any more
+    return redirect("people:list")
+
+
+@requires("admin")
+def remove(request, pk: int):
+    """GET asks for confirmation; POST removes the person from the tenant."""
+    membership = _get_membership(request, pk)
+    if request.method == "POST":
+        try:
+            services.membership_remove(membership=membership, acting_user=request.user, request=request)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("people:list")
+        messages.success(request, _("%(person)s no longer has access to %(client)s.") % {
+            "person": membership.user, "client": membership.client.name})
+        if membership.user_id == request.user.pk:
+            return HttpResponseRedirect(public_url(request, "/"))
+        return redirect("people:list")
+    return render(request, "tenants/people/remove.html", {"membership": membership})
+
+
+# --- The invitation link (public site) ----------------------------------------------------
+
+
+def _invitation_error(request, message: str, status: int):
+    return render(request, "tenants/people/invitation_error.html", {"message": message}, status=status)
+
+
+def invitation(request, token: str):
+    """Accept an invitation: a signed-in person with the invited address joins; a person with
+    an account signs in first; a new person chooses a name and a password."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return _invitation_error(request, _(
+            "This invitation link is not valid. Check that you opened the whole link from the e-mail."), 404)
+    try:
+        services.invitation_check(invitation)
+    except ValidationError as error:
+        return _invitation_error(request, error.messages[0], 410)
+    client = invitation.client
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email.lower():
+            return _invitation_error(request, _(
+                "This invitation is for %(email)s, but you are signed in as %(current)s. Sign out, then open the "
+                "link again.") % {"email": invitation.email, "current": request.user.email}, 403)
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user, request=request)
+            except ValidationError as error:
+                return _invitation_error(request, error.messages[0], 410)
+            messages.success(request, _("Welcome to %(client)s.") % {"client": client.name})
+            return HttpResponseRedirect(client.url(request))
+        return render(request, "tenants/people/invitation.html", {"invitation": invitation})
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        messages.info(request, _("You already have an account: sign in to accept the invitation to %(client)s.")
+                      % {"client": client.name})
+        return HttpResponseRedirect(
+            public_url(request, settings.LOGIN_URL) + "?next=" + quote(request.get_full_path()))
+    form = JoinForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept_new_person(
+                invitation=invitation, full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"], request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            login(request, user, backend="tenants.auth.AccountBackend")
+            now = int(time.time())
+            request.session["kb_signed_in_at"] = now
+            request.session["kb_seen_at"] = now
+            messages.success(request, _("Welcome to %(client)s.") % {"client": client.name})
+            return HttpResponseRedirect(client.url(request))
+    return render(request, "tenants/people/invitation.html", {"invitation": invitation, "form": form})

@@ -1,0 +1,206 @@
+"""A provider lead's pages on the public site: the provider's teams and people, and which of
+the engaging clients each person works for. Provider leads only: anyone else gets a 404, and
+a lead only ever reaches their own provider's teams and people.
+
+What clients granted to the teams is shown per client on the tenant hosts, not here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms_people import ServesClientsForm, TeamForm, TeamMemberForm
+from .models import (
+    Client,
+    Engagement,
+    ProviderMembership,
+    ProviderOrganisation,
+    ProviderRole,
+    ProviderTeam,
+    User,
+)
+
+
+def _led_providers(request):
+    return ProviderOrganisation.objects.filter(
+        memberships__user=request.user, memberships__role=ProviderRole.LEAD
+    ).order_by("name")
+
+
+def _get_provider_for_lead(request, pk: int) -> ProviderOrganisation:
+    """The provider `pk` when the person leads it; a 404 for anyone else and for missing ones."""
+    return get_object_or_404(_led_providers(request), pk=pk)
+
+
+def _get_team_for_lead(request, provider_pk: int, team_pk: int) -> ProviderTeam:
+    provider = _get_provider_for_lead(request, provider_pk)
+    return get_object_or_404(ProviderTeam.objects.select_related("provider"), provider=provider, pk=team_pk)
+
+
+def _engaged_clients(provider: ProviderOrganisation):
+    active = Engagement.objects.active().filter(provider=provider).values("client_id")
+    return Client.objects.filter(pk__in=active).order_by("name")
+
+
+def _provider_people(provider: ProviderOrganisation):
+    return User.objects.filter(provider_memberships__provider=provider).order_by("full_name", "email")
+
+
+def _show_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def home(request):
+    providers = list(_led_providers(request))
+    if not providers:
+        raise Http404
+    if len(providers) == 1:
+        return redirect("provider:overview", provider=providers[0].pk)
+    return render(request, "tenants/provider/home.html", {"providers": providers})
+
+
+def _overview_page(request, provider: ProviderOrganisation, *, team_form: TeamForm, status: int = 200):
+    clients = _engaged_clients(provider)
+    people = (
+        ProviderMembership.objects.filter(provider=provider)
+        .select_related("user")
+        .prefetch_related(Prefetch("clients", queryset=clients, to_attr="engaged_clients"))
+        .order_by("user__full_name", "user__email")
+    )
+    teams = provider.teams.prefetch_related(
+        Prefetch("members", queryset=User.objects.order_by("full_name", "email"))
+    ).order_by("name")
+    return render(request, "tenants/provider/overview.html", {
+        "provider": provider,
+        "clients": clients,
+        "people": people,
+        "teams": teams,
+        "team_form": team_form,
+    }, status=status)
+
+
+@login_required
+def overview(request, provider: int):
+    return _overview_page(request, _get_provider_for_lead(request, provider), team_form=TeamForm())
+
+
+@login_required
+@require_POST
+def team_create(request, provider: int):
+    organisation = _get_provider_for_lead(request, provider)
+    form = TeamForm(request.POST)
+    if form.is_valid():
+        try:
+            team = services.team_create_by_lead(
+                provider=organisation, name=form.cleaned_data["name"], acting_user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("name", message)
+        else:
+            messages.success(request, _("Team %(name)s created.") % {"name": team.name})
+            return redirect("provider:team", provider=organisation.pk, team=team.pk)
+    return _overview_page(request, organisation, team_form=form, status=400)
+
+
+def _team_page(request, team: ProviderTeam, *, rename_form: TeamForm | None = None, status: int = 200):
+    members = team.members.order_by("full_name", "email")
+    candidates = _provider_people(team.provider).exclude(pk__in=team.members.values("pk"))
+    return render(request, "tenants/provider/team.html", {
+        "provider": team.provider,
+        "team": team,
+        "members": members,
+        "rename_form": rename_form or TeamForm(initial={"name": team.name}),
+        "member_form": TeamMemberForm(people=candidates),
+        "has_candidates": candidates.exists(),
+    }, status=status)
+
+
+@login_required
+def team_detail(request, provider: int, team: int):
+    return _team_page(request, _get_team_for_lead(request, provider, team))
+
+
+@login_required
+@require_POST
+def team_rename(request, provider: int, team: int):
+    team_obj = _get_team_for_lead(request, provider, team)
+    form = TeamForm(request.POST)
+    if form.is_valid():
+        try:
+            services.team_rename(team=team_obj, name=form.cleaned_data["name"], acting_user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("name", message)
+        else:
+            messages.success(request, _("Team renamed."))
+            return redirect("provider:team", provider=provider, team=team)
+    team_obj.refresh_from_db()
+    return _team_page(request, team_obj, rename_form=form, status=400)
+
+
+@login_required
+@require_POST
+def team_member_add(request, provider: int, team: int):
+    team_obj = _get_team_for_lead(request, provider, team)
+    form = TeamMemberForm(request.POST, people=_provider_people(team_obj.provider))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of %(provider)s's people.") % {"provider": team_obj.provider.name})
+    else:
+        try:
+            services.team_member_add(team=team_obj, user=form.cleaned_data["user"], acting_user=request.user)
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("%(person)s joined %(team)s.") % {
+                "person": form.cleaned_data["user"], "team": team_obj.name})
+    return redirect("provider:team", provider=provider, team=team)
+
+
+@login_required
+@require_POST
+def team_member_remove(request, provider: int, team: int, user: int):
+    team_obj = _get_team_for_lead(request, provider, team)
+    member = get_object_or_404(team_obj.members.all(), pk=user)
+    services.team_member_remove(team=team_obj, user=member, acting_user=request.user)
+    messages.success(request, _("%(person)s left %(team)s.") % {"person": member, "team": team_obj.name})
+    return redirect("provider:team", provider=provider, team=team)
+
+
+@login_required
+def person_clients(request, provider: int, person: int):
+    """Which of the clients engaging the provider one of its people works for."""
+    organisation = _get_provider_for_lead(request, provider)
+    membership = get_object_or_404(
+        ProviderMembership.objects.select_related("user", "provider"), provider=organisation, user_id=person
+    )
+    clients = _engaged_clients(organisation)
+    form = ServesClientsForm(
+        request.POST or None, clients=clients, initial={"clients": list(membership.clients.filter(pk__in=clients))}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_member_clients_set(
+                membership=membership, clients=form.cleaned_data["clients"], acting_user=request.user
+            )
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("Saved: the clients %(person)s works for.") % {"person": membership.user})
+            return redirect("provider:overview", provider=organisation.pk)
+    return render(request, "tenants/provider/person.html", {
+        "provider": organisation,
+        "membership": membership,
+        "is_lead": membership.role == ProviderRole.LEAD,
+        "form": form,
+    })

@@ -1,0 +1,102 @@
+"""A tenant admin revokes a team's grant in the browser, and the provider agent, signed in in a
+browser of their own, loses access on their next click.
+
+The data is committed (the live server cannot see a test transaction) and lives in a tenant
+of its own, dropped afterwards: grants write to the tenant's append-only audit log, which no
+cleanup may delete.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import connection
+from playwright.sync_api import expect
+
+from articles import services as articles
+from articles.models import Kind
+from permissions import services as permissions
+from tenants import services as tenants
+from tenants.models import Client, ProviderOrganisation, ProviderRole, ProviderTeam, Role, User
+
+pytestmark = pytest.mark.browser
+
+SCHEMA = "orion"
+ADMIN = "access.admin@orion.test"
+AGENT = "access.agent@helios.test"
+PASSWORD = "correct-horse-battery-staple"
+TEAM = "Orion desk"
+
+
+@pytest.fixture
+def orion(committed):
+    client = tenants.client_create(schema_name=SCHEMA, name="Orion Telecom")
+    admin = User.objects.create_user(ADMIN, PASSWORD, full_name="Olga Admin")
+    tenants.membership_set(user=admin, client=client, role=Role.ADMIN)
+    helios = ProviderOrganisation.objects.get(name="Helios Contact")
+    tenants.engagement_start(provider=helios, client=client)
+    agent = User.objects.create_user(AGENT, PASSWORD, full_name="Arno Agent")
+    tenants.provider_member_add(user=agent, provider=helios, role=ProviderRole.AGENT).clients.add(client)
+    team = tenants.team_create(provider=helios, name=TEAM)
+    team.members.add(agent)
+    connection.set_tenant(client)
+    collection = articles.collection_create(name="Roaming", acting_user=admin)
+    article = articles.article_create(
+        kind=Kind.GUIDE, collection=collection, acting_user=admin, publish=True,
+        content=articles.Content(title="Activate roaming", language="en", tags=[],
+                                 steps=[{"title": "Check the plan", "body": "Open the customer's plan."}]),
+    )
+    permissions.grant_give(target=collection, level="read", team=team, acting_user=admin)
+    connection.set_schema_to_public()
+    yield collection, article
+    # People and the team's group have rows in the tenant's grant tables: delete them from
+    # inside the tenant, the only one where they hold anything.
+    connection.set_tenant(client)
+    group_id = team.group_id
+    ProviderTeam.objects.filter(pk=team.pk).delete()
+    Group.objects.filter(pk=group_id).delete()
+    User.objects.filter(email__in=[ADMIN, AGENT]).delete()
+    connection.set_schema_to_public()
+    Client.objects.get(pk=client.pk).delete(force_drop=True)
+    cache.clear()
+
+
+def sign_in(page, site, email):
+    cache.clear()
+    page.goto(site(None, "/accounts/sign-in/"))
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
+
+
+def test_an_admin_revokes_a_team_grant_and_the_agent_loses_access_on_the_next_click(page, browser, site, orion):
+    collection, article = orion
+
+    context = browser.new_context(locale="en-GB")
+    agent = context.new_page()
+    agent.set_default_timeout(10_000)
+    try:
+        sign_in(agent, site, AGENT)
+        agent.goto(site(SCHEMA, collection.get_absolute_url()))
+        expect(agent.get_by_role("heading", name="Roaming")).to_be_visible()
+        expect(agent.get_by_role("link", name="Activate roaming")).to_be_visible()
+
+        sign_in(page, site, ADMIN)
+        page.goto(site(SCHEMA, collection.get_absolute_url()))
+        page.get_by_role("link", name="Access", exact=True).click()
+        expect(page.get_by_role("heading", name="Access to Roaming")).to_be_visible()
+        expect(page.get_by_role("cell", name=f"Team {TEAM} (Helios Contact)")).to_be_visible()
+        page.get_by_role("button", name=f"Revoke the access of {TEAM}").click()
+        expect(page.get_by_text(f"Access of Helios Contact / {TEAM} revoked.")).to_be_visible()
+        expect(page.get_by_text("No grant on this collection.")).to_be_visible()
+
+        with agent.expect_response(lambda response: article.slug in response.url) as opened:
+            agent.get_by_role("link", name="Activate roaming").click()
+        assert opened.value.status == 404
+        expect(agent.get_by_role("heading", name="Not found")).to_be_visible()
+        expect(agent.get_by_text("Check the plan")).to_have_count(0)
+    finally:
+        context.close()
+    assert page.console_errors == []
