@@ -40,6 +40,7 @@ def test_editor_writes_previews_publishes_edits_and_compares_a_guide(page, site,
     sign_in(page, site, "editor@acme.test")
     page.goto(site("acme", f"/collections/{acme_collection.slug}/"))
     page.get_by_role("link", name="New Guide").click()
+    page.wait_for_load_state("load")  # htmx and app.js are deferred
 
     page.get_by_label("Title", exact=True).fill("Redeliver a missed parcel")
     steps = page.locator("#steps [data-row]")
@@ -87,12 +88,15 @@ def test_editor_writes_previews_publishes_edits_and_compares_a_guide(page, site,
 def test_step_reorder_with_the_keyboard_buttons(page, site, acme_collection):
     sign_in(page, site, "editor@acme.test")
     page.goto(site("acme", f"/new/guide/?collection={acme_collection.slug}"))
+    page.wait_for_load_state("load")  # htmx and app.js are deferred
     page.get_by_label("Title", exact=True).fill("Order matters")
     page.get_by_role("button", name="Add a step").click()
     steps = page.locator("#steps [data-row]")
+    expect(steps).to_have_count(2)
     steps.nth(0).get_by_label("Step title").fill("Second")
     steps.nth(1).get_by_label("Step title").fill("First")
     steps.nth(1).get_by_role("button", name="Move step up").click()
+    expect(steps.nth(0).get_by_label("Step title")).to_have_value("First")
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator("#step-1")).to_contain_text("First")
     expect(page.locator("#step-2")).to_contain_text("Second")
