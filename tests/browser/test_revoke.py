@@ -85,7 +85,7 @@ def test_an_admin_revokes_a_team_grant_and_the_agent_loses_access_on_the_next_cl
 
         sign_in(page, site, ADMIN)
         page.goto(site(SCHEMA, collection.get_absolute_url()))
-        page.get_by_role("link", name="Access", exact=True).click()
+        page.locator("#main").get_by_role("link", name="Access", exact=True).click()
         expect(page.get_by_role("heading", name="Access to Roaming")).to_be_visible()
         expect(page.get_by_role("cell", name=f"Team {TEAM} (Helios Contact)")).to_be_visible()
         page.get_by_role("button", name=f"Revoke the access of {TEAM}").click()
