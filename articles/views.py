@@ -374,10 +374,9 @@ def restore(request, prefix, slug, number):
     return redirect(article.url("read") + "?draft=1")
 
 
-@require_POST
-def preview(request):
-    """Live preview for the editor: the same render and sanitiser as a saved revision."""
-    _require_editor(request)
+def render_preview(request):
+    """The editor's live preview: the same render and sanitiser as a saved revision. Callers
+    check who may use it."""
     form = ArticleForm(request.POST, kind=request.POST.get("kind", Kind.ARTICLE), collections=Collection.objects.none())
     try:
         body_html = rendering.render_markdown(request.POST.get("body", ""))
@@ -391,6 +390,20 @@ def preview(request):
     return render(request, "articles/_preview.html", {
         "title": request.POST.get("title", ""), "body_html": body_html, "steps": steps, "faqs": faqs,
     })
+
+
+def render_editor_row(request, group):
+    """An empty step or question row for the editor (added with htmx)."""
+    if group not in ("steps", "faqs"):
+        raise Http404
+    row = {"key": uuid.uuid4().hex[:8], "order": request.GET.get("order", 999)}
+    return render(request, f"articles/_{group[:-1]}_row.html", {"row": row})
+
+
+@require_POST
+def preview(request):
+    _require_editor(request)
+    return render_preview(request)
 
 
 @require_GET
@@ -413,10 +426,7 @@ def similar(request):
 @require_GET
 def editor_row(request, group):
     _require_editor(request)
-    if group not in ("steps", "faqs"):
-        raise Http404
-    row = {"key": uuid.uuid4().hex[:8], "order": request.GET.get("order", 999)}
-    return render(request, f"articles/_{group[:-1]}_row.html", {"row": row})
+    return render_editor_row(request, group)
 
 
 def review_list(request):

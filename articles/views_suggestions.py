@@ -12,7 +12,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -25,12 +25,12 @@ from permissions.selectors import (
     visible_articles,
 )
 
-from . import rendering, suggestions
+from . import suggestions
 from .diff import diff_revisions, has_changes
-from .forms import AcceptForm, ArticleForm, RejectForm, SuggestionForm, rows_from_revision
+from .forms import AcceptForm, RejectForm, SuggestionForm, rows_from_revision
 from .models import Article, Collection, Kind, Suggestion, SuggestionStatus
 from .services import EditConflict
-from .views import _editor_context
+from .views import _editor_context, render_editor_row, render_preview
 
 
 def _require_editor(request) -> None:
@@ -320,26 +320,11 @@ def suggest_new(request, kind):
 def editor_row(request, group):
     """A blank step or question row for the suggestion editor."""
     _require_contributor(request)
-    if group not in ("steps", "faqs"):
-        raise Http404
-    row = {"key": uuid.uuid4().hex[:8], "order": request.GET.get("order", 999)}
-    return render(request, f"articles/_{group[:-1]}_row.html", {"row": row})
+    return render_editor_row(request, group)
 
 
 @require_POST
 def preview(request):
     """Live preview for the suggestion editor: the same render and sanitiser as a revision."""
     _require_contributor(request)
-    form = ArticleForm(request.POST, kind=request.POST.get("kind", Kind.ARTICLE), collections=Collection.objects.none())
-    try:
-        body_html = rendering.render_markdown(request.POST.get("body", ""))
-        steps = [{"n": n, "title": s.get("title", ""), "html": rendering.render_markdown(s.get("body", ""))}
-                 for n, s in enumerate(form.steps, start=1)]
-        faqs = [{"n": n, "question": p.get("question", ""), "html": rendering.render_markdown(p.get("answer", ""))}
-                for n, p in enumerate(form.faqs, start=1)]
-    except rendering.RenderError:
-        return HttpResponse(_("This text is too long or too convoluted to preview (the limit is %(limit)s KB).")
-                            % {"limit": rendering.MAX_SOURCE_BYTES // 1000})
-    return render(request, "articles/_preview.html", {
-        "title": request.POST.get("title", ""), "body_html": body_html, "steps": steps, "faqs": faqs,
-    })
+    return render_preview(request)
