@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tenants import views, views_people
+from tenants import views, views_people, views_profile
 
 admin.site.site_header = "kbportal platform admin"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("accounts/sign-out/", views.sign_out, name="sign-out"),
     path("i18n/setlang/", views.set_language, name="set-language"),
+    path("profile/", views_profile.profile, name="profile"),
     path("invitations/<str:token>/", views_people.invitation, name="invitation"),
     path("provider/", include("tenants.urls_provider")),
     path("admin/", admin.site.urls),

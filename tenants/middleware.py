@@ -8,16 +8,18 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from permissions import audit
-from permissions.models import Action
+from permissions.models import Action, AuditEvent
 
+from .api_auth import api_error, api_unauthorized, is_api_request
 from .models import Client, public_url
 from .selectors import workspace_access
 
@@ -50,7 +52,8 @@ class KbTenantMiddleware(TenantMainMiddleware):
 
 class SessionLifetimeMiddleware:
     """Ends a session after SESSION_IDLE_SECONDS without a request, and in any case
-    SESSION_MAX_AGE_SECONDS after sign-in."""
+    SESSION_MAX_AGE_SECONDS after sign-in. API-token requests have no session (see
+    tenants.api_auth) and are left alone; an expired session on the JSON API answers 401."""
 
     TOUCH_EVERY = 60  # seconds; avoid a session write on every request
 
@@ -58,12 +61,14 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if getattr(request, "api_token", None) is None and request.user.is_authenticated:
             now = int(time.time())
             started = request.session.get("kb_signed_in_at", now)
             seen = request.session.get("kb_seen_at", now)
             if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_MAX_AGE_SECONDS:
                 logout(request)
+                if is_api_request(request):
+                    return api_unauthorized()
                 messages.info(request, _("Your session has expired. Please sign in again."))
                 return HttpResponseRedirect(
                     public_url(request, settings.LOGIN_URL) + "?next=" + quote(request.build_absolute_uri())
@@ -91,7 +96,14 @@ class UserLanguageMiddleware:
 class TenantAccessMiddleware:
     """On a tenant host, nobody but a member (or an engaged provider's person) gets anything:
     anonymous people are sent to sign in, signed-in non-members get a 404. Sets
-    `request.workspace` (a WorkspaceAccess) for every view of the tenant site."""
+    `request.workspace` (a WorkspaceAccess) for every view of the tenant site.
+
+    On the JSON API (`/api/`), the same answers are JSON: 401 for anonymous requests, 404 for
+    people (signed in or with an API token) who have no access to the tenant. The sign-in
+    audit event is recorded once per session and tenant; for API tokens, which have no
+    session, once per token, tenant and day (UTC), with the token's prefix."""
+
+    TOKEN_AUDIT_SECONDS = 25 * 60 * 60  # the day's key outlives the day
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -103,19 +115,43 @@ class TenantAccessMiddleware:
             return self.get_response(request)
         if request.path.startswith(OPEN_PATH_PREFIXES):
             return self.get_response(request)
+        api = is_api_request(request)
         if not request.user.is_authenticated:
-            if request.path.startswith("/api/"):
-                raise Http404
+            if api:
+                return api_unauthorized()
             return HttpResponseRedirect(
                 public_url(request, settings.LOGIN_URL) + "?next=" + quote(request.build_absolute_uri())
             )
         access = workspace_access(request.user, tenant)
         if access is None:
+            if api:
+                return api_error(404, "not_found", _("No such workspace."))
             raise Http404(_("No such workspace."))
         request.workspace = access
         assert connection.schema_name == tenant.schema_name
-        signed_in_flag = f"kb_sign_in_audited:{tenant.schema_name}"  # once per session and tenant
+        self._audit_sign_in(request, access)
+        return self.get_response(request)
+
+    def _audit_sign_in(self, request, access) -> None:
+        detail = {"role": access.role or access.provider_role}
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            self._audit_token_use(request, token, detail)
+            return
+        signed_in_flag = f"kb_sign_in_audited:{request.tenant.schema_name}"  # once per session and tenant
         if not request.session.get(signed_in_flag):
             request.session[signed_in_flag] = True
-            audit.record(Action.SIGN_IN, request=request, detail={"role": access.role or access.provider_role})
-        return self.get_response(request)
+            audit.record(Action.SIGN_IN, request=request, detail=detail)
+
+    def _audit_token_use(self, request, token, detail: dict) -> None:
+        """Once per token, tenant and day: the cache answers almost every request (its keys
+        carry the schema, django-tenants' KEY_FUNCTION); when it does not know, the log does."""
+        now = timezone.now()
+        key = f"api-token-sign-in:{token.token_hash[:40]}:{now.date().isoformat()}"
+        if not cache.add(key, True, timeout=self.TOKEN_AUDIT_SECONDS):
+            return
+        label = f"kbp_{token.prefix}"
+        start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        if not AuditEvent.objects.filter(action=Action.SIGN_IN, actor_id=token.user_id, at__gte=start_of_day,
+                                         detail__token=label).exists():
+            audit.record(Action.SIGN_IN, request=request, detail={**detail, "via": "api-token", "token": label})

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bearer tokens on the JSON API (replaces request.user there; see tenants.api_auth).
+    "tenants.api_auth.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tenants.middleware.SessionLifetimeMiddleware",
     "tenants.middleware.UserLanguageMiddleware",
