@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from permissions import audit
+from search import lookup
 from permissions.models import Action
+from permissions.policy import requires
 from permissions.selectors import (
     can_edit,
     contributable_articles,
@@ -40,9 +42,15 @@ def _require_editor(request) -> None:
         raise Http404
 
 
+@requires("member")
 def home(request):
-    """The knowledge base: collections, what needs review, what changed lately."""
+    """The knowledge base: collections, what needs review, what changed lately. Provider people
+    (and anyone arriving with a query) get the lookup page instead: it is what they came for."""
     access = request.workspace
+    if access.is_provider or "q" in request.GET:
+        from search.views import lookup as lookup_page
+
+        return lookup_page(request)
     collections = visible_collections(access).active()
     top = [c for c in collections if c.parent_id is None or c.parent_id not in {x.pk for x in collections}]
     children: dict[int, list[Collection]] = {}
@@ -65,6 +73,7 @@ def home(request):
     })
 
 
+@requires("read")
 def collection_detail(request, slug):
     collection = get_collection_for_user(request, slug)
     access = request.workspace
@@ -83,6 +92,7 @@ def collection_detail(request, slug):
     })
 
 
+@requires("edit")
 def collection_create(request):
     _require_editor(request)
     collections = visible_collections(request.workspace).active()
@@ -101,6 +111,7 @@ def collection_create(request):
     return render(request, "articles/collection_form.html", {"form": form})
 
 
+@requires("edit")
 def collection_edit(request, slug):
     collection = get_rw_collection_for_user(request, slug)
     collections = visible_collections(request.workspace).active().exclude(pk=collection.pk)
@@ -122,6 +133,7 @@ def collection_edit(request, slug):
     return render(request, "articles/collection_form.html", {"form": form, "collection": collection})
 
 
+@requires("edit")
 @require_POST
 def collection_archive(request, slug):
     collection = get_rw_collection_for_user(request, slug)
@@ -131,6 +143,7 @@ def collection_archive(request, slug):
     return redirect(collection)
 
 
+@requires("edit")
 @require_POST
 def collection_move(request, slug):
     collection = get_rw_collection_for_user(request, slug)
@@ -138,6 +151,7 @@ def collection_move(request, slug):
     return redirect(collection.parent or "articles:home")
 
 
+@requires("read")
 def article_read(request, prefix, slug):
     """The reading page: the published revision (editors may look at the draft)."""
     access = request.workspace
@@ -149,6 +163,9 @@ def article_read(request, prefix, slug):
     context = _reading_context(request, article, revision, show_draft)
     if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
         audit.record(Action.CONFIDENTIAL_READ, obj=article, request=request, detail={"revision": revision.number})
+    if revision == article.live_revision and not article.is_archived:
+        lookup.opened(access=access, article=article)
+        context["pinned"] = lookup.is_pinned(access=access, article=article)
     return render(request, "articles/read.html", context)
 
 
@@ -191,6 +208,7 @@ def _editor_context(request, form, kind, article=None, steps=None, faqs=None, **
     }
 
 
+@requires("edit")
 def article_create(request, kind):
     _require_editor(request)
     if kind not in Kind.values:
@@ -219,6 +237,7 @@ def article_create(request, kind):
     collection = collections.filter(slug=request.GET.get("collection", "")).first()
     form = ArticleForm(kind=kind, collections=collections, initial={
         "collection": collection, "language": request.LANGUAGE_CODE[:2] if request.LANGUAGE_CODE else "en",
+        "title": " ".join(request.GET.get("title", "").split())[:200],  # from the content-gap report
     })
     starter = [{"key": uuid.uuid4().hex[:8], "order": 1}]
     return render(request, "articles/editor.html", _editor_context(
@@ -228,6 +247,7 @@ def article_create(request, kind):
     ))
 
 
+@requires("edit")
 def article_edit(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
     collections = visible_collections(request.workspace).active() | Collection.objects.filter(pk=article.collection_id)
@@ -284,6 +304,7 @@ def _conflict(request, form, article, current):
     ), status=409)
 
 
+@requires("edit")
 @require_POST
 def article_publish(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
@@ -292,6 +313,7 @@ def article_publish(request, prefix, slug):
     return redirect(article.url("read"))
 
 
+@requires("edit")
 @require_POST
 def article_verify(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
@@ -300,6 +322,7 @@ def article_verify(request, prefix, slug):
     return redirect(article.url("read"))
 
 
+@requires("edit")
 @require_POST
 def article_archive(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
@@ -309,6 +332,7 @@ def article_archive(request, prefix, slug):
     return redirect(article.url("read"))
 
 
+@requires("read")
 @require_POST
 def article_feedback(request, prefix, slug):
     article = get_article_for_user(request, prefix, slug, drafts=request.workspace.can_edit)
@@ -325,12 +349,14 @@ def article_feedback(request, prefix, slug):
     return redirect(article.url("read"))
 
 
+@requires("edit")
 def history(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
     revisions = article.revisions.all()
     return render(request, "articles/history.html", {"article": article, "revisions": revisions})
 
 
+@requires("edit")
 def revision_detail(request, prefix, slug, number):
     article = get_rw_article_for_user(request, prefix, slug)
     revision = article.revisions.filter(number=number).first()
@@ -341,6 +367,7 @@ def revision_detail(request, prefix, slug, number):
     return render(request, "articles/read.html", context)
 
 
+@requires("edit")
 def compare(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
     revisions = list(article.revisions.all())
@@ -362,6 +389,7 @@ def compare(request, prefix, slug):
     })
 
 
+@requires("edit")
 @require_POST
 def restore(request, prefix, slug, number):
     article = get_rw_article_for_user(request, prefix, slug)
@@ -400,12 +428,14 @@ def render_editor_row(request, group):
     return render(request, f"articles/_{group[:-1]}_row.html", {"row": row})
 
 
+@requires("edit")
 @require_POST
 def preview(request):
     _require_editor(request)
     return render_preview(request)
 
 
+@requires("edit")
 @require_GET
 def similar(request):
     """'A similar article exists': near-duplicate titles among what this person can see."""
@@ -423,12 +453,14 @@ def similar(request):
     return render(request, "articles/_similar.html", {"matches": matches})
 
 
+@requires("edit")
 @require_GET
 def editor_row(request, group):
     _require_editor(request)
     return render_editor_row(request, group)
 
 
+@requires("edit")
 def review_list(request):
     """Content past its review-by date that this person owns (editors: everything stale)."""
     _require_editor(request)

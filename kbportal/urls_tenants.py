@@ -8,6 +8,8 @@ from tenants import views as tenant_views
 urlpatterns = [
     path("people/", include("tenants.urls_people")),
     path("access/", include("permissions.urls")),
+    path("api/v1/", include("search.urls_api")),
+    path("search/manage/", include("search.urls_editor")),
     path("", include("search.urls")),
     path("", include("articles.urls")),
     path("accounts/sign-out/", tenant_views.sign_out, name="sign-out"),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
@@ -404,7 +405,10 @@ def search(
         return results
     filters = {"kind": kind, "collection": collection, "tag": tag, "language": language}
     limit = max(1, min(int(limit), 100))
-    sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters, limit=limit, log=log)
+    try:
+        sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters, limit=limit, log=log)
+    except EmptyResultSet:  # the person may read nothing at all (a provider lead, no grant yet)
+        return results
     rows = _run(sql, params)
     results.sql, results.params = sql, params
     results.log_id = rows[0][16]

@@ -146,7 +146,35 @@ class QueryLog(models.Model):
         indexes = [
             models.Index(fields=["created_at"], name="search_log_created"),
             models.Index(fields=["results", "created_at"], name="search_log_results"),
+            models.Index(fields=["user_id", "created_at"], name="search_log_person"),
         ]
 
     def __str__(self) -> str:
         return self.query
+
+
+class PersonalShortcut(models.Model):
+    """An article one person keeps at hand on the lookup page: pinned by them, or opened lately.
+
+    `user_id` is a plain column (people live in the public schema; no cross-schema foreign key).
+    What is shown is always filtered again through the permission layer, so a shortcut to an
+    article whose grant was revoked simply disappears.
+    """
+
+    class Kind(models.TextChoices):
+        PINNED = "pinned", _("pinned")
+        RECENT = "recent", _("recently opened")
+
+    user_id = models.BigIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "kind", "article"], name="one_shortcut_per_person_article"),
+        ]
+        indexes = [models.Index(fields=["user_id", "kind", "-at"], name="search_shortcut_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.article_id}"

@@ -73,4 +73,89 @@
       if (first) first.focus();
     }
   });
+  // The lookup page: results refresh as the person types (htmx, on the form); the keyboard
+  // drives everything from the search box, which keeps the focus (combobox pattern):
+  // ↑/↓ move through hits (or, with an empty box, pinned and recent procedures), Enter opens
+  // the highlighted one, Esc clears, Alt+1…9 opens a pinned or recent procedure.
+  var lookupActive = -1;
+  function lookupItems() {
+    var results = document.getElementById("lookup-results");
+    return results ? Array.prototype.slice.call(results.querySelectorAll("[data-hit-link], [data-shortcut], [data-suggestion]")) : [];
+  }
+  function lookupHighlight(input, index) {
+    var items = lookupItems();
+    items.forEach(function (item, n) {
+      if (!item.id) item.id = "lookup-item-" + n;
+      var option = item.closest("[role=option]") || item;
+      option.classList.toggle("active", n === index);
+      if (option.hasAttribute("aria-selected")) option.setAttribute("aria-selected", n === index ? "true" : "false");
+    });
+    lookupActive = index >= 0 && index < items.length ? index : -1;
+    if (lookupActive >= 0) {
+      input.setAttribute("aria-activedescendant", items[lookupActive].id);
+      items[lookupActive].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+  document.addEventListener("keydown", function (event) {
+    var input = event.target.closest && event.target.closest("[data-lookup-input]");
+    if (input) {
+      var items = lookupItems();
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!items.length) return;
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        var next = lookupActive + step;
+        if (next >= items.length) next = items.length - 1;
+        lookupHighlight(input, next < 0 ? -1 : next);
+        return;
+      }
+      if (event.key === "Enter" && lookupActive >= 0 && items[lookupActive]) {
+        event.preventDefault();
+        window.location.assign(items[lookupActive].href);
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        lookupHighlight(input, -1);
+        if (input.value) {
+          input.value = "";
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+        return;
+      }
+    }
+    if (event.altKey && !event.ctrlKey && !event.metaKey && /^[1-9]$/.test(event.key) && document.querySelector("[data-lookup]")) {
+      var shortcut = document.querySelector('#lookup-results [data-shortcut="' + event.key + '"]');
+      if (shortcut) {
+        event.preventDefault();
+        window.location.assign(shortcut.href);
+      }
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "lookup-results") return;
+    var input = document.querySelector("[data-lookup-input]");
+    if (!input) return;
+    lookupHighlight(input, -1);
+    input.setAttribute("aria-expanded", event.target.querySelector("[data-hit]") ? "true" : "false");
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var input = document.querySelector("[data-lookup-input]");
+    if (input && document.activeElement !== input) {
+      input.focus();
+    }
+    if (input) input.setSelectionRange(input.value.length, input.value.length);
+    // Arriving from a hit on a guide step or a FAQ answer: open it, show it, put the focus there.
+    var match = /^#((step|faq)-[0-9]+)$/.exec(window.location.hash);
+    var part = match && document.getElementById(match[1]);
+    if (part) {
+      if (part.tagName === "DETAILS") part.open = true;
+      part.classList.add("landed");
+      var focusable = part.tagName === "DETAILS" ? part.querySelector("summary") : part;
+      if (focusable) focusable.focus({ preventScroll: true });
+      part.scrollIntoView({ block: "start" });
+    }
+  });
 })();

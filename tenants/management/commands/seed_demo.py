@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tenants import demo
@@ -24,6 +25,9 @@ class Command(BaseCommand):
 
             seed_content(stdout=self.stdout)
             seed_grants(stdout=self.stdout)
+            # Searchable at once, without waiting for the worker to drain the publish tasks.
+            for schema in demo.CLIENTS:
+                call_command("reindex", tenant=schema, stdout=self.stdout)
         port = options["port"]
         base = settings.KB_BASE_DOMAIN
         self.stdout.write("")
