@@ -8,7 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.admin import TenantAdminMixin
 
+from permissions.models import Action
+
 from .models import (
+    ApiToken,
     Client,
     Domain,
     Engagement,
@@ -25,16 +28,29 @@ class DomainInline(admin.TabularInline):
     extra = 1
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Shown for context only: changes go through their own admin page, whose saves are
+    audited in the tenant's log (an inline formset would bypass that)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role"]
 
 
-class EngagementInline(admin.TabularInline):
+class EngagementInline(ReadOnlyInline):
     model = Engagement
-    extra = 0
-    fields = ["provider", "started_at", "ended_at"]
+    fields = ["provider", "client", "started_at", "ended_at"]
 
 
 @admin.register(Client)
@@ -130,6 +146,20 @@ class EngagementAdmin(admin.ModelAdmin):
     def is_active(self, obj: Engagement) -> bool:
         return obj.is_active
 
+    def get_readonly_fields(self, request, obj=None):
+        # Started through engagement_start (audited), ended with the "End now" action (audited).
+        return ["provider", "client", "started_at", "ended_at"] if obj else ["started_at", "ended_at"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # an engagement is ended, never erased: the audit log refers to it
+
+    def save_model(self, request, obj, form, change):
+        from .services import engagement_start
+
+        if not change:
+            started = engagement_start(provider=obj.provider, client=obj.client)
+            obj.pk, obj.started_at = started.pk, started.started_at
+
     @admin.action(description=_("End the selected engagements now"))
     def end_now(self, request, queryset):
         from .services import engagement_end
@@ -140,7 +170,59 @@ class EngagementAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Platform staff may add people and change roles here (tenant admins do it on the tenant's
+    People page); every save and deletion is written to the tenant's audit log."""
+
     list_display = ["user", "client", "role", "created_at"]
     list_filter = ["role", "client"]
     search_fields = ["user__email", "user__full_name", "client__name"]
     autocomplete_fields = ["user"]
+    actions = None  # no bulk delete: each removal is audited one by one
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "client"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        from .services import _audit
+
+        before = Membership.objects.filter(pk=obj.pk).values_list("role", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if not change:
+            _audit(obj.client, Action.PERSON_JOINED, actor=request.user, obj=obj.user, label=obj.user.email,
+                   detail={"role": obj.role, "by": "platform admin"})
+        elif before != obj.role:
+            _audit(obj.client, Action.ROLE_CHANGED, actor=request.user, obj=obj.user, label=obj.user.email,
+                   detail={"before": before, "after": obj.role, "by": "platform admin"})
+
+    def delete_model(self, request, obj):
+        from .services import _audit
+
+        client, user, role = obj.client, obj.user, obj.role
+        super().delete_model(request, obj)
+        _audit(client, Action.PERSON_REMOVED, actor=request.user, obj=user, label=user.email,
+               detail={"role": role, "by": "platform admin"})
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Platform staff see who holds API tokens and can revoke one (a lost laptop, a leaver);
+    the secret itself is never stored, so there is nothing to show or edit."""
+
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "name", "prefix"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # people create their own, on their profile page
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoked, never erased
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from .tokens import token_revoke
+
+        for token in queryset.filter(revoked_at__isnull=True):
+            token_revoke(token=token, acting_user=request.user)

@@ -68,8 +68,9 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
-    """Revoke one's own token: it stops working on the next request. Revoking twice is a no-op."""
-    if token.user_id != acting_user.pk:
+    """Revoke one's own token (or, for platform staff, anyone's): it stops working on the next
+    request. Revoking twice is a no-op."""
+    if token.user_id != acting_user.pk and not acting_user.is_superuser:
         raise PermissionDenied
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db(fields=["revoked_at"])
