@@ -163,7 +163,11 @@ def lookup(request):
     if request.htmx and request.htmx.target == RESULTS_TARGET:
         if not query:
             context["shortcuts"] = personal.shortcuts(access)
-        return _no_store(render(request, "search/_results.html", context))
+        response = render(request, "search/_results.html", context)
+        # The address bar follows the search, without the empty filters the form sends.
+        params = {"q": query, **filters.as_params()} if query else filters.as_params()
+        response["HX-Replace-Url"] = reverse("search:lookup") + ("?" + urlencode(params) if params else "")
+        return _no_store(response)
     context.update({
         "shortcuts": personal.shortcuts(access),
         "collections": collections(),
