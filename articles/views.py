@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from permissions import audit
-from search import lookup
 from permissions.models import Action
 from permissions.policy import requires
 from permissions.selectors import (
@@ -30,6 +29,7 @@ from permissions.selectors import (
     visible_articles,
     visible_collections,
 )
+from search import lookup
 
 from . import rendering, services
 from .diff import diff_revisions, has_changes

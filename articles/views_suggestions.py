@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from permissions.policy import requires
 from permissions.selectors import (
     PREFIX_TO_KIND,
     can_edit,
@@ -73,6 +74,7 @@ class _AlreadyReviewed(Exception):
 # The review queue and page (client editors and admins) ---------------------------------------
 
 
+@requires("edit")
 def queue(request):
     """Suggestions waiting for review (or the reviewed ones, by status)."""
     _require_editor(request)
@@ -92,6 +94,7 @@ def queue(request):
     })
 
 
+@requires("read")
 def detail(request, pk, reject_form=None, status=200):
     """For editors, the review page: what accepting would change in the published version,
     and what changed in the article since the suggestion was made. For the contributor, their
@@ -134,6 +137,7 @@ def _readable(access, article) -> bool:
     return visible_articles(access).filter(pk=article.pk).exists()
 
 
+@requires("edit")
 @require_POST
 def accept(request, pk):
     """Accept as it is: published at once, crediting the contributor."""
@@ -151,6 +155,7 @@ def accept(request, pk):
     return redirect("articles:suggestions")
 
 
+@requires("edit")
 def accept_with_changes(request, pk):
     """The editor, prefilled with the suggestion; saving accepts and publishes."""
     try:
@@ -200,6 +205,7 @@ class _Rows:
         self.faqs = content.get("faqs") or []
 
 
+@requires("edit")
 @require_POST
 def reject(request, pk):
     try:
@@ -222,6 +228,7 @@ def reject(request, pk):
 # Proposing (provider people with contribute) ---------------------------------------------------
 
 
+@requires("contribute")
 def mine(request):
     """The contributor's suggestions and what became of them."""
     access = request.workspace
@@ -246,6 +253,7 @@ def mine(request):
     })
 
 
+@requires("contribute")
 def suggest(request, prefix, slug):
     """The editor for proposing a change to an article the person may contribute to."""
     access = request.workspace
@@ -283,6 +291,7 @@ def suggest(request, prefix, slug):
     return render(request, "articles/suggest.html", _editor_context(request, form, article.kind, article, steps, faqs))
 
 
+@requires("contribute")
 def suggest_new(request, kind):
     """The editor for proposing a new article, guide or FAQ in a collection."""
     access = request.workspace
@@ -316,6 +325,7 @@ def suggest_new(request, kind):
     ))
 
 
+@requires("contribute")
 @require_GET
 def editor_row(request, group):
     """A blank step or question row for the suggestion editor."""
@@ -323,6 +333,7 @@ def editor_row(request, group):
     return render_editor_row(request, group)
 
 
+@requires("contribute")
 @require_POST
 def preview(request):
     """Live preview for the suggestion editor: the same render and sanitiser as a revision."""

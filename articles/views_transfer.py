@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from permissions import audit
 from permissions.models import Action
+from permissions.policy import requires
 from permissions.selectors import get_collection_for_user, visible_articles, visible_collections
 
 from . import transfer
@@ -40,6 +41,7 @@ def _zip_response(data: bytes, name: str) -> HttpResponse:
     return response
 
 
+@requires("edit")
 def export_tenant(request):
     """Everything this person can read (editors: drafts too, as their latest revision)."""
     _require_editor(request)
@@ -51,6 +53,7 @@ def export_tenant(request):
     return _zip_response(data, request.tenant.schema_name)
 
 
+@requires("edit")
 def export_collection(request, slug):
     _require_editor(request)
     collection = get_collection_for_user(request, slug)
@@ -67,6 +70,7 @@ def export_collection(request, slug):
     return _zip_response(data, collection.slug)
 
 
+@requires("edit")
 def import_archive(request):
     _require_editor(request)
     collections = visible_collections(request.workspace).active()

@@ -8,11 +8,21 @@ selectors that answer 404 for missing and forbidden alike); `requires` adds the 
 
 Capabilities:
 - "member": anyone the workspace lets in (client staff and engaged provider people).
-- "read": like member, for a page about one object the person must be able to read.
-- "contribute": provider people with a contribute grant on the object (and client editors).
+- "read": like member, for a page about one object the person must be able to read (the
+  object selectors decide).
+- "contribute": provider people (engaged, serving this client); the selectors then require a
+  contribute grant on the object. Client staff never propose: editors edit directly.
 - "edit": client admins and editors.
 - "admin": client tenant admins.
 - "lead": provider leads.
+- "open": no role check at all, for the few views the public site shares (sign-out, the
+  language switch), where there is no workspace. On a tenant host the tenant access
+  middleware still stands in front of them, except for its open paths (`/i18n/`). The matrix
+  test keeps the list of open views short and explicit.
+
+Put `@requires(...)` above `@require_POST` / `@require_GET`: the role check then runs first,
+so a person without the capability gets a 404 whatever the method, never a 405 telling them
+the page exists.
 """
 
 from __future__ import annotations
@@ -21,14 +31,18 @@ import functools
 
 from django.http import Http404
 
-CAPABILITIES = ("member", "read", "contribute", "edit", "admin", "lead")
+CAPABILITIES = ("member", "read", "contribute", "edit", "admin", "lead", "open")
 
 
 def _allowed(access, capability: str) -> bool:
+    if capability == "open":
+        return True
     if access is None:
         return False
-    if capability in ("member", "read", "contribute"):
+    if capability in ("member", "read"):
         return True  # the object selectors decide
+    if capability == "contribute":
+        return access.is_provider  # the contribute selectors decide which objects
     if capability == "edit":
         return access.can_edit
     if capability == "admin":

@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
+from permissions.policy import requires
+
 from .forms import LanguageForm, SignInForm
 from .models import public_url
 from .selectors import workspaces_for_user
@@ -44,6 +46,7 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+@requires("open")
 @require_POST
 def sign_out(request):
     logout(request)
@@ -57,6 +60,7 @@ def workspaces(request):
     return render(request, "tenants/workspaces.html", {"items": items})
 
 
+@requires("open")
 @require_POST
 def set_language(request):
     """Switch the interface language; saved on the person so it follows them everywhere."""

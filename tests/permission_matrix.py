@@ -1,0 +1,299 @@
+"""The permission matrix of the tenant site, written from the product rules (README, DESIGN).
+
+Three parts, none of which asks the code under test what the answer should be:
+
+- `walk` lists every URL of the tenant URLconf with its namespaced name, its pattern, its view
+  and the capability the view declares with `@requires(...)` (permissions/policy.py).
+- `family_of` / `FIXED` say how to fill each URL parameter: with an object of one *family*
+  (collection, article, suggestion...) in each of its *kinds* (granted, not granted,
+  confidential...), or with one fixed valid value. A parameter the matrix does not know fails
+  loudly, so a new URL is covered as soon as it exists, or the test says what to teach it.
+- `expected` is the oracle: a hand-written table of what each role may do (per capability) and
+  see (per object family and kind), from which it derives the status code of each request.
+
+tests/test_permission_matrix.py builds the people and objects and runs every combination.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import URLPattern, URLResolver
+
+TENANT_URLCONF = "kbportal.urls_tenants"
+
+# --- Walking the URLconf --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None  # namespaced: "articles:read"
+    pattern: str
+    callback: object = field(compare=False)
+    kwargs: frozenset[str] = frozenset()
+
+    @property
+    def capability(self) -> str | None:
+        return getattr(self.callback, "kb_capability", None)
+
+    @property
+    def label(self) -> str:
+        view = f"{getattr(self.callback, '__module__', '?')}.{getattr(self.callback, '__qualname__', self.callback)}"
+        return f"{self.name or '(unnamed)'} [{self.pattern}] -> {view}"
+
+
+def _groups(pattern) -> set[str]:
+    return set(pattern.regex.groupindex)
+
+
+def walk(resolver: URLResolver, namespaces: tuple[str, ...] = (), prefix: str = "",
+         kwargs: frozenset[str] = frozenset()) -> list[Route]:
+    """Every URL under `resolver`, depth first, with the parameters of the enclosing includes."""
+    routes = []
+    for entry in resolver.url_patterns:
+        pattern = prefix + str(entry.pattern)
+        names = kwargs | _groups(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = namespaces + ((entry.namespace,) if entry.namespace else ())
+            routes += walk(entry, inner, pattern, frozenset(names))
+        elif isinstance(entry, URLPattern):
+            name = ":".join(namespaces + (entry.name,)) if entry.name else None
+            routes.append(Route(name, pattern, entry.callback, frozenset(names)))
+        else:  # pragma: no cover - Django has no third kind
+            raise TypeError(entry)
+    return routes
+
+
+def undeclared(routes: list[Route]) -> list[str]:
+    """The URLs the matrix cannot check: no name, or a view without `@requires(...)`."""
+    problems = []
+    for route in routes:
+        if route.name is None:
+            problems.append(f"{route.label}: give the URL a name")
+        if route.capability is None:
+            problems.append(f"{route.label}: the view does not declare @requires(...) (permissions/policy.py)")
+    return problems
+
+
+# --- Filling URL parameters -----------------------------------------------------------------
+
+# Parameters that name no object: one valid value is enough.
+FIXED = {"kind": "article", "group": "steps", "number": "1"}
+
+BY_NAME = "by name"
+FAMILY_BY_KWARGS: dict[frozenset[str], str | None] = {
+    frozenset(): None,
+    frozenset({"kind"}): None,  # new/<kind>: an article kind
+    frozenset({"group"}): None,  # editor rows: steps or faqs
+    frozenset({"slug"}): "collection",
+    frozenset({"prefix", "slug"}): "article",
+    frozenset({"prefix", "slug", "number"}): "article",  # a revision number of the article
+    frozenset({"kind", "pk"}): "grant",  # grants/<grant kind>/<pk>
+    frozenset({"pk"}): BY_NAME,
+}
+PK_FAMILY = {
+    "articles:suggestion": "suggestion",
+    "articles:suggestion-accept": "suggestion",
+    "articles:suggestion-accept-edit": "suggestion",
+    "articles:suggestion-reject": "suggestion",
+    "people:invitation-resend": "invitation",
+    "people:invitation-revoke": "invitation",
+    "people:role": "membership",
+    "people:remove": "membership",
+    "access:review-person": "person",
+    "api:article": "article_id",
+    "searchadmin:synonym-edit": "synonym",
+    "searchadmin:synonym-delete": "synonym",
+    "searchadmin:best-bet-move": "best_bet",
+    "searchadmin:best-bet-delete": "best_bet",
+}
+
+
+class UnknownParameter(Exception):
+    pass
+
+
+def family_of(route: Route) -> str | None:
+    """The family of object the URL is about (None: no object), or UnknownParameter."""
+    if route.kwargs not in FAMILY_BY_KWARGS:
+        raise UnknownParameter(
+            f"{route.label} takes {sorted(route.kwargs)}: the permission matrix does not know how to fill "
+            "these; teach tests/permission_matrix.py (FAMILY_BY_KWARGS, FIXED) and the objects in "
+            "tests/test_permission_matrix.py")
+    family = FAMILY_BY_KWARGS[route.kwargs]
+    if family == BY_NAME:
+        if route.name not in PK_FAMILY:
+            raise UnknownParameter(
+                f"{route.label} takes a pk: say what it is the pk of in PK_FAMILY (tests/permission_matrix.py)")
+        family = PK_FAMILY[route.name]
+    return family
+
+
+# --- The oracle -----------------------------------------------------------------------------
+
+ROLES = (
+    "admin", "editor", "viewer",  # acme's client staff
+    "agent_read", "agent_contrib",  # provider agents whose teams hold read / contribute grants
+    "agent_nogrant",  # an agent of the engaged provider, serving acme, with no grant at all
+    "lead",  # the engaged provider's lead (no grant)
+    "agent_ended",  # an agent whose provider's engagement with acme has ended (grants left behind)
+    "other_tenant",  # the admin of the other tenant, and nothing in acme
+    "anonymous",
+)
+STAFF = {"admin", "editor", "viewer"}
+EDITORS = {"admin", "editor"}
+PROVIDER_PEOPLE = {"agent_read", "agent_contrib", "agent_nogrant", "lead"}
+MEMBERS = STAFF | PROVIDER_PEOPLE  # whom the workspace lets in
+
+# What each capability lets in (permissions/policy.py, from the product rules).
+ALLOWED = {
+    "member": MEMBERS,
+    "read": MEMBERS,
+    "contribute": PROVIDER_PEOPLE,  # client staff edit directly, they never propose
+    "edit": EDITORS,
+    "admin": {"admin"},
+    "lead": {"lead"},
+    "open": set(ROLES),  # sign-out and the language switch, shared with the public site
+}
+# Who holds a contribute grant somewhere (pages of proposing that are about no one object).
+CONTRIBUTORS = {"agent_contrib"}
+
+# Paths a tenant host serves to anyone, signed in or not, member or not: the language switch.
+OPEN_PATHS = ("/i18n/",)
+
+KINDS = {
+    "collection": ("granted", "not_granted", "confidential", "in_confidential", "confidential_granted",
+                   "archived", "other_tenant"),
+    "article": ("granted", "draft", "not_granted", "confidential", "in_confidential", "confidential_granted",
+                "in_confidential_granted", "archived", "other_tenant"),
+    "suggestion": ("own", "someone_else", "other_tenant"),
+    "grant": ("collection_team", "collection_person", "article_team", "article_person", "other_tenant"),
+    "membership": ("member", "other_tenant"),
+    "invitation": ("pending", "other_tenant"),
+    "person": ("staff", "provider", "ended_provider", "stranger", "other_tenant"),
+    "synonym": ("existing", "other_tenant"),
+    "best_bet": ("existing", "other_tenant"),
+}
+KINDS["article_id"] = KINDS["article"]  # the same articles, addressed by id (the JSON API)
+
+
+def _all(family: str, *but: str) -> set[str]:
+    return set(KINDS[family]) - {"other_tenant", *but}
+
+
+# Provider people reach what their grants open: a grant on a collection covers what it nests,
+# except confidential collections and articles, which only a grant naming them opens; never
+# drafts. Archived content stays reachable by its link ("no longer listed, its links still
+# work"). Client staff see the whole tenant, confidential included; viewers published only.
+_AGENT_COLLECTIONS = {"granted", "confidential_granted", "archived"}
+_AGENT_ARTICLES = {"granted", "confidential_granted", "in_confidential_granted", "archived"}
+SEES: dict[str, dict[str, set[str]]] = {
+    "collection": {
+        "admin": _all("collection"), "editor": _all("collection"), "viewer": _all("collection"),
+        "agent_read": _AGENT_COLLECTIONS, "agent_contrib": _AGENT_COLLECTIONS,
+    },
+    "article": {
+        "admin": _all("article"), "editor": _all("article"), "viewer": _all("article", "draft"),
+        "agent_read": _AGENT_ARTICLES, "agent_contrib": _AGENT_ARTICLES,
+    },
+    # Editors review every suggestion; a provider person sees their own only.
+    "suggestion": {"admin": {"own", "someone_else"}, "editor": {"own", "someone_else"}, "agent_contrib": {"own"}},
+    # Grants, people and invitations of the tenant are its admins' business only.
+    "grant": {"admin": _all("grant")},
+    "membership": {"admin": {"member"}},
+    "invitation": {"admin": {"pending"}},
+    # The access review covers the tenant's staff and the provider people serving it now.
+    "person": {"admin": {"staff", "provider"}},
+    # Search tuning is the client editors' business.
+    "synonym": {"admin": {"existing"}, "editor": {"existing"}},
+    "best_bet": {"admin": {"existing"}, "editor": {"existing"}},
+}
+SEES["article_id"] = SEES["article"]
+# Views about published content only, where even editors get a 404 for a draft.
+PUBLISHED_ONLY = {
+    "api:article",  # the API serves the published revision
+    "search:pin",  # an agent pins published procedures for the lookup page
+}
+# A provider lead sees what their teams reach (the teams page), and nothing else.
+LEAD_TEAMS = ("agent_read", "agent_contrib")
+
+
+def shown(family: str, role: str) -> set[str]:
+    """The kinds of `family` whose titles and names `role` may find on some page."""
+    kinds = set(SEES[family].get(role, set()))
+    if role == "lead":
+        for agent in LEAD_TEAMS:
+            kinds |= SEES[family].get(agent, set())
+    return kinds
+
+
+# Proposing: contribute grants, same inheritance rules; archived content takes no suggestions.
+CONTRIBUTES = {"article": {"agent_contrib": {"granted", "confidential_granted", "in_confidential_granted"}}}
+
+# Allowed GETs answer 200, except where a view answers otherwise by design.
+GET_NOTES = {
+    "articles:compare": 302,  # the matrix's articles have one revision: "nothing to compare", to history
+}
+GET_WITHOUT_QUERY_NOTES = {
+    "api:search": 400,  # "Give the words to look for in the q parameter."
+}
+POST_OK = frozenset({200, 302, 400})  # an empty form: saved and redirected, or re-rendered with errors
+
+
+@dataclass(frozen=True)
+class Expect:
+    statuses: frozenset[int]
+    location: str | None = None  # the redirect target must start with this
+
+    def check(self, response) -> str | None:
+        if response.status_code not in self.statuses:
+            return f"got {response.status_code}, expected {'/'.join(map(str, sorted(self.statuses)))}"
+        if self.location is not None and not response.get("Location", "").startswith(self.location):
+            return f"redirected to {response.get('Location')!r}, expected {self.location}..."
+        return None
+
+    def __str__(self) -> str:
+        return "/".join(map(str, sorted(self.statuses))) + (f" -> {self.location}..." if self.location else "")
+
+
+def sign_in_redirect() -> Expect:
+    return Expect(frozenset({302}), f"http://{settings.KB_BASE_DOMAIN}/accounts/sign-in/?next=")
+
+
+NOT_FOUND = Expect(frozenset({404}))
+
+
+def may_use(route: Route, family: str | None, kind: str | None, role: str) -> bool:
+    """Whether `role` gets the page (or action) itself, past the gate of the workspace."""
+    capability = route.capability
+    if role not in ALLOWED[capability]:
+        return False
+    if family is None:
+        return capability != "contribute" or role in CONTRIBUTORS
+    if kind == "draft" and route.name in PUBLISHED_ONLY:
+        return False
+    table = CONTRIBUTES if capability == "contribute" else SEES
+    return kind in table.get(family, {}).get(role, set())
+
+
+def expected(*, route: Route, path: str, family: str | None, kind: str | None, role: str, method: str,
+             methods: frozenset[str]) -> Expect:
+    """The answer to `role` sending `method` to `path` (a URL of `route`, about an object of
+    `family` and `kind`), the view taking `methods`."""
+    open_path = path.startswith(OPEN_PATHS)
+    if role == "anonymous" and not open_path:
+        return Expect(frozenset({401})) if path.startswith("/api/") else sign_in_redirect()
+    if role not in MEMBERS and role != "anonymous" and not open_path:
+        return NOT_FOUND  # ended engagement, member of another tenant only
+    if role not in ALLOWED[route.capability]:
+        return NOT_FOUND  # the role check runs first, whatever the method
+    if method not in methods:
+        return Expect(frozenset({405}))  # checked before any object is looked up
+    if not may_use(route, family, kind, role):
+        return NOT_FOUND
+    if method == "POST":
+        return Expect(POST_OK)
+    if "?" not in path and route.name in GET_WITHOUT_QUERY_NOTES:
+        return Expect(frozenset({GET_WITHOUT_QUERY_NOTES[route.name]}))
+    return Expect(frozenset({GET_NOTES.get(route.name, 200)}))
