@@ -87,10 +87,12 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         language = getattr(request.user, "language", "")
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        if not language:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = language
+        # For this request only: the thread serves other people next.
+        with translation.override(language):
+            return self.get_response(request)
 
 
 class TenantAccessMiddleware:

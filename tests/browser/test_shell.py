@@ -27,19 +27,22 @@ def test_sign_in_switch_workspaces_language_and_sign_out(page, site, committed):
     expect(page.get_by_role("link", name="Lumière Énergie")).to_be_visible()
     page.get_by_role("link", name="Acme Parcels").first.click()
 
-    # The tenant shell: tenant name, search box, switcher, language, sign out.
+    # The tenant shell: tenant name, switcher, language, sign out; a provider agent's home is
+    # the lookup page, its box focused on load and on "/".
     expect(page).to_have_url(site("acme", "/"))
-    expect(page.get_by_role("heading", name="Acme Parcels knowledge base")).to_be_visible()
+    box = page.get_by_role("combobox", name="Look up a procedure in Acme Parcels")
+    expect(box).to_be_focused()
     page.wait_for_load_state("load")  # app.js is deferred
+    page.evaluate("document.activeElement.blur()")
     page.keyboard.press("/")
-    expect(page.get_by_role("searchbox", name="Search the knowledge base")).to_be_focused()
+    expect(box).to_be_focused()
     page.keyboard.press("Escape")
 
     # One sign-in serves every subdomain: switch to lumiere without signing in again.
     page.locator("summary", has_text="Workspaces").click()
     page.get_by_role("link", name="Lumière Énergie").click()
     expect(page).to_have_url(site("lumiere", "/"))
-    expect(page.get_by_role("heading", name="Lumière Énergie knowledge base")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Look up a procedure in Lumière Énergie")).to_be_visible()
 
     page.get_by_role("button", name="FR").click()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
