@@ -312,6 +312,13 @@ LOG_SQL = """, log AS (
 CORRECTIONS_SQL = """typed AS (
     SELECT * FROM unnest(%(typo_words)s::text[], %(typo_terms)s::int[]) AS w(word, n)
     WHERE numnode(public.kb_words(w.word)) > 0  -- a stop word is never a typo
+      -- nor a word that occurs as typed in a document this person may see (checked first: one
+      -- index probe instead of looking for and verifying its neighbours)
+      AND NOT EXISTS (
+          SELECT 1 FROM search_searchdocument d
+          WHERE string_to_array(btrim(d.words), ' ') @> ARRAY[w.word]  -- search_doc_words_gin
+            AND d.article_id IN (SELECT id FROM allowed)
+      )
 ), edits AS (
     SELECT * FROM unnest(%(edit_words)s::text[], %(edit_terms)s::int[]) AS e(word, n)
 ), spellings AS MATERIALIZED (
@@ -332,7 +339,7 @@ CORRECTIONS_SQL = """typed AS (
     FROM spellings c
     WHERE EXISTS (
         SELECT 1 FROM search_searchdocument d
-        WHERE d.vector @@ public.kb_words(c.word) AND strpos(d.words, ' ' || c.word || ' ') > 0
+        WHERE string_to_array(btrim(d.words), ' ') @> ARRAY[c.word::text]  -- search_doc_words_gin
           AND d.article_id IN (SELECT id FROM allowed)
     )
 ), corrections AS MATERIALIZED (
