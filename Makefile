@@ -43,3 +43,6 @@ lint: venv
 
 bench-tenant: services venv db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_tenant_create
+
+bench-search: services venv db
+	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_search --articles 100000
