@@ -164,12 +164,20 @@ def team_label(access: WorkspaceAccess) -> str:
         return str(access.label)
 
     def load():
+        from permissions.models import ArticleTeamGrant, CollectionTeamGrant
         from tenants.models import ProviderTeam
 
-        names = ProviderTeam.objects.filter(group_id__in=access.team_group_ids).values_list("name", flat=True)
+        # Only the teams that work in this tenant (they hold a grant here): a team named after
+        # another client of the provider must not show in this client's reports.
+        here = {
+            group_id
+            for model in (CollectionTeamGrant, ArticleTeamGrant)
+            for group_id in model.objects.filter(group_id__in=access.team_group_ids).values_list("group_id", flat=True)
+        }
+        names = ProviderTeam.objects.filter(group_id__in=here).values_list("name", flat=True)
         return ", ".join(sorted(names))[:150] or str(access.label)
 
-    return _cached(("team", access.provider_id, access.team_group_ids), load)
+    return _cached(("team", connection.schema_name, access.provider_id, access.team_group_ids), load)
 
 
 def _with_synonyms(terms: list[parsing.Term]) -> list[parsing.Term]:

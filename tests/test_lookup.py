@@ -190,6 +190,7 @@ def test_opened_and_pinned_procedures_wait_on_the_lookup_page(acme, content):
     grant_revoke(grant=content["grant"], acting_user=acme.acme_admin)
     html = agent.get("/search/", HTTP_HOST=host(acme.acme)).content.decode()
     assert parcel.title not in html and guide.title not in html
+    assert '<option value="contrat"' not in html  # the tag filter's choices, cached, follow too
     assert agent.post(guide.url("read") + "pin/", {"pinned": "1"}, HTTP_HOST=host(acme.acme)).status_code == 404
     assert agent.post(content["secret"].url("read") + "pin/", HTTP_HOST=host(acme.acme)).status_code == 404
 
@@ -248,3 +249,19 @@ def test_keystrokes_of_one_search_are_not_failed_searches(acme, content):
 def test_write_an_article_from_a_failed_query_prefills_the_title(acme):
     html = get(acme.acme_editor, "/new/article/", acme, title="  Chatons   volants ").content.decode()
     assert 'value="Chatons volants"' in html
+
+
+def test_the_gap_report_names_only_the_teams_that_work_in_this_tenant(acme, content):
+    """An agent in a team for another client: that team's name never reaches this client."""
+    schema = connection.tenant
+    connection.set_schema_to_public()
+    other = tenant_services.team_create(provider=acme.helios, name="Lumière night shift")
+    other.members.add(acme.agent_both)
+    team = ProviderTeam.objects.get(provider=acme.helios, name="Lookup team")
+    team.members.add(acme.agent_both)
+    connection.set_tenant(acme.lumiere)
+    lumiere_billing = services.collection_create(name="Facturation", acting_user=acme.lumiere_editor)
+    grant_give(target=lumiere_billing, level=Level.READ, acting_user=acme.lumiere_admin, team=other)
+    connection.set_tenant(schema)
+    get(acme.agent_both, "/search/", acme, q="chatons volants")
+    assert QueryLog.objects.get(query="chatons volants").team == "Lookup team"

@@ -10,6 +10,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + "/14"  # noqa: F405
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + "/15"  # noqa: F405
+# Fresh keys per run: ids restart in each run's new database, so an entry left in Redis by an
+# earlier run could otherwise answer for different data.
+CACHES["default"]["KEY_PREFIX"] = f"kbtest{os.getpid()}"  # noqa: F405
 WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic in browser tests
 # One test database per run, so that concurrent runs (several developers on one machine, or
 # CI beside a developer) never drop each other's database.
