@@ -12,6 +12,7 @@ and JSON errors for everything that is not a view are in tenants.api_auth.
 from __future__ import annotations
 
 import functools
+import re
 
 from django.core.exceptions import EmptyResultSet
 from django.http import Http404, JsonResponse
@@ -60,13 +61,13 @@ def api_endpoint(view):
 
 def _search_params(request) -> dict:
     """The search parameters, checked; BadRequest says what is wrong in words a person reads."""
-    query = " ".join(request.GET.get("q", "").split())
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())
     if not query:
         raise BadRequest("missing_query", _("Give the words to look for in the q parameter."))
     if len(query) > MAX_QUERY:
         raise BadRequest("query_too_long", _("The query is too long (%(max)s characters at most).") % {"max": MAX_QUERY})
     raw_limit = request.GET.get("limit", "").strip() or str(DEFAULT_LIMIT)
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    if not re.fullmatch(r"[0-9]{1,3}", raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
         raise BadRequest("invalid_limit", _("limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT})
     kind = request.GET.get("kind", "").strip()
     if kind and kind not in Kind.values:
@@ -75,7 +76,7 @@ def _search_params(request) -> dict:
     if language and language not in Language.values:
         raise BadRequest("invalid_language",
                          _("language must be one of: %(languages)s.") % {"languages": ", ".join(Language.values)})
-    tag = " ".join(request.GET.get("tag", "").split())
+    tag = " ".join(request.GET.get("tag", "").replace("\x00", " ").split())
     if len(tag) > MAX_TAG:
         raise BadRequest("invalid_tag", _("The tag is too long (%(max)s characters at most).") % {"max": MAX_TAG})
     return {"query": query, "limit": int(raw_limit), "kind": kind or None, "language": language or None,

@@ -413,6 +413,7 @@ def search(
     log: bool = True,
 ) -> SearchResults:
     """What this person may read that matches `query`, best first. Run inside the tenant."""
+    query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL (the query log)
     results = SearchResults(query=query)
     terms = _with_synonyms(parsing.parse(query))
     normalised = normalise(query)[:500]

@@ -10,9 +10,12 @@ search statement itself: they take effect on the next query.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
@@ -21,6 +24,8 @@ from tenants.selectors import WorkspaceAccess
 from . import engine
 from .models import BestBet, QueryLog, Synonym
 from .text import normalise
+
+FLAG_WITHIN = datetime.timedelta(days=1)
 
 WORD_MAX_LENGTH = Synonym._meta.get_field("term").max_length  # 100, for the term and each synonym
 SYNONYMS_MAX = 20
@@ -170,5 +175,8 @@ def best_bet_remove(*, bet: BestBet) -> None:
 # --- "I could not find it" ------------------------------------------------------------------
 
 def query_flag_not_found(*, access: WorkspaceAccess, log_id: int) -> bool:
-    """The agent's "I could not find it" on one of their own queries."""
-    return bool(QueryLog.objects.filter(pk=log_id, user_id=access.user_id).update(flagged_not_found=True))
+    """The agent's "I could not find it" on one of their own queries, while it is still fresh
+    (a day: the button sits under the results they are looking at)."""
+    fresh = timezone.now() - FLAG_WITHIN
+    return bool(QueryLog.objects.filter(pk=log_id, user_id=access.user_id, created_at__gte=fresh)
+                .update(flagged_not_found=True))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ class Filters:
 def _read_query(request) -> tuple[str, list[str]]:
     """The query as typed (trimmed, bounded) and what was wrong with it, for the person."""
     problems = []
-    query = " ".join(request.GET.get("q", "").split())
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())
     if len(query) > MAX_QUERY:
         query = query[:MAX_QUERY]
         problems.append(_("Your search was shortened to its first %(n)d characters.") % {"n": MAX_QUERY})
@@ -86,7 +87,7 @@ def _read_filters(request, collections: Callable[[], list[Collection]]) -> tuple
         filters.collection = next((c for c in collections() if c.slug == slug), None)
         if filters.collection is None:  # missing or not for this person: the same answer
             problems.append(_("That collection is not available: showing every collection."))
-    tag = " ".join(request.GET.get("tag", "").split())
+    tag = " ".join(request.GET.get("tag", "").replace("\x00", " ").split())
     if len(tag) > 60:
         problems.append(_("A tag has at most 60 characters: the tag filter was ignored."))
     else:
@@ -131,7 +132,7 @@ def _tag_choices(access) -> list[str]:
         tags = sorted(
             SearchDocument.objects.filter(article__in=readable)
             .annotate(tag=Func(F("tags"), function="unnest"))
-            .values_list("tag", flat=True).distinct().order_by()[:TAGS_SHOWN],
+            .values_list("tag", flat=True).distinct().order_by("tag")[:TAGS_SHOWN],
             key=str.casefold,
         )
         cache.set(key, tags, TAGS_CACHE_SECONDS)
@@ -193,16 +194,14 @@ def lookup(request):
 @require_POST
 def not_found(request):
     """The agent's one-click "I could not find it" on their own last query."""
-    try:
-        log_id = int(request.POST.get("log", ""))
-    except ValueError:
-        log_id = 0
+    raw = request.POST.get("log", "")
+    log_id = int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else 0
     flagged = log_id > 0 and services.query_flag_not_found(access=request.workspace, log_id=log_id)
     text = (_("Thank you: the editors will see this search in their content-gap report.") if flagged
             else _("This search could not be flagged (it is not one of yours, or too old). Try searching again."))
     if request.htmx:
-        return render(request, "search/_flagged.html", {"text": text, "flagged": flagged},
-                      status=200 if flagged else 400)
+        # 200 either way: htmx swaps only successful answers, and the person must read why.
+        return render(request, "search/_flagged.html", {"text": text, "flagged": flagged})
     (messages.success if flagged else messages.error)(request, text)
     query = request.POST.get("q", "")[:MAX_QUERY]
     return redirect(reverse("search:lookup") + ("?" + urlencode({"q": query}) if query else ""))

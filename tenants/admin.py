@@ -217,6 +217,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # people create their own, on their profile page
 
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser  # platform staff only: the revoke action acts for anyone
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # revoked, never erased
 

@@ -92,7 +92,9 @@ class UserLanguageMiddleware:
         request.LANGUAGE_CODE = language
         # For this request only: the thread serves other people next.
         with translation.override(language):
-            return self.get_response(request)
+            response = self.get_response(request)
+        response["Content-Language"] = language  # what the body speaks, whatever the browser asked
+        return response
 
 
 class TenantAccessMiddleware:

@@ -9,6 +9,8 @@ tenants.middleware.TenantAccessMiddleware).
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -73,7 +75,7 @@ def _create(request):
 
 def _revoke(request):
     pk = request.POST.get("token", "")
-    if not pk.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", pk):
         raise Http404
     token = get_object_or_404(ApiToken, pk=int(pk), user=request.user)  # one's own tokens only
     tokens.token_revoke(token=token, acting_user=request.user)

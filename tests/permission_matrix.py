@@ -215,14 +215,16 @@ PUBLISHED_ONLY = {
     "api:article",  # the API serves the published revision
     "search:pin",  # an agent pins published procedures for the lookup page
 }
-# A provider lead sees what their teams reach (the teams page), and nothing else.
+# A provider lead holds no grant: on the teams page they see what their teams reach, and
+# nowhere else anything.
 LEAD_TEAMS = ("agent_read", "agent_contrib")
+LEAD_TEAMS_PAGE = "access:teams"
 
 
-def shown(family: str, role: str) -> set[str]:
-    """The kinds of `family` whose titles and names `role` may find on some page."""
+def shown(family: str, role: str, route_name: str | None = None) -> set[str]:
+    """The kinds of `family` whose titles and names `role` may find on the page `route_name`."""
     kinds = set(SEES[family].get(role, set()))
-    if role == "lead":
+    if role == "lead" and route_name == LEAD_TEAMS_PAGE:
         for agent in LEAD_TEAMS:
             kinds |= SEES[family].get(agent, set())
     return kinds

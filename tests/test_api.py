@@ -442,6 +442,7 @@ def test_api_searches_are_logged_for_the_content_gap_report(acme, in_tenant):
     ({"q": "parcel", "limit": str(MAX_LIMIT + 1)}, "invalid_limit"),
     ({"q": "parcel", "limit": "ten"}, "invalid_limit"),
     ({"q": "parcel", "limit": "-3"}, "invalid_limit"),
+    ({"q": "parcel", "limit": "²"}, "invalid_limit"),  # str.isdigit() says yes, int() says no
     ({"q": "parcel", "kind": "video"}, "invalid_kind"),
     ({"q": "parcel", "language": "de"}, "invalid_language"),
     ({"q": "parcel", "tag": "t" * 61}, "invalid_tag"),
@@ -455,10 +456,17 @@ def test_bad_parameters_are_400_with_a_clear_message(acme, params, code):
     assert response.cookies == {}
 
 
+def test_a_nul_byte_in_the_query_is_ignored_not_an_error(acme):
+    response = call(acme.acme, SEARCH, token=new_token(acme.acme_viewer), q="par\x00cel")
+    assert response.status_code == 200
+
+
 def test_error_messages_follow_the_token_persons_language(acme):
     User.objects.filter(pk=acme.outsider.pk).update(language="fr")
-    response = call(acme.acme, SEARCH, token=new_token(acme.outsider), q="parcel")
+    response = HttpClient().get(SEARCH, {"q": "parcel"}, HTTP_HOST=host(acme.acme), HTTP_ACCEPT_LANGUAGE="en",
+                                HTTP_AUTHORIZATION=f"Bearer {new_token(acme.outsider)}")
     assert error_of(response)["message"] == "Cet espace de travail n'existe pas."
+    assert response["Content-Language"] == "fr"  # what the body speaks, not what was asked
 
 
 def test_only_get_is_allowed(acme):
@@ -601,6 +609,8 @@ def test_nobody_revokes_someone_elses_token(world):
     http.force_login(world.acme_viewer)
     assert profile(http, "post", action="revoke", token=str(token.pk)).status_code == 404
     assert profile(http, "post", action="revoke", token="abc").status_code == 404
+    assert profile(http, "post", action="revoke", token="²").status_code == 404
+    assert profile(http, "post", action="revoke", token="9" * 30).status_code == 404
     assert tokens.token_authenticate(raw) == world.acme_editor
     assert f"kbp_{token.prefix}" not in profile(http).content.decode()
 
