@@ -170,9 +170,13 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
     return invitation, token
 
 
-def invitation_revoke(*, invitation: Invitation, acting_user: User) -> None:
+def invitation_revoke(*, invitation: Invitation, acting_user: User, request=None) -> None:
     _require_admin(acting_user, invitation.client)
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    if revoked:
+        _audit(invitation.client, Action.INVITATION_REVOKED, actor=acting_user, label=invitation.email,
+               detail={"role": invitation.role}, request=request)
 
 
 def invitation_check(invitation: Invitation) -> None:
@@ -326,16 +330,36 @@ def _provider_person(provider: ProviderOrganisation, user: User) -> ProviderMemb
     return membership
 
 
+def _audit_where_team_works(team: ProviderTeam, action: Action, *, actor: User, person: User) -> None:
+    """Tell each client whose workspace the team holds a grant in (and only those: a client
+    never learns of the provider's other clients)."""
+    from permissions.models import ArticleTeamGrant, CollectionTeamGrant
+
+    for client in Client.objects.filter(engagements__in=Engagement.objects.active().filter(provider=team.provider)).distinct():
+        with tenant_context(client):
+            works_here = any(model.objects.filter(group_id=team.group_id).exists()
+                             for model in (CollectionTeamGrant, ArticleTeamGrant))
+            if works_here:
+                audit.record(action, actor=actor, obj=person, label=person.email, detail={"team": team.name})
+
+
+@transaction.atomic
 def team_member_add(*, team: ProviderTeam, user: User, acting_user: User) -> None:
+    """From the next request on, the person reaches what the team was granted."""
     _require_lead(acting_user, team.provider)
     _provider_person(team.provider, user)
-    team.members.add(user)
+    if not team.members.filter(pk=user.pk).exists():
+        team.members.add(user)
+        _audit_where_team_works(team, Action.TEAM_MEMBER_ADDED, actor=acting_user, person=user)
 
 
+@transaction.atomic
 def team_member_remove(*, team: ProviderTeam, user: User, acting_user: User) -> None:
     """From the next request on, the person no longer reaches what the team was granted."""
     _require_lead(acting_user, team.provider)
-    team.members.remove(user)
+    if team.members.filter(pk=user.pk).exists():
+        team.members.remove(user)
+        _audit_where_team_works(team, Action.TEAM_MEMBER_REMOVED, actor=acting_user, person=user)
 
 
 @transaction.atomic
@@ -351,5 +375,11 @@ def provider_member_clients_set(*, membership: ProviderMembership, clients, acti
                               % {"provider": membership.provider.name})
     # Clients whose engagement ended stay out of reach anyway; keep the choice for the others.
     kept = set(membership.clients.exclude(pk__in=engaged).values_list("pk", flat=True))
+    before = set(membership.clients.values_list("pk", flat=True))
     membership.clients.set(chosen | kept)
+    # Each workspace the person starts or stops serving records it (no other client learns).
+    for client in Client.objects.filter(pk__in=(chosen - before) | (before & engaged) - chosen):
+        action = Action.PROVIDER_PERSON_SERVES if client.pk in chosen else Action.PROVIDER_PERSON_LEAVES
+        _audit(client, action, actor=acting_user, obj=membership.user, label=membership.user.email,
+               detail={"provider": membership.provider.name})
     return membership

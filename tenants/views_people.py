@@ -141,7 +141,7 @@ def invitation_resend(request, pk: int):
 @require_POST
 def invitation_revoke(request, pk: int):
     invitation = _get_invitation(request, pk)
-    services.invitation_revoke(invitation=invitation, acting_user=request.user)
+    services.invitation_revoke(invitation=invitation, acting_user=request.user, request=request)
     messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
     return redirect("people:list")
 

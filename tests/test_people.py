@@ -464,3 +464,55 @@ def test_the_people_page_shows_only_provider_people_who_serve_this_client(world,
     assert "Helios Contact" in body and "agent.both@helios.test" in body
     assert "agent.acme@helios.test" not in body  # works for acme only
     assert "Orion" not in body and "Not Engaged" not in body
+
+
+def _events(client, *actions):
+    connection.set_tenant(client)
+    found = list(AuditEvent.objects.filter(action__in=actions).order_by("id").values_list("action", "object_label", "detail"))
+    connection.set_schema_to_public()
+    return found
+
+
+def test_withdrawing_an_invitation_is_audited_once(world, invite):
+    invite("withdrawn@example.test")
+    invitation = Invitation.objects.get(email="withdrawn@example.test")
+    for _attempt in range(2):
+        http_as(world.acme_admin).post(f"/people/invitations/{invitation.pk}/revoke/", HTTP_HOST=host(world.acme))
+    assert _events(world.acme, Action.INVITATION_REVOKED) == [
+        (Action.INVITATION_REVOKED, "withdrawn@example.test", {"role": invitation.role})]
+
+
+def test_team_changes_reach_the_log_of_each_workspace_the_team_works_in_and_no_other(world):
+    from permissions.models import Level
+    from permissions.services import grant_give
+
+    team = services.team_create(provider=world.helios, name="Audit desk")
+    connection.set_tenant(world.acme)
+    from articles import services as articles
+
+    collection = articles.collection_create(name="Audited", acting_user=world.acme_editor)
+    grant_give(target=collection, level=Level.READ, acting_user=world.acme_admin, team=team)
+    connection.set_schema_to_public()
+    http = http_as(world.lead)
+    base = f"/provider/{world.helios.pk}/teams/{team.pk}"
+    http.post(f"{base}/members/add/", {"user": world.agent_both.pk}, HTTP_HOST=PUBLIC)
+    http.post(f"{base}/members/add/", {"user": world.agent_both.pk}, HTTP_HOST=PUBLIC)  # no change, no event
+    http.post(f"{base}/members/{world.agent_both.pk}/remove/", HTTP_HOST=PUBLIC)
+    email = world.agent_both.email
+    assert _events(world.acme, Action.TEAM_MEMBER_ADDED, Action.TEAM_MEMBER_REMOVED) == [
+        (Action.TEAM_MEMBER_ADDED, email, {"team": "Audit desk"}),
+        (Action.TEAM_MEMBER_REMOVED, email, {"team": "Audit desk"}),
+    ]
+    # The team holds no grant in lumiere: lumiere learns nothing of it.
+    assert _events(world.lumiere, Action.TEAM_MEMBER_ADDED, Action.TEAM_MEMBER_REMOVED) == []
+
+
+def test_the_workspaces_an_agent_starts_or_stops_serving_record_it(world):
+    http = http_as(world.lead)
+    url = f"/provider/{world.helios.pk}/people/{world.agent_acme.pk}/"
+    http.post(url, {"clients": [world.lumiere.pk]}, HTTP_HOST=PUBLIC)
+    email = world.agent_acme.email
+    assert _events(world.acme, Action.PROVIDER_PERSON_SERVES, Action.PROVIDER_PERSON_LEAVES) == [
+        (Action.PROVIDER_PERSON_LEAVES, email, {"provider": "Helios Contact"})]
+    assert _events(world.lumiere, Action.PROVIDER_PERSON_SERVES, Action.PROVIDER_PERSON_LEAVES) == [
+        (Action.PROVIDER_PERSON_SERVES, email, {"provider": "Helios Contact"})]
