@@ -11,6 +11,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,6 +36,8 @@ from . import rendering, services
 from .diff import diff_revisions, has_changes
 from .forms import ArticleForm, CollectionForm, FeedbackForm, rows_from_revision
 from .models import Article, Collection, Kind
+
+COLLECTION_PAGE_SIZE = 200
 
 
 def _require_editor(request) -> None:
@@ -83,10 +86,12 @@ def collection_detail(request, slug):
     articles = visible_articles(access, drafts=access.can_edit).filter(collection=collection)
     if not collection.is_archived:
         articles = articles.filter(archived_at__isnull=True)
+    page = Paginator(articles.order_by("title", "pk"), COLLECTION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "articles/collection.html", {
         "collection": collection,
         "subcollections": subcollections,
-        "articles": articles.order_by("title"),
+        "articles": page.object_list,
+        "page": page,
         "breadcrumbs": collection.ancestors(),
         "kinds": Kind.choices,
     })

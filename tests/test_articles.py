@@ -278,3 +278,22 @@ def test_compare_shows_a_word_level_diff_per_step(acme, guide):
     body = http_as(acme.acme_editor).get(guide.url("compare") + "?a=1&b=2", HTTP_HOST=host(acme.acme)).content.decode()
     assert "<del>two</del>" in body and "<ins>three</ins>" in body
     assert "Check tracking" not in body  # unchanged steps are not repeated
+
+
+def test_a_long_collection_is_shown_a_page_at_a_time(acme, refunds, monkeypatch):
+    from articles import views
+
+    monkeypatch.setattr(views, "COLLECTION_PAGE_SIZE", 2)
+    for title in ("Alpha", "Bravo", "Charlie"):
+        services.article_create(kind=Kind.ARTICLE, collection=refunds, acting_user=acme.acme_editor, publish=True,
+                                content=services.Content(title=title, language="en", tags="", body="Text."))
+    http = http_as(acme.acme_viewer)
+    first = http.get(f"/collections/{refunds.slug}/", HTTP_HOST=host(acme.acme)).content.decode()
+    assert "Alpha" in first and "Bravo" in first and "Charlie" not in first
+    assert "Page 1 of 2 (3 items)" in first and 'href="?page=2"' in first
+    second = http.get(f"/collections/{refunds.slug}/", {"page": "2"}, HTTP_HOST=host(acme.acme)).content.decode()
+    assert "Charlie" in second and "Alpha" not in second
+    # A page number that makes no sense shows a page, not an error.
+    for bad in ("abc", "99", "-1"):
+        response = http.get(f"/collections/{refunds.slug}/", {"page": bad}, HTTP_HOST=host(acme.acme))
+        assert response.status_code == 200

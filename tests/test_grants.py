@@ -167,4 +167,4 @@ def test_listing_a_big_collection_for_a_provider_takes_bounded_queries(tree):
                                 content=articles.Content(title=f"Item {n}", language="en", tags=[], body="x"))
     large, response = count()
     assert "Item 59" in response.content.decode()
-    assert large == small <= 17
+    assert large == small <= 18  # the pager counts the rows once
