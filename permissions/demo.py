@@ -34,11 +34,11 @@ TEAMS = {
 def seed_grants(stdout=None) -> None:
     helios = ProviderOrganisation.objects.get(name="Helios Contact")
     for name, (members, schema, grants) in TEAMS.items():
+        client = Client.objects.get(schema_name=schema)
         team = ProviderTeam.objects.filter(provider=helios, name=name).first() or tenants.team_create(
-            provider=helios, name=name
+            provider=helios, name=name, clients=[client]
         )
         team.members.add(*User.objects.filter(email__in=[m.email for m in members + [PROVIDER_LEAD]]))
-        client = Client.objects.get(schema_name=schema)
         admin = User.objects.get(pk=Membership.objects.filter(client=client, role=Role.ADMIN).values("user_id")[:1])
         connection.set_tenant(client)
         try:

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Collection
 from articles.suggestions import person_labels
-from tenants.models import ProviderTeam, User
-from tenants.selectors import providers_engaged_by
+from tenants.models import User
+from tenants.selectors import providers_engaged_by, teams_serving
 
 from . import audit, review, services
 from .forms import AuditFilterForm, GrantChangeForm, GrantForm, day_from_expiry
@@ -140,7 +140,7 @@ def overview(request):
     people = review.provider_people(client)
     providers = []
     for provider in providers_engaged_by(client).order_by("name"):
-        teams = ProviderTeam.objects.filter(provider=provider).prefetch_related("members").order_by("name")
+        teams = teams_serving(client).filter(provider=provider).prefetch_related("members").order_by("name")
         providers.append({
             "provider": provider,
             "teams": [(team, [u for u in team.members.all() if u.pk in people]) for team in teams],
@@ -169,8 +169,7 @@ def overview(request):
 
 def _grant_form(request, data=None) -> GrantForm:
     client = request.workspace.client
-    teams = list(ProviderTeam.objects.filter(provider__in=providers_engaged_by(client))
-                 .select_related("provider").order_by("provider__name", "name"))
+    teams = list(teams_serving(client).select_related("provider").order_by("provider__name", "name"))
     return GrantForm(data, teams=teams, people=list(review.provider_people(client).values()))
 
 

@@ -208,6 +208,9 @@ class ProviderTeam(models.Model):
     name = models.CharField(_("name"), max_length=200)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="provider_team")
     members = models.ManyToManyField(User, related_name="provider_teams", blank=True)
+    # The clients this team works for, chosen by the provider's lead: only their admins see the
+    # team (to grant it access), so no client learns the name of a team serving another.
+    clients = models.ManyToManyField("Client", related_name="provider_teams", blank=True, verbose_name=_("works for"))
 
     class Meta:
         verbose_name = _("provider team")

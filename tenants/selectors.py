@@ -13,6 +13,7 @@ from .models import (
     ProviderMembership,
     ProviderOrganisation,
     ProviderRole,
+    ProviderTeam,
     Role,
     User,
 )
@@ -114,3 +115,9 @@ def workspaces_for_user(user: User) -> QuerySet[Client]:
 def providers_engaged_by(client: Client) -> QuerySet[ProviderOrganisation]:
     active = Engagement.objects.active().filter(client=client).values("provider_id")
     return ProviderOrganisation.objects.filter(pk__in=active)
+
+
+def teams_serving(client: Client) -> QuerySet[ProviderTeam]:
+    """The teams of the providers engaged by `client` that work for it: the only teams its
+    admins see (a team serving another client of the same provider stays unknown to them)."""
+    return ProviderTeam.objects.filter(provider__in=providers_engaged_by(client), clients=client)

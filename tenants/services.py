@@ -75,10 +75,15 @@ def ensure_team_group(team: ProviderTeam) -> None:
 
 
 @transaction.atomic
-def team_create(*, provider: ProviderOrganisation, name: str) -> ProviderTeam:
+def team_create(*, provider: ProviderOrganisation, name: str, clients=None) -> ProviderTeam:
+    """`clients`: those the team works for; by default every client engaging the provider now
+    (the lead narrows it on the team's page)."""
     team = ProviderTeam(provider=provider, name=name)
     ensure_team_group(team)
     team.save()
+    if clients is None:
+        clients = Client.objects.filter(engagements__in=Engagement.objects.active().filter(provider=provider))
+    team.clients.set(list(clients))
     return team
 
 
@@ -308,8 +313,24 @@ def _team_name_free(provider: ProviderOrganisation, name: str, exclude_pk: int |
 
 
 def team_create_by_lead(*, provider: ProviderOrganisation, name: str, acting_user: User) -> ProviderTeam:
+    """A new team works for no client yet: the lead chooses which, and until then no client
+    sees it."""
     _require_lead(acting_user, provider)
-    return team_create(provider=provider, name=_team_name_free(provider, name))
+    return team_create(provider=provider, name=_team_name_free(provider, name), clients=())
+
+
+@transaction.atomic
+def team_clients_set(*, team: ProviderTeam, clients, acting_user: User) -> ProviderTeam:
+    """Which of the clients engaging the provider this team works for (their admins see it and
+    may grant it access; the others never learn its name). Grants it already holds stay."""
+    _require_lead(acting_user, team.provider)
+    engaged = set(Engagement.objects.active().filter(provider_id=team.provider_id).values_list("client_id", flat=True))
+    chosen = {client.pk for client in clients}
+    if chosen - engaged:
+        raise ValidationError(_("Choose among the clients that engage %(provider)s.") % {"provider": team.provider.name})
+    kept = set(team.clients.exclude(pk__in=engaged).values_list("pk", flat=True))
+    team.clients.set(chosen | kept)
+    return team
 
 
 @transaction.atomic

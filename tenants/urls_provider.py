@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:provider>/teams/new/", views_provider.team_create, name="team-create"),
     path("<int:provider>/teams/<int:team>/", views_provider.team_detail, name="team"),
     path("<int:provider>/teams/<int:team>/rename/", views_provider.team_rename, name="team-rename"),
+    path("<int:provider>/teams/<int:team>/clients/", views_provider.team_clients, name="team-clients"),
     path("<int:provider>/teams/<int:team>/members/add/", views_provider.team_member_add, name="team-member-add"),
     path("<int:provider>/teams/<int:team>/members/<int:user>/remove/", views_provider.team_member_remove,
          name="team-member-remove"),

@@ -35,7 +35,7 @@ from .models import (
     User,
     public_url,
 )
-from .selectors import providers_engaged_by
+from .selectors import providers_engaged_by, teams_serving
 
 
 def _get_membership(request, pk: int) -> Membership:
@@ -65,7 +65,7 @@ def _engaged_providers(client) -> list[dict]:
     for membership in serving:
         people.setdefault(membership.provider_id, []).append(membership)
     teams: dict[int, list[tuple[ProviderTeam, list[User]]]] = {}
-    for team in ProviderTeam.objects.filter(provider__in=providers).prefetch_related("members").order_by("name"):
+    for team in teams_serving(client).prefetch_related("members").order_by("name"):
         serving_ids = {m.user_id for m in people.get(team.provider_id, [])}
         members = [user for user in team.members.all() if user.pk in serving_ids]
         teams.setdefault(team.provider_id, []).append((team, members))

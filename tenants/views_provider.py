@@ -78,7 +78,8 @@ def _overview_page(request, provider: ProviderOrganisation, *, team_form: TeamFo
         .order_by("user__full_name", "user__email")
     )
     teams = provider.teams.prefetch_related(
-        Prefetch("members", queryset=User.objects.order_by("full_name", "email"))
+        Prefetch("members", queryset=User.objects.order_by("full_name", "email")),
+        Prefetch("clients", queryset=clients, to_attr="serving"),
     ).order_by("name")
     return render(request, "tenants/provider/overview.html", {
         "provider": provider,
@@ -113,13 +114,21 @@ def team_create(request, provider: int):
     return _overview_page(request, organisation, team_form=form, status=400)
 
 
+def _team_clients_form(team: ProviderTeam, data=None) -> ServesClientsForm:
+    clients = _engaged_clients(team.provider)
+    return ServesClientsForm(data, clients=clients, initial={"clients": list(team.clients.filter(pk__in=clients))})
+
+
 def _team_page(request, team: ProviderTeam, *, rename_form: TeamForm | None = None, status: int = 200):
     members = team.members.order_by("full_name", "email")
     candidates = _provider_people(team.provider).exclude(pk__in=team.members.values("pk"))
+    clients_form = _team_clients_form(team)
     return render(request, "tenants/provider/team.html", {
         "provider": team.provider,
         "team": team,
         "members": members,
+        "clients_form": clients_form,
+        "works_for_nobody": not clients_form.initial["clients"],
         "rename_form": rename_form or TeamForm(initial={"name": team.name}),
         "member_form": TeamMemberForm(people=candidates),
         "has_candidates": candidates.exists(),
@@ -147,6 +156,24 @@ def team_rename(request, provider: int, team: int):
             return redirect("provider:team", provider=provider, team=team)
     team_obj.refresh_from_db()
     return _team_page(request, team_obj, rename_form=form, status=400)
+
+
+@login_required
+@require_POST
+def team_clients(request, provider: int, team: int):
+    """Which clients the team works for: only their admins see it."""
+    team_obj = _get_team_for_lead(request, provider, team)
+    form = _team_clients_form(team_obj, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose among the clients that engage %(provider)s.") % {"provider": team_obj.provider.name})
+    else:
+        try:
+            services.team_clients_set(team=team_obj, clients=form.cleaned_data["clients"], acting_user=request.user)
+        except ValidationError as error:
+            _show_errors(request, error)
+        else:
+            messages.success(request, _("Saved: the clients %(team)s works for.") % {"team": team_obj.name})
+    return redirect("provider:team", provider=provider, team=team)
 
 
 @login_required

@@ -516,3 +516,58 @@ def test_the_workspaces_an_agent_starts_or_stops_serving_record_it(world):
         (Action.PROVIDER_PERSON_LEAVES, email, {"provider": "Helios Contact"})]
     assert _events(world.lumiere, Action.PROVIDER_PERSON_SERVES, Action.PROVIDER_PERSON_LEAVES) == [
         (Action.PROVIDER_PERSON_SERVES, email, {"provider": "Helios Contact"})]
+
+
+def test_a_team_is_seen_only_by_the_clients_it_works_for(world):
+    """A team serving lumiere only: acme's admins never see its name (people page, access
+    overview, grant form) until the lead says it works for acme too."""
+    team = services.team_create(provider=world.helios, name="Lumière night shift", clients=[world.lumiere])
+    connection.set_tenant(world.acme)
+    from articles import services as articles
+
+    collection = articles.collection_create(name="Night", acting_user=world.acme_editor)
+    connection.set_schema_to_public()
+    admin = http_as(world.acme_admin)
+    pages = ("/people/", "/access/", f"/access/collections/{collection.slug}/")
+
+    def seen_by_acme() -> list[bool]:
+        return ["Lumière night shift" in admin.get(path, HTTP_HOST=host(world.acme)).content.decode() for path in pages]
+
+    assert seen_by_acme() == [False, False, False]
+    assert "Lumière night shift" in http_as(world.lumiere_admin).get("/people/", HTTP_HOST=host(world.lumiere)).content.decode()
+    # Nor can acme's admin grant it access by posting its id.
+    response = admin.post(f"/access/collections/{collection.slug}/", {"grantee": f"team:{team.pk}", "level": "read"},
+                          HTTP_HOST=host(world.acme))
+    assert response.status_code == 400
+    connection.set_tenant(world.acme)
+    from permissions.models import CollectionTeamGrant
+
+    assert not CollectionTeamGrant.objects.filter(group_id=team.group_id).exists()
+    connection.set_schema_to_public()
+
+    # The lead says the team works for acme as well: now acme's admins see it.
+    lead = http_as(world.lead)
+    url = f"/provider/{world.helios.pk}/teams/{team.pk}/clients/"
+    assert lead.post(url, {"clients": [world.acme.pk, world.lumiere.pk]}, HTTP_HOST=PUBLIC).status_code == 302
+    assert seen_by_acme() == [True, True, True]
+    # Nobody but the lead may choose; only engaged clients can be chosen.
+    connection.set_schema_to_public()
+    assert http_as(world.agent_both).post(url, {"clients": []}, HTTP_HOST=PUBLIC).status_code == 404
+    assert set(team.clients.all()) == {world.acme, world.lumiere}
+    services.engagement_end(engagement=Engagement.objects.get(pk=world.engagement_lumiere_id))
+    lead.post(url, {"clients": [world.acme.pk, world.lumiere.pk]}, HTTP_HOST=PUBLIC)
+    assert set(team.clients.all()) == {world.acme, world.lumiere}  # refused: lumiere is kept as it was
+    lead.post(url, {"clients": []}, HTTP_HOST=PUBLIC)
+    # Emptied while lumiere's engagement is over: acme is dropped, lumiere (not the lead's to
+    # change now) is kept for when the engagement resumes.
+    assert set(team.clients.all()) == {world.lumiere}
+
+
+def test_a_team_a_lead_creates_works_for_no_client_until_chosen(world):
+    http = http_as(world.lead)
+    http.post(f"/provider/{world.helios.pk}/teams/new/", {"name": "Fresh desk"}, HTTP_HOST=PUBLIC)
+    team = ProviderTeam.objects.get(provider=world.helios, name="Fresh desk")
+    assert not team.clients.exists()
+    page = http.get(f"/provider/{world.helios.pk}/teams/{team.pk}/", HTTP_HOST=PUBLIC).content.decode()
+    assert "works for no client yet" in page
+    assert "Fresh desk" not in http_as(world.acme_admin).get("/people/", HTTP_HOST=host(world.acme)).content.decode()
