@@ -27,8 +27,7 @@ from tenants.api_auth import api_error
 
 from . import engine
 
-MAX_QUERY = 200
-MAX_TAG = 60
+MAX_QUERY, MAX_TAG = engine.MAX_QUERY, engine.MAX_TAG
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
 

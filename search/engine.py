@@ -52,6 +52,9 @@ HEADLINE = (
 )
 HEADLINE_ALL = f'StartSel="{MARK_START}", StopSel="{MARK_STOP}", HighlightAll=true'
 CACHE_SECONDS = 60
+# What a caller (the lookup page, the API) accepts as input.
+MAX_QUERY = 200
+MAX_TAG = 60  # articles.Article.tags items
 
 
 @dataclass(frozen=True)

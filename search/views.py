@@ -35,7 +35,7 @@ from . import engine, services
 from . import lookup as personal
 from .models import SearchDocument
 
-MAX_QUERY = 200
+MAX_QUERY, MAX_TAG = engine.MAX_QUERY, engine.MAX_TAG
 TAGS_SHOWN = 100
 TAGS_CACHE_SECONDS = 60
 RESULTS_TARGET = "lookup-results"
@@ -88,8 +88,8 @@ def _read_filters(request, collections: Callable[[], list[Collection]]) -> tuple
         if filters.collection is None:  # missing or not for this person: the same answer
             problems.append(_("That collection is not available: showing every collection."))
     tag = " ".join(request.GET.get("tag", "").replace("\x00", " ").split())
-    if len(tag) > 60:
-        problems.append(_("A tag has at most 60 characters: the tag filter was ignored."))
+    if len(tag) > MAX_TAG:
+        problems.append(_("A tag has at most %(n)d characters: the tag filter was ignored.") % {"n": MAX_TAG})
     else:
         filters.tag = tag
     return filters, problems

@@ -85,3 +85,36 @@ def page(browser, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def sign_in(page, site, email: str, password: str = PASSWORD) -> None:
+    """Sign in on the public site and wait for the workspaces page."""
+    from django.core.cache import cache
+    from playwright.sync_api import expect
+
+    cache.clear()  # sign-in lockout counters of earlier tests
+    page.goto(site(None, "/accounts/sign-in/"))
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
+
+
+def drop_throwaway_tenant(client, *, teams=(), emails=()) -> None:
+    """Drop a tenant a browser test made, with its teams and people. Their rows in the tenant's
+    grant tables are deleted from inside the tenant, the only one where they hold anything."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from tenants.models import Client, ProviderTeam, User
+
+    connection.set_tenant(client)
+    group_ids = [team.group_id for team in teams]
+    ProviderTeam.objects.filter(pk__in=[team.pk for team in teams]).delete()
+    Group.objects.filter(pk__in=group_ids).delete()
+    User.objects.filter(email__in=list(emails)).delete()
+    connection.set_schema_to_public()
+    Client.objects.get(pk=client.pk).delete(force_drop=True)

@@ -4,12 +4,13 @@ compares the two revisions — in the browser, with htmx and the page's own Java
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from playwright.sync_api import expect
 
 from articles.models import Article, Collection
 from tenants.models import Client
+
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,15 +26,6 @@ def acme_collection(committed):
     Article.objects.filter(collection=collection).delete()
     collection.delete()
     connection.set_schema_to_public()
-
-
-def sign_in(page, site, email):
-    cache.clear()
-    page.goto(site(None, "/accounts/sign-in/"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
 
 
 def test_editor_writes_previews_publishes_edits_and_compares_a_guide(page, site, acme_collection):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from playwright.sync_api import expect
@@ -22,14 +21,15 @@ from permissions import services as permissions
 from search import engine, indexing
 from search.models import QueryLog
 from tenants import services as tenants
-from tenants.models import Client, ProviderOrganisation, ProviderRole, ProviderTeam, Role, User
+from tenants.models import Client, ProviderOrganisation, ProviderRole, Role, User
+
+from .conftest import PASSWORD, drop_throwaway_tenant, sign_in
 
 pytestmark = pytest.mark.browser
 
 SCHEMA = "vega"
 EDITOR = "lookup.editor@vega.test"
 AGENT = "lookup.agent@helios.test"
-PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture
@@ -65,24 +65,9 @@ def vega(committed):
     connection.set_schema_to_public()
     engine.clear_caches()
     yield guide
-    connection.set_tenant(client)
-    group_id = team.group_id
-    ProviderTeam.objects.filter(pk=team.pk).delete()
-    Group.objects.filter(pk=group_id).delete()
-    User.objects.filter(email__in=[EDITOR, AGENT]).delete()
-    connection.set_schema_to_public()
-    Client.objects.get(pk=client.pk).delete(force_drop=True)
+    drop_throwaway_tenant(client, teams=[team], emails=[EDITOR, AGENT])
     cache.clear()
     engine.clear_caches()
-
-
-def sign_in(page, site, email):
-    cache.clear()
-    page.goto(site(None, "/accounts/sign-in/"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
 
 
 def test_a_misspelled_query_reaches_the_guide_step_with_the_keyboard_alone(page, site, vega):

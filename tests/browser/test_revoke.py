@@ -9,7 +9,6 @@ cleanup may delete.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from playwright.sync_api import expect
@@ -18,14 +17,15 @@ from articles import services as articles
 from articles.models import Kind
 from permissions import services as permissions
 from tenants import services as tenants
-from tenants.models import Client, ProviderOrganisation, ProviderRole, ProviderTeam, Role, User
+from tenants.models import ProviderOrganisation, ProviderRole, Role, User
+
+from .conftest import PASSWORD, drop_throwaway_tenant, sign_in
 
 pytestmark = pytest.mark.browser
 
 SCHEMA = "orion"
 ADMIN = "access.admin@orion.test"
 AGENT = "access.agent@helios.test"
-PASSWORD = "correct-horse-battery-staple"
 TEAM = "Orion desk"
 
 
@@ -50,25 +50,8 @@ def orion(committed):
     permissions.grant_give(target=collection, level="read", team=team, acting_user=admin)
     connection.set_schema_to_public()
     yield collection, article
-    # People and the team's group have rows in the tenant's grant tables: delete them from
-    # inside the tenant, the only one where they hold anything.
-    connection.set_tenant(client)
-    group_id = team.group_id
-    ProviderTeam.objects.filter(pk=team.pk).delete()
-    Group.objects.filter(pk=group_id).delete()
-    User.objects.filter(email__in=[ADMIN, AGENT]).delete()
-    connection.set_schema_to_public()
-    Client.objects.get(pk=client.pk).delete(force_drop=True)
+    drop_throwaway_tenant(client, teams=[team], emails=[ADMIN, AGENT])
     cache.clear()
-
-
-def sign_in(page, site, email):
-    cache.clear()
-    page.goto(site(None, "/accounts/sign-in/"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
 
 
 def test_an_admin_revokes_a_team_grant_and_the_agent_loses_access_on_the_next_click(page, browser, site, orion):

@@ -8,7 +8,6 @@ its own, dropped afterwards: signing in writes to the tenant's append-only audit
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from playwright.sync_api import expect
@@ -18,15 +17,16 @@ from articles.models import Kind
 from permissions import services as permissions
 from search import engine, indexing
 from tenants import services as tenants
-from tenants.models import Client, ProviderOrganisation, ProviderRole, ProviderTeam, Role, User
+from tenants.models import ProviderOrganisation, ProviderRole, Role, User
 from tenants.selectors import workspace_access
+
+from .conftest import PASSWORD, drop_throwaway_tenant, sign_in
 
 pytestmark = pytest.mark.browser
 
 SCHEMA = "vega"
 EDITOR = "tuning.editor@vega.test"
 AGENT = "tuning.agent@helios.test"
-PASSWORD = "correct-horse-battery-staple"
 TEAM = "Vega desk"
 
 
@@ -56,24 +56,9 @@ def vega(committed):
     engine.clear_caches()
     connection.set_schema_to_public()
     yield client, access, article
-    connection.set_tenant(client)
-    group_id = team.group_id
-    ProviderTeam.objects.filter(pk=team.pk).delete()
-    Group.objects.filter(pk=group_id).delete()
-    User.objects.filter(email__in=[EDITOR, AGENT]).delete()
-    connection.set_schema_to_public()
-    Client.objects.get(pk=client.pk).delete(force_drop=True)
+    drop_throwaway_tenant(client, teams=[team], emails=[EDITOR, AGENT])
     engine.clear_caches()
     cache.clear()
-
-
-def sign_in(page, site, email):
-    cache.clear()
-    page.goto(site(None, "/accounts/sign-in/"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
 
 
 def agent_search(client, access, query):

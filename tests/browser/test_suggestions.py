@@ -20,6 +20,8 @@ from permissions import services as grants
 from tenants import services as tenants
 from tenants.models import Client, ProviderMembership, ProviderOrganisation, Role, User
 
+from .conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 SCHEMA = "orion"
@@ -63,15 +65,6 @@ def orion(committed):
     ProviderMembership.objects.get(user=agent, provider=helios).clients.remove(client)
     Client.objects.get(pk=client.pk).delete(force_drop=True)
     cache.clear()
-
-
-def sign_in(page, site, email):
-    cache.clear()
-    page.goto(site(None, "/accounts/sign-in/"))
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
 
 
 def test_an_agent_proposes_a_step_change_an_editor_accepts_it_and_the_agent_is_credited(
