@@ -17,3 +17,6 @@ WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic in bro
 # One test database per run, so that concurrent runs (several developers on one machine, or
 # CI beside a developer) never drop each other's database.
 DATABASES["default"]["TEST"] = {"NAME": f"test_kbportal_{os.getpid()}"}  # noqa: F405
+# A queue of this run's own: concurrent runs share the broker's database, and a worker of one
+# run must never take another run's task (it would run it against the wrong test database).
+CELERY_TASK_DEFAULT_QUEUE = f"kbtest{os.getpid()}"
