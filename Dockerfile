@@ -8,6 +8,7 @@ COPY kbportal kbportal
 COPY tenants tenants
 COPY articles articles
 COPY permissions permissions
+COPY search search
 RUN pip install -c requirements.lock .
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=kbportal.settings.local python manage.py compilemessages --ignore=.venv -v 0
