@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import rendering
+from . import events, rendering
 from .models import Article, Collection, Feedback, Kind, Revision
 
 MAX_STEPS = 100
@@ -265,8 +265,8 @@ def revision_create(
 
 @transaction.atomic
 def article_publish(*, article: Article, revision: Revision, acting_user) -> Article:
-    """Make `revision` what readers see. One transactional flip; later hooks (search
-    indexing, notifications) are enqueued after commit."""
+    """Make `revision` what readers see. One transactional flip; subscribers to the content
+    event (search indexing, notifications) hear of it after commit."""
     if revision.article_id != article.pk:
         raise ValidationError(_("That revision belongs to another article."))
     now = timezone.now()
@@ -275,9 +275,13 @@ def article_publish(*, article: Article, revision: Revision, acting_user) -> Art
     article.first_published_at = article.first_published_at or now
     article.last_published_at = now
     article.save(update_fields=["live_revision", "has_unpublished_changes", "first_published_at", "last_published_at", "updated_at"])
-    from . import hooks
-
-    hooks.article_published(article=article, revision=revision, acting_user=acting_user)
+    if revision.restored_from_id:
+        change = events.Change.RESTORED
+    elif revision.contributor_id:
+        change = events.Change.SUGGESTION_ACCEPTED
+    else:
+        change = events.Change.PUBLISHED
+    events.emit(article_id=article.pk, change=change, actor=acting_user, revision_id=revision.pk)
     return article
 
 
@@ -307,6 +311,7 @@ def article_update_settings(*, article: Article, collection: Collection, review_
         article.confidential = confidential
         fields.append("confidential")
     article.save(update_fields=fields)
+    events.emit(article_id=article.pk, change=events.Change.SETTINGS)
     return article
 
 
@@ -320,9 +325,11 @@ def article_verify(*, article: Article, acting_user) -> Article:
     return article
 
 
-def article_archive(*, article: Article, archived: bool = True) -> Article:
+def article_archive(*, article: Article, archived: bool = True, acting_user=None) -> Article:
     article.archived_at = timezone.now() if archived else None
     article.save(update_fields=["archived_at", "updated_at"])
+    change = events.Change.ARCHIVED if archived else events.Change.UNARCHIVED
+    events.emit(article_id=article.pk, change=change, actor=acting_user)
     return article
 
 

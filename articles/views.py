@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,9 +31,8 @@ from permissions.selectors import (
     visible_articles,
     visible_collections,
 )
-from search import lookup
 
-from . import rendering, services
+from . import events, rendering, services
 from .diff import diff_revisions, has_changes
 from .forms import ArticleForm, CollectionForm, FeedbackForm, rows_from_revision
 from .models import Article, Collection, Kind
@@ -45,15 +45,19 @@ def _require_editor(request) -> None:
         raise Http404
 
 
+def _lookup_home(request):
+    """The lookup page served at the home address. Found by its URL name, as a link would find
+    it, so that articles depends on search's address and not on its code."""
+    return resolve(reverse("search:lookup")).func(request)
+
+
 @requires("member")
 def home(request):
     """The knowledge base: collections, what needs review, what changed lately. Provider people
     (and anyone arriving with a query) get the lookup page instead: it is what they came for."""
     access = request.workspace
     if access.is_provider or "q" in request.GET:
-        from search.views import lookup as lookup_page
-
-        return lookup_page(request)
+        return _lookup_home(request)
     collections = visible_collections(access).active()
     top = [c for c in collections if c.parent_id is None or c.parent_id not in {x.pk for x in collections}]
     children: dict[int, list[Collection]] = {}
@@ -169,8 +173,7 @@ def article_read(request, prefix, slug):
     if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
         audit.record(Action.CONFIDENTIAL_READ, obj=article, request=request, detail={"revision": revision.number})
     if revision == article.live_revision and not article.is_archived:
-        lookup.opened(access=access, article=article)
-        context["pinned"] = lookup.is_pinned(access=access, article=article)
+        context.update(events.opened(access=access, article=article))
     return render(request, "articles/read.html", context)
 
 
@@ -332,7 +335,7 @@ def article_verify(request, prefix, slug):
 def article_archive(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
     archived = request.POST.get("archived", "1") == "1"
-    services.article_archive(article=article, archived=archived)
+    services.article_archive(article=article, archived=archived, acting_user=request.user)
     messages.success(request, _("Archived.") if archived else _("Restored from the archive."))
     return redirect(article.url("read"))
 

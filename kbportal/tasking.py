@@ -68,6 +68,11 @@ def tenant_task(func: Callable | None = None, **options: Any):
     return decorate(func) if func is not None else decorate
 
 
+def enqueue(task: Any, schema_name: str, *args: Any, **kwargs: Any) -> None:
+    """Send `task` for the tenant `schema_name` now (a content-event subscriber, already after commit)."""
+    task.delay(schema_name, *args, **kwargs)
+
+
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """Send `task` with the current tenant's schema once the surrounding transaction commits."""
     schema_name = connection.schema_name

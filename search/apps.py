@@ -27,4 +27,10 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from django_tenants.signals import post_schema_sync
 
+        from articles import events
+
+        from . import subscribers
+
         post_schema_sync.connect(keep_search_rows_compact, dispatch_uid="search-compact-rows")
+        events.content_changed.connect(subscribers.reindex_changed_article, dispatch_uid="search-reindex")
+        events.article_opened.connect(subscribers.remember_opened, dispatch_uid="search-remember-opened")

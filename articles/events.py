@@ -1,0 +1,83 @@
+"""Content events: the one seam through which the rest of kbportal learns what happened to content.
+
+`articles` emits; other apps subscribe in their `AppConfig.ready()` (search indexing today,
+notifications and webhooks next), so that `articles` never imports them.
+
+- `content_changed` is sent **after commit** of the transaction that published, restored,
+  archived, un-archived, or changed the settings of an article, with a `ContentEvent`: ids and
+  the tenant's schema only, never model instances, so a subscriber can hand it to a task.
+- `article_opened` is sent while the reading page is being built for a reader of the published
+  revision; a subscriber may return a dict that is added to the page's context (the lookup
+  app remembers the open and says whether the article is pinned).
+
+Subscribers are called with `send_robust`: one that fails is logged and never breaks the
+publish, the page or the other subscribers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from enum import StrEnum
+
+from django.db import connection, transaction
+from django.dispatch import Signal
+
+log = logging.getLogger(__name__)
+
+
+class Change(StrEnum):
+    PUBLISHED = "published"
+    RESTORED = "restored"
+    SUGGESTION_ACCEPTED = "suggestion_accepted"
+    ARCHIVED = "archived"
+    UNARCHIVED = "unarchived"
+    SETTINGS = "settings"
+
+
+@dataclasses.dataclass(frozen=True)
+class ContentEvent:
+    schema_name: str
+    article_id: int
+    change: Change
+    actor_id: int | None = None
+    revision_id: int | None = None
+    # How much the change matters to readers (minor, update, must read): set by change
+    # propagation; None until then.
+    materiality: str | None = None
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+content_changed = Signal()
+article_opened = Signal()
+
+
+def _send(signal: Signal, **kwargs) -> list:
+    answers = []
+    for receiver, answer in signal.send_robust(sender=ContentEvent, **kwargs):
+        if isinstance(answer, Exception):
+            log.error("content event subscriber %r failed", receiver, exc_info=answer)
+        else:
+            answers.append(answer)
+    return answers
+
+
+def emit(*, article_id: int, change: Change, actor=None, revision_id: int | None = None) -> ContentEvent:
+    """Send `content_changed` once the current transaction commits (at once outside one)."""
+    event = ContentEvent(
+        schema_name=connection.schema_name, article_id=article_id, change=Change(change),
+        actor_id=getattr(actor, "pk", None), revision_id=revision_id,
+    )
+    transaction.on_commit(lambda: _send(content_changed, event=event))
+    return event
+
+
+def opened(*, access, article) -> dict:
+    """Tell subscribers a reader opened the published `article`; what they answer, merged."""
+    context: dict = {}
+    for answer in _send(article_opened, access=access, article=article):
+        if isinstance(answer, dict):
+            context.update(answer)
+    return context
