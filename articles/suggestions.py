@@ -22,10 +22,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from permissions import audit
-from permissions.models import Action
+from audit import services as audit
+from audit.models import Action
+from audit.services import Actor
 from permissions.selectors import contributable_articles, contributable_collections
-from tenants.models import Membership, Role, User
+from tenants.models import Membership, Role, SiteAddress, User
 from tenants.selectors import WorkspaceAccess
 
 from . import services
@@ -229,7 +230,8 @@ def suggestion_accept(
     content: Content | None = None,
     expected_revision_id: int | None = None,
     summary: str = "",
-    request=None,
+    actor: Actor | None = None,
+    site: SiteAddress | None = None,
 ) -> Revision:
     """Accept a suggestion: a new published revision crediting the contributor (or a new
     published article). `content` is the editor's version for "accept with changes" (its
@@ -268,7 +270,7 @@ def suggestion_accept(
     assert updated == 1  # the row is locked above
     suggestion.refresh_from_db()
     audit.record(
-        Action.SUGGESTION_ACCEPTED, actor=acting_user, obj=target, label=locked.title, request=request,
+        Action.SUGGESTION_ACCEPTED, actor=actor or Actor.of(acting_user), obj=target, label=locked.title,
         detail={
             "suggestion": locked.pk,
             "contributor": getattr(contributor, "email", ""),
@@ -277,12 +279,13 @@ def suggestion_accept(
             "with_changes": content is not None,
         },
     )
-    _tell_contributor(suggestion, contributor, request=request, with_changes=content is not None)
+    _tell_contributor(suggestion, contributor, site=site, with_changes=content is not None)
     return revision
 
 
 @transaction.atomic
-def suggestion_reject(*, suggestion: Suggestion, acting_user, reason: str, request=None) -> Suggestion:
+def suggestion_reject(*, suggestion: Suggestion, acting_user, reason: str, actor: Actor | None = None,
+                      site: SiteAddress | None = None) -> Suggestion:
     """Reject a suggestion with a reason the contributor reads."""
     reason = _clean_reason(reason)
     if not reason:
@@ -295,33 +298,29 @@ def suggestion_reject(*, suggestion: Suggestion, acting_user, reason: str, reque
     suggestion.refresh_from_db()
     contributor = User.objects.filter(pk=locked.contributor_id).first()
     audit.record(
-        Action.SUGGESTION_REJECTED, actor=acting_user, obj=locked.article or locked.collection, label=locked.title,
-        request=request,
+        Action.SUGGESTION_REJECTED, actor=actor or Actor.of(acting_user), obj=locked.article or locked.collection,
+        label=locked.title,
         detail={"suggestion": locked.pk, "contributor": getattr(contributor, "email", ""), "reason": reason},
     )
-    _tell_contributor(suggestion, contributor, request=request)
+    _tell_contributor(suggestion, contributor, site=site)
     return suggestion
 
 
 # Telling the contributor ---------------------------------------------------------------------
 
 
-def _link(request, path: str) -> str:
-    tenant = connection.tenant
-    if request is not None:
-        return tenant.url(request, path)
-    primary = tenant.domains.filter(is_primary=True).first()
-    host = primary.domain if primary else f"{tenant.schema_name}.{settings.KB_BASE_DOMAIN}"
-    return f"{'http' if settings.DEBUG else 'https'}://{host}{path}"
+def _link(site: SiteAddress | None, path: str) -> str:
+    return (site or SiteAddress.configured()).tenant(connection.tenant, path)
 
 
-def _tell_contributor(suggestion: Suggestion, contributor: User | None, *, request=None, with_changes=False) -> None:
+def _tell_contributor(suggestion: Suggestion, contributor: User | None, *, site: SiteAddress | None = None,
+                      with_changes=False) -> None:
     """E-mail the contributor, in their language, once the review is committed. (The "My
     suggestions" page shows the same outcome from the suggestion's row.)"""
     if contributor is None or not contributor.is_active or not contributor.email:
         return
     workspace = connection.tenant.name
-    link = _link(request, reverse("articles:suggestions-mine"))
+    link = _link(site, reverse("articles:suggestions-mine"))
     values = {"workspace": workspace, "title": suggestion.title, "name": contributor.get_short_name(),
               "reason": suggestion.reason, "note": suggestion.review_note, "link": link}
     with translation.override(contributor.language or settings.LANGUAGE_CODE):

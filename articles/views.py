@@ -18,8 +18,9 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from permissions import audit
-from permissions.models import Action
+from audit import services as audit
+from audit.models import Action
+from audit.services import Actor
 from permissions.policy import requires
 from permissions.selectors import (
     can_edit,
@@ -171,7 +172,7 @@ def article_read(request, prefix, slug):
         raise Http404
     context = _reading_context(request, article, revision, show_draft)
     if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
-        audit.record(Action.CONFIDENTIAL_READ, obj=article, request=request, detail={"revision": revision.number})
+        audit.record(Action.CONFIDENTIAL_READ, obj=article, actor=Actor.from_request(request), detail={"revision": revision.number})
     if revision == article.live_revision and not article.is_archived:
         context.update(events.opened(access=access, article=article))
     return render(request, "articles/read.html", context)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import Actor
 from permissions.policy import requires
 from permissions.selectors import (
     PREFIX_TO_KIND,
@@ -25,6 +26,7 @@ from permissions.selectors import (
     contributable_collections,
     visible_articles,
 )
+from tenants.models import SiteAddress
 
 from . import suggestions
 from .diff import diff_revisions, has_changes
@@ -146,7 +148,8 @@ def accept(request, pk):
     except _AlreadyReviewed as done:
         return redirect("articles:suggestion", done.suggestion.pk)
     try:
-        revision = suggestions.suggestion_accept(suggestion=suggestion, acting_user=request.user, request=request)
+        revision = suggestions.suggestion_accept(
+            suggestion=suggestion, acting_user=request.user, actor=Actor.from_request(request), site=SiteAddress.from_request(request))
     except (ValidationError, EditConflict) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("articles:suggestion", suggestion.pk)
@@ -172,7 +175,8 @@ def accept_with_changes(request, pk):
                 revision = suggestions.suggestion_accept(
                     suggestion=suggestion, acting_user=request.user, content=form.content(),
                     expected_revision_id=form.cleaned_data["base_revision"] if article is not None else None,
-                    summary=form.cleaned_data["summary"] or summary, request=request,
+                    summary=form.cleaned_data["summary"] or summary,
+                    actor=Actor.from_request(request), site=SiteAddress.from_request(request),
                 )
             except EditConflict:
                 messages.error(request, _("Someone published this article while you were editing. "
@@ -216,7 +220,7 @@ def reject(request, pk):
     if form.is_valid():
         try:
             suggestions.suggestion_reject(suggestion=suggestion, acting_user=request.user,
-                                          reason=form.cleaned_data["reason"], request=request)
+                                          reason=form.cleaned_data["reason"], actor=Actor.from_request(request), site=SiteAddress.from_request(request))
         except ValidationError as error:
             form.add_error("reason", error)
         else:

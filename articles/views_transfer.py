@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from permissions import audit
-from permissions.models import Action
+from audit import services as audit
+from audit.models import Action
+from audit.services import Actor
 from permissions.policy import requires
 from permissions.selectors import get_collection_for_user, visible_articles, visible_collections
 
@@ -48,7 +49,7 @@ def export_tenant(request):
     access = request.workspace
     articles = visible_articles(access, drafts=True).select_related("collection")
     data = transfer.export_zip(visible_collections(access), articles)
-    audit.record(Action.EXPORT, label=_("Whole knowledge base"), request=request,
+    audit.record(Action.EXPORT, label=_("Whole knowledge base"), actor=Actor.from_request(request),
                  detail={"what": "knowledge base", "format": "zip", "articles": articles.count()})
     return _zip_response(data, request.tenant.schema_name)
 
@@ -65,7 +66,7 @@ def export_collection(request, slug):
         ids.update(frontier)
     articles = visible_articles(access, drafts=True).filter(collection_id__in=ids).select_related("collection")
     data = transfer.export_zip(collections.filter(pk__in=ids), articles)
-    audit.record(Action.EXPORT, obj=collection, request=request,
+    audit.record(Action.EXPORT, obj=collection, actor=Actor.from_request(request),
                  detail={"what": "collection", "format": "zip", "articles": articles.count()})
     return _zip_response(data, collection.slug)
 
@@ -90,7 +91,7 @@ def import_archive(request):
                 for message in error.messages:
                     form.add_error("archive", message)
             else:
-                audit.record(Action.IMPORT, obj=form.cleaned_data["into"], label=upload.name, request=request, detail={
+                audit.record(Action.IMPORT, obj=form.cleaned_data["into"], label=upload.name, actor=Actor.from_request(request), detail={
                     "file": upload.name, "created": len(report.created_articles),
                     "updated": len(report.updated_articles), "problems": len(report.errors),
                 })

@@ -8,9 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Action
 from tenants.models import ProviderTeam
 
-from .models import Action, Level
+from .models import Level
 from .review import ProviderPerson
 
 

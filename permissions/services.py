@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Collection
+from audit import services as audit
+from audit.models import Action
+from audit.services import Actor
 from tenants.models import ProviderTeam, User
 
-from . import audit
 from .models import (
     CODENAMES,
-    Action,
     ArticlePersonGrant,
     ArticleTeamGrant,
     CollectionPersonGrant,
@@ -49,12 +50,13 @@ def _describe(grant) -> dict:
 
 @transaction.atomic
 def grant_give(*, target, level: str, acting_user, team: ProviderTeam | None = None, person: User | None = None,
-               expires_at: datetime.datetime | None = None, request=None):
+               expires_at: datetime.datetime | None = None, actor: Actor | None = None):
     """Give (or change) a grant of `level` on a collection or article to a team or a person."""
     if (team is None) == (person is None):
         raise ValidationError(_("Choose a team or a person."))
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": [_("The expiry must be in the future.")]})
+    actor = actor or Actor.of(acting_user)
     model = grant_model(target, team=team is not None)
     who = {"group_id": team.group_id} if team is not None else {"user_id": person.pk}
     permission = _permission(target, level)
@@ -62,7 +64,7 @@ def grant_give(*, target, level: str, acting_user, team: ProviderTeam | None = N
     if existing is None:
         grant = model.objects.create(content_object=target, permission=permission, expires_at=expires_at,
                                      granted_by_id=acting_user.pk, **who)
-        audit.record(Action.GRANT_GIVEN, actor=acting_user, obj=target, detail=_describe(grant), request=request)
+        audit.record(Action.GRANT_GIVEN, actor=actor, obj=target, detail=_describe(grant))
         return grant
     before = _describe(existing)
     existing.permission = permission
@@ -71,17 +73,16 @@ def grant_give(*, target, level: str, acting_user, team: ProviderTeam | None = N
     existing.save(update_fields=["permission", "expires_at", "granted_by"])
     after = _describe(existing)
     if after != before:
-        audit.record(Action.GRANT_CHANGED, actor=acting_user, obj=target, detail={"before": before, "after": after},
-                     request=request)
+        audit.record(Action.GRANT_CHANGED, actor=actor, obj=target, detail={"before": before, "after": after})
     return existing
 
 
 @transaction.atomic
-def grant_revoke(*, grant, acting_user, request=None) -> None:
+def grant_revoke(*, grant, acting_user, actor: Actor | None = None) -> None:
     detail = _describe(grant)
     target = grant.content_object
     grant.delete()
-    audit.record(Action.GRANT_REVOKED, actor=acting_user, obj=target, detail=detail, request=request)
+    audit.record(Action.GRANT_REVOKED, actor=actor or Actor.of(acting_user), obj=target, detail=detail)
 
 
 def grants_expire_sweep(now=None) -> int:
@@ -92,7 +93,7 @@ def grants_expire_sweep(now=None) -> int:
     for model in (CollectionPersonGrant, CollectionTeamGrant, ArticlePersonGrant, ArticleTeamGrant):
         for grant in model.objects.filter(expires_at__lte=now).select_related("permission", "content_object"):
             with transaction.atomic():
-                audit.record(Action.GRANT_EXPIRED, obj=grant.content_object, detail=_describe(grant))
+                audit.record(Action.GRANT_EXPIRED, actor=Actor.system(), obj=grant.content_object, detail=_describe(grant))
                 grant.delete()
                 count += 1
     return count

@@ -23,17 +23,18 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Collection
 from articles.suggestions import person_labels
+from audit import services as audit
+from audit.models import Action, AuditEvent
+from audit.services import Actor
 from tenants.models import User
 from tenants.selectors import providers_engaged_by, teams_serving
 
-from . import audit, review, services
+from . import review, services
 from .forms import AuditFilterForm, GrantChangeForm, GrantForm, day_from_expiry
 from .grants import collection_tree
 from .models import (
-    Action,
     ArticlePersonGrant,
     ArticleTeamGrant,
-    AuditEvent,
     CollectionPersonGrant,
     CollectionTeamGrant,
 )
@@ -82,7 +83,7 @@ def _csv_response(request, name: str, header: list[str], rows, *, obj=None, what
     for row in rows:
         writer.writerow([_cell(value) for value in row])
         count += 1
-    audit.record(Action.EXPORT, obj=obj, label="" if obj is not None else what, request=request,
+    audit.record(Action.EXPORT, obj=obj, label="" if obj is not None else what, actor=Actor.from_request(request),
                  detail={"what": what, "format": "csv", "rows": count})
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     filename = f"{request.tenant.schema_name}-{name}-{timezone.localdate().isoformat()}.csv"
@@ -199,7 +200,7 @@ def _give(request, target):
             services.grant_give(
                 target=target, level=form.cleaned_data["level"], acting_user=request.user,
                 team=form.cleaned_data["team"], person=form.cleaned_data["person"],
-                expires_at=form.expires_at, request=request,
+                expires_at=form.expires_at, actor=Actor.from_request(request),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -250,7 +251,7 @@ def grant_change(request, kind, pk):
         try:
             services.grant_give(
                 target=target, level=form.cleaned_data["level"], acting_user=request.user, team=team,
-                person=None if team else grant.user, expires_at=form.expires_at, request=request,
+                person=None if team else grant.user, expires_at=form.expires_at, actor=Actor.from_request(request),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -267,7 +268,7 @@ def grant_revoke(request, kind, pk):
     grant = _get_grant(kind, pk)
     target = grant.content_object
     grantee = grant.group.provider_team if kind.endswith("team") else grant.user
-    services.grant_revoke(grant=grant, acting_user=request.user, request=request)
+    services.grant_revoke(grant=grant, acting_user=request.user, actor=Actor.from_request(request))
     messages.success(request, _("Access of %(grantee)s revoked.") % {"grantee": grantee})
     return redirect(_access_url(target))
 

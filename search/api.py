@@ -19,8 +19,9 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from articles.models import Collection, Kind, Language
-from permissions import audit
-from permissions.models import Action
+from audit import services as audit
+from audit.models import Action
+from audit.services import Actor
 from permissions.policy import requires
 from permissions.selectors import visible_articles, visible_collections
 from tenants.api_auth import api_error
@@ -192,7 +193,7 @@ def article(request, pk: int):
     revision = found.live_revision
     breadcrumbs = found.collection.ancestors() + [found.collection]
     if _is_confidential(found, breadcrumbs):
-        audit.record(Action.CONFIDENTIAL_READ, obj=found, request=request,
+        audit.record(Action.CONFIDENTIAL_READ, obj=found, actor=Actor.from_request(request),
                      detail={"revision": revision.number, "via": "api"})
     return JsonResponse(_article_payload(request, found, revision, breadcrumbs))
 

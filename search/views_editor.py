@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from permissions import audit
-from permissions.models import Action
+from audit import services as audit
+from audit.models import Action
+from audit.services import Actor
 from permissions.policy import requires
 from permissions.selectors import visible_articles
 
@@ -100,7 +101,7 @@ def gaps_export(request):
                 timezone.localtime(row["last"]).isoformat(timespec="seconds"),
             )])
             rows += 1
-    audit.record(Action.EXPORT, label=_("Content gaps"), request=request,
+    audit.record(Action.EXPORT, label=_("Content gaps"), actor=Actor.from_request(request),
                  detail={"what": "content-gaps", "format": "csv", "rows": rows, "period": period, "team": team})
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     filename = f"{request.tenant.schema_name}-content-gaps-{period}-{timezone.localdate().isoformat()}.csv"

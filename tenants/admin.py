@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.admin import TenantAdminMixin
 
-from permissions.models import Action
+from audit.models import Action
+from audit.services import Actor, Channel
 
 from .models import (
     ApiToken,
@@ -157,7 +158,8 @@ class EngagementAdmin(admin.ModelAdmin):
         from .services import engagement_start
 
         if not change:
-            started = engagement_start(provider=obj.provider, client=obj.client)
+            started = engagement_start(provider=obj.provider, client=obj.client,
+                                       actor=Actor.from_request(request, channel=Channel.ADMIN))
             obj.pk, obj.started_at = started.pk, started.started_at
 
     @admin.action(description=_("End the selected engagements now"))
@@ -165,7 +167,7 @@ class EngagementAdmin(admin.ModelAdmin):
         from .services import engagement_end
 
         for engagement in queryset.filter(ended_at__isnull=True):
-            engagement_end(engagement=engagement)
+            engagement_end(engagement=engagement, actor=Actor.from_request(request, channel=Channel.ADMIN))
 
 
 @admin.register(Membership)
@@ -188,10 +190,10 @@ class MembershipAdmin(admin.ModelAdmin):
         before = Membership.objects.filter(pk=obj.pk).values_list("role", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
         if not change:
-            _audit(obj.client, Action.PERSON_JOINED, actor=request.user, obj=obj.user, label=obj.user.email,
+            _audit(obj.client, Action.PERSON_JOINED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=obj.user, label=obj.user.email,
                    detail={"role": obj.role, "by": "platform admin"})
         elif before != obj.role:
-            _audit(obj.client, Action.ROLE_CHANGED, actor=request.user, obj=obj.user, label=obj.user.email,
+            _audit(obj.client, Action.ROLE_CHANGED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=obj.user, label=obj.user.email,
                    detail={"before": before, "after": obj.role, "by": "platform admin"})
 
     def delete_model(self, request, obj):
@@ -199,7 +201,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
         client, user, role = obj.client, obj.user, obj.role
         super().delete_model(request, obj)
-        _audit(client, Action.PERSON_REMOVED, actor=request.user, obj=user, label=user.email,
+        _audit(client, Action.PERSON_REMOVED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=user, label=user.email,
                detail={"role": role, "by": "platform admin"})
 
 

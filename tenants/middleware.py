@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
-from permissions import audit
-from permissions.models import Action, AuditEvent
+from audit import services as audit
+from audit.models import Action, AuditEvent
+from audit.services import Actor
 
 from .api_auth import api_error, api_unauthorized, is_api_request
 from .models import Client, public_url
@@ -145,7 +146,7 @@ class TenantAccessMiddleware:
         signed_in_flag = f"kb_sign_in_audited:{request.tenant.schema_name}"  # once per session and tenant
         if not request.session.get(signed_in_flag):
             request.session[signed_in_flag] = True
-            audit.record(Action.SIGN_IN, request=request, detail=detail)
+            audit.record(Action.SIGN_IN, actor=Actor.from_request(request), detail=detail)
 
     def _audit_token_use(self, request, token, detail: dict) -> None:
         """Once per token, tenant and day: the cache answers almost every request (its keys
@@ -158,4 +159,4 @@ class TenantAccessMiddleware:
         start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
         if not AuditEvent.objects.filter(action=Action.SIGN_IN, actor_id=token.user_id, at__gte=start_of_day,
                                          detail__token=label).exists():
-            audit.record(Action.SIGN_IN, request=request, detail={**detail, "via": "api-token", "token": label})
+            audit.record(Action.SIGN_IN, actor=Actor.from_request(request), detail={**detail, "via": "api-token", "token": label})

@@ -3,6 +3,7 @@ memberships. Everything here lives in the public schema."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from django.conf import settings
@@ -45,9 +46,12 @@ class Client(TenantMixin):
     def url(self, request, path: str = "/") -> str:
         """Absolute URL of `path` on this tenant's primary domain, same scheme and port as
         the current request."""
+        return SiteAddress.from_request(request).tenant(self, path)
+
+    @property
+    def host(self) -> str:
         primary = [d for d in self.domains.all() if d.is_primary]  # uses prefetched domains
-        host = primary[0].domain if primary else f"{self.schema_name}.{settings.KB_BASE_DOMAIN}"
-        return site_url(request, host, path)
+        return primary[0].domain if primary else f"{self.schema_name}.{settings.KB_BASE_DOMAIN}"
 
 
 class Domain(DomainMixin):
@@ -59,12 +63,37 @@ class Domain(DomainMixin):
         return self.domain
 
 
+@dataclasses.dataclass(frozen=True)
+class SiteAddress:
+    """The scheme and port people reach the site on, for absolute links made where there is no
+    request to copy them from (a service writing an e-mail): the view hands its own over."""
+
+    scheme: str = "https"
+    port: str = ""
+
+    @classmethod
+    def from_request(cls, request) -> SiteAddress:
+        _, port = split_domain_port(request.get_host())
+        default = "443" if request.is_secure() else "80"
+        return cls(scheme=request.scheme, port=port if port and port != default else "")
+
+    @classmethod
+    def configured(cls) -> SiteAddress:
+        return cls(scheme="http" if settings.DEBUG else "https")
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"{self.scheme}://{host}{':' + self.port if self.port else ''}{path}"
+
+    def public(self, path: str = "/") -> str:
+        return self.url(settings.KB_BASE_DOMAIN, path)
+
+    def tenant(self, client: Client, path: str = "/") -> str:
+        return self.url(client.host, path)
+
+
 def site_url(request, host: str, path: str = "/") -> str:
     """An absolute URL on another host of the site, keeping the request's scheme and port."""
-    _, port = split_domain_port(request.get_host())
-    default = "443" if request.is_secure() else "80"
-    suffix = f":{port}" if port and port != default else ""
-    return f"{request.scheme}://{host}{suffix}{path}"
+    return SiteAddress.from_request(request).url(host, path)
 
 
 def public_url(request, path: str = "/") -> str:

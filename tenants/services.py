@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import secrets
@@ -17,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import tenant_context
 
-from permissions import audit
-from permissions.models import Action
+from audit import services as audit
+from audit.models import Action
+from audit.services import Actor, Channel
 
 from .models import (
     Client,
@@ -31,19 +33,18 @@ from .models import (
     ProviderRole,
     ProviderTeam,
     Role,
+    SiteAddress,
     User,
-    public_url,
 )
 
 logger = logging.getLogger(__name__)
 
 
-def _audit(client: Client, action: Action, *, actor=None, obj=None, label: str = "", detail=None,
-           request=None) -> None:
+def _audit(client: Client, action: Action, *, actor: Actor, obj=None, label: str = "", detail=None) -> None:
     """Append an event to `client`'s audit log, whatever schema the connection is on, and put
     the connection back where it was."""
     with tenant_context(client):
-        audit.record(action, actor=actor, obj=obj, label=label, detail=detail, request=request)
+        audit.record(action, actor=actor, obj=obj, label=label, detail=detail)
 
 
 @transaction.atomic
@@ -88,24 +89,24 @@ def team_create(*, provider: ProviderOrganisation, name: str, clients=None) -> P
 
 
 @transaction.atomic
-def engagement_start(*, provider: ProviderOrganisation, client: Client) -> Engagement:
+def engagement_start(*, provider: ProviderOrganisation, client: Client, actor: Actor | None = None) -> Engagement:
     existing = Engagement.objects.active().filter(provider=provider, client=client).first()
     if existing is not None:
         return existing
     engagement = Engagement.objects.create(provider=provider, client=client)
-    _audit(client, Action.ENGAGEMENT_STARTED, obj=engagement, label=str(provider),
-           detail={"provider": provider.name})
+    _audit(client, Action.ENGAGEMENT_STARTED, actor=actor or Actor.system(Channel.ADMIN), obj=engagement,
+           label=str(provider), detail={"provider": provider.name})
     return engagement
 
 
 @transaction.atomic
-def engagement_end(*, engagement: Engagement) -> Engagement:
+def engagement_end(*, engagement: Engagement, actor: Actor | None = None) -> Engagement:
     """End an engagement: from the next request on, the provider reaches nothing of the client."""
     ended = Engagement.objects.filter(pk=engagement.pk, ended_at__isnull=True).update(ended_at=timezone.now())
     engagement.refresh_from_db()
     if ended:
-        _audit(engagement.client, Action.ENGAGEMENT_ENDED, obj=engagement, label=str(engagement.provider),
-               detail={"provider": engagement.provider.name})
+        _audit(engagement.client, Action.ENGAGEMENT_ENDED, actor=actor or Actor.system(Channel.ADMIN),
+               obj=engagement, label=str(engagement.provider), detail={"provider": engagement.provider.name})
     return engagement
 
 
@@ -125,13 +126,14 @@ def invitation_for_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("client", "invited_by").filter(token_hash=token_hash(token)).first()
 
 
-def invitation_link(request, token: str) -> str:
-    """The link in the e-mail: on the public site, same scheme and port as the request."""
-    return public_url(request, f"/invitations/{token}/")
+def invitation_link(site: SiteAddress, token: str) -> str:
+    """The link in the e-mail: on the public site, same scheme and port as the inviter's."""
+    return site.public(f"/invitations/{token}/")
 
 
 @transaction.atomic
-def invitation_create(*, client: Client, email: str, role: str, acting_user: User, request) -> tuple[Invitation, str]:
+def invitation_create(*, client: Client, email: str, role: str, acting_user: User, site: SiteAddress,
+                      actor: Actor | None = None) -> tuple[Invitation, str]:
     """Invite `email` to join `client` with `role`, and e-mail the link. A pending invitation
     to the same address is replaced (its link stops working). Returns the invitation and the
     token of its link (never stored)."""
@@ -153,13 +155,13 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
     invitation = Invitation.objects.create(
         client=client, email=email, role=role, token_hash=token_hash(token), invited_by=acting_user, created_at=now
     )
-    _audit(client, Action.PERSON_INVITED, actor=acting_user, obj=invitation, label=email,
-           detail={"email": email, "role": str(role), "replaced": len(replaced)}, request=request)
+    _audit(client, Action.PERSON_INVITED, actor=actor or Actor.of(acting_user), obj=invitation, label=email,
+           detail={"email": email, "role": str(role), "replaced": len(replaced)})
     context = {
         "client": client,
         "inviter": acting_user,
         "role": role.label,
-        "link": invitation_link(request, token),
+        "link": invitation_link(site, token),
         "expires_at": invitation.expires_at,
     }
     subject = _("You are invited to %(client)s on kbportal") % {"client": client.name}
@@ -175,13 +177,13 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
     return invitation, token
 
 
-def invitation_revoke(*, invitation: Invitation, acting_user: User, request=None) -> None:
+def invitation_revoke(*, invitation: Invitation, acting_user: User, actor: Actor | None = None) -> None:
     _require_admin(acting_user, invitation.client)
     revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
     if revoked:
-        _audit(invitation.client, Action.INVITATION_REVOKED, actor=acting_user, label=invitation.email,
-               detail={"role": invitation.role}, request=request)
+        _audit(invitation.client, Action.INVITATION_REVOKED, actor=actor or Actor.of(acting_user),
+               label=invitation.email, detail={"role": invitation.role})
 
 
 def invitation_check(invitation: Invitation) -> None:
@@ -203,7 +205,7 @@ def invitation_check(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User, request=None) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User, actor: Actor | None = None) -> Membership:
     """`user` (whose e-mail address is the invited one) joins the tenant with the invited role.
     A person who is already a member keeps the role they have."""
     invitation_check(invitation)
@@ -226,16 +228,15 @@ def invitation_accept(*, invitation: Invitation, user: User, request=None) -> Me
         user=user, client=invitation.client, defaults={"role": invitation.role}
     )
     if created:
-        _audit(invitation.client, Action.PERSON_JOINED, actor=user, obj=user, label=user.email,
+        _audit(invitation.client, Action.PERSON_JOINED, actor=actor or Actor.of(user), obj=user, label=user.email,
                detail={"role": membership.role, "invitation": invitation.pk,
-                       "invited_by": invitation.invited_by.email if invitation.invited_by else None},
-               request=request)
+                       "invited_by": invitation.invited_by.email if invitation.invited_by else None})
     return membership
 
 
 @transaction.atomic
 def invitation_accept_new_person(*, invitation: Invitation, full_name: str, password: str,
-                                 request=None) -> User:
+                                 actor: Actor | None = None) -> User:
     """Create the account of a person who had none, with the invited e-mail address, and join."""
     invitation_check(invitation)
     if User.objects.filter(email__iexact=invitation.email).exists():
@@ -245,7 +246,8 @@ def invitation_accept_new_person(*, invitation: Invitation, full_name: str, pass
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    invitation_accept(invitation=invitation, user=user, request=request)
+    invitation_accept(invitation=invitation, user=user,
+                      actor=Actor.of(user) if actor is None else dataclasses.replace(actor, person=user))
     return user
 
 
@@ -256,7 +258,8 @@ def _other_admins(membership: Membership):
 
 
 @transaction.atomic
-def membership_role_change(*, membership: Membership, role: str, acting_user: User, request=None) -> Membership:
+def membership_role_change(*, membership: Membership, role: str, acting_user: User,
+                           actor: Actor | None = None) -> Membership:
     _require_admin(acting_user, membership.client)
     role = Role(role)
     membership = Membership.objects.select_for_update().select_related("user", "client").get(pk=membership.pk)
@@ -271,13 +274,13 @@ def membership_role_change(*, membership: Membership, role: str, acting_user: Us
         )
     membership.role = role
     membership.save(update_fields=["role"])
-    _audit(membership.client, Action.ROLE_CHANGED, actor=acting_user, obj=membership.user,
-           label=membership.user.email, detail={"before": before, "after": str(role)}, request=request)
+    _audit(membership.client, Action.ROLE_CHANGED, actor=actor or Actor.of(acting_user), obj=membership.user,
+           label=membership.user.email, detail={"before": before, "after": str(role)})
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, acting_user: User, request=None) -> None:
+def membership_remove(*, membership: Membership, acting_user: User, actor: Actor | None = None) -> None:
     """Remove a person from the tenant: from their next request on, they reach nothing of it."""
     _require_admin(acting_user, membership.client)
     membership = Membership.objects.select_for_update().select_related("user", "client").get(pk=membership.pk)
@@ -289,8 +292,8 @@ def membership_remove(*, membership: Membership, acting_user: User, request=None
         )
     user, client, role = membership.user, membership.client, membership.role
     membership.delete()
-    _audit(client, Action.PERSON_REMOVED, actor=acting_user, obj=user, label=user.email,
-           detail={"role": role}, request=request)
+    _audit(client, Action.PERSON_REMOVED, actor=actor or Actor.of(acting_user), obj=user, label=user.email,
+           detail={"role": role})
 
 
 # --- A provider's teams and people, managed by its leads ----------------------------------
@@ -361,7 +364,7 @@ def _audit_where_team_works(team: ProviderTeam, action: Action, *, actor: User, 
             works_here = any(model.objects.filter(group_id=team.group_id).exists()
                              for model in (CollectionTeamGrant, ArticleTeamGrant))
             if works_here:
-                audit.record(action, actor=actor, obj=person, label=person.email, detail={"team": team.name})
+                audit.record(action, actor=Actor.of(actor), obj=person, label=person.email, detail={"team": team.name})
 
 
 @transaction.atomic
@@ -401,6 +404,6 @@ def provider_member_clients_set(*, membership: ProviderMembership, clients, acti
     # Each workspace the person starts or stops serving records it (no other client learns).
     for client in Client.objects.filter(pk__in=(chosen - before) | (before & engaged) - chosen):
         action = Action.PROVIDER_PERSON_SERVES if client.pk in chosen else Action.PROVIDER_PERSON_LEAVES
-        _audit(client, action, actor=acting_user, obj=membership.user, label=membership.user.email,
+        _audit(client, action, actor=Actor.of(acting_user), obj=membership.user, label=membership.user.email,
                detail={"provider": membership.provider.name})
     return membership

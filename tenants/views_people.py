@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import Actor
 from permissions.policy import requires
 
 from . import services
@@ -32,6 +33,7 @@ from .models import (
     ProviderRole,
     ProviderTeam,
     Role,
+    SiteAddress,
     User,
     public_url,
 )
@@ -110,7 +112,8 @@ def invite(request):
     if form.is_valid():
         try:
             invitation, _token = services.invitation_create(
-                client=request.workspace.client, acting_user=request.user, request=request, **form.cleaned_data
+                client=request.workspace.client, acting_user=request.user, site=SiteAddress.from_request(request),
+                actor=Actor.from_request(request), **form.cleaned_data
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -127,7 +130,8 @@ def invitation_resend(request, pk: int):
     old = _get_invitation(request, pk)
     try:
         invitation, _token = services.invitation_create(
-            client=old.client, email=old.email, role=old.role, acting_user=request.user, request=request
+            client=old.client, email=old.email, role=old.role, acting_user=request.user,
+            site=SiteAddress.from_request(request), actor=Actor.from_request(request)
         )
     except ValidationError as error:
         for message in error.messages:
@@ -141,7 +145,7 @@ def invitation_resend(request, pk: int):
 @require_POST
 def invitation_revoke(request, pk: int):
     invitation = _get_invitation(request, pk)
-    services.invitation_revoke(invitation=invitation, acting_user=request.user, request=request)
+    services.invitation_revoke(invitation=invitation, acting_user=request.user, actor=Actor.from_request(request))
     messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
     return redirect("people:list")
 
@@ -156,7 +160,7 @@ def role_change(request, pk: int):
         return redirect("people:list")
     try:
         services.membership_role_change(
-            membership=membership, role=form.cleaned_data["role"], acting_user=request.user, request=request
+            membership=membership, role=form.cleaned_data["role"], acting_user=request.user, actor=Actor.from_request(request)
         )
     except ValidationError as error:
         for message in error.messages:
@@ -175,7 +179,7 @@ def remove(request, pk: int):
     membership = _get_membership(request, pk)
     if request.method == "POST":
         try:
-            services.membership_remove(membership=membership, acting_user=request.user, request=request)
+            services.membership_remove(membership=membership, acting_user=request.user, actor=Actor.from_request(request))
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -214,7 +218,7 @@ def invitation(request, token: str):
                 "link again.") % {"email": invitation.email, "current": request.user.email}, 403)
         if request.method == "POST":
             try:
-                services.invitation_accept(invitation=invitation, user=request.user, request=request)
+                services.invitation_accept(invitation=invitation, user=request.user, actor=Actor.from_request(request))
             except ValidationError as error:
                 return _invitation_error(request, error.messages[0], 410)
             messages.success(request, _("Welcome to %(client)s.") % {"client": client.name})
@@ -230,7 +234,7 @@ def invitation(request, token: str):
         try:
             user = services.invitation_accept_new_person(
                 invitation=invitation, full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"], request=request,
+                password=form.cleaned_data["password1"], actor=Actor.from_request(request),
             )
         except ValidationError as error:
             _add_errors(form, error)

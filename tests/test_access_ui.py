@@ -20,9 +20,10 @@ from django.utils import timezone, translation
 
 from articles import services as articles
 from articles.models import Kind
+from audit.models import Action, AuditEvent
 from permissions import review, services
 from permissions.grants import expand, explain_reach, grants_opening, provider_reach, strongest_level
-from permissions.models import Action, AuditEvent, CollectionTeamGrant
+from permissions.models import CollectionTeamGrant
 from permissions.selectors import visible_articles, visible_collections
 from tenants import services as tenants
 from tenants.models import ProviderOrganisation, ProviderRole, User

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from articles import services as articles
 from articles.models import Article, Kind
-from permissions.models import Action, AuditEvent
+from audit.models import Action, AuditEvent
 from permissions.services import grant_give
 from search import engine, indexing
 from search.api import MAX_LIMIT, MAX_QUERY

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from articles import services as articles
 from articles.models import Kind
+from audit.models import Action, AuditEvent
 from permissions import services
-from permissions.models import Action, AuditEvent
 from permissions.selectors import contributable_articles, visible_articles, visible_collections
 from tenants import services as tenants
 from tenants.selectors import workspace_access

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.utils import timezone, translation
 
-from permissions.models import Action, AuditEvent
+from audit.models import Action, AuditEvent
 from tenants import services
 from tenants.models import (
     Engagement,
@@ -24,6 +24,7 @@ from tenants.models import (
     ProviderRole,
     ProviderTeam,
     Role,
+    SiteAddress,
     User,
 )
 
@@ -95,7 +96,7 @@ def test_people_pages_are_404_for_everyone_but_tenant_admins(world, who):
     target = membership(world.acme_viewer, world.acme)
     invitation, _ = services.invitation_create(
         client=world.acme, email="x@new.test", role=Role.VIEWER, acting_user=world.acme_admin,
-        request=_request(world))
+        site=SiteAddress(scheme="http"))
     for method, path in [
         ("get", "/people/"),
         ("post", "/people/invite/"),
@@ -118,12 +119,6 @@ def test_a_membership_of_another_tenant_is_404(world):
     assert http.post(f"/people/{other.pk}/role/", {"role": "admin"}, HTTP_HOST=host(world.acme)).status_code == 404
     assert http.post(f"/people/{other.pk}/remove/", HTTP_HOST=host(world.acme)).status_code == 404
     assert membership(world.lumiere_viewer, world.lumiere).role == Role.VIEWER
-
-
-def _request(world):
-    from django.test import RequestFactory
-
-    return RequestFactory().get("/", HTTP_HOST=host(world.acme))
 
 
 # --- Invitations ----------------------------------------------------------------------------
@@ -268,7 +263,7 @@ def test_only_an_admin_of_the_tenant_may_invite(world):
     for user in (world.acme_editor, world.lumiere_admin, world.lead):
         with pytest.raises(PermissionDenied):
             services.invitation_create(client=world.acme, email="x@example.test", role=Role.ADMIN,
-                                       acting_user=user, request=_request(world))
+                                       acting_user=user, site=SiteAddress(scheme="http"))
 
 
 # --- Roles and removal -----------------------------------------------------------------------

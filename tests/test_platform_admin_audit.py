@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client as HttpClient
 
-from permissions.models import Action, AuditEvent
+from audit.models import Action, AuditEvent
 from tenants.models import Engagement, Membership, ProviderOrganisation, Role, User
 
 

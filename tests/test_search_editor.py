@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 
 from articles import services as articles
 from articles.models import Article, Kind
-from permissions.models import Action, AuditEvent, Level
+from audit.models import Action, AuditEvent
+from permissions.models import Level
 from permissions.services import grant_give
 from search import engine, indexing
 from search import services as search_services

@@ -11,8 +11,8 @@ from django.utils import translation
 
 from articles import services, suggestions
 from articles.models import Article, Kind, Suggestion, SuggestionStatus
+from audit.models import Action, AuditEvent
 from permissions import services as grants
-from permissions.models import Action, AuditEvent
 from tenants import services as tenants
 from tenants.selectors import workspace_access
 

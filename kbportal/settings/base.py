@@ -49,6 +49,7 @@ SHARED_APPS = [
 # Content types and permissions live in the public schema only (see README, "Tenancy").
 TENANT_APPS = [
     "guardian",
+    "audit",
     "permissions",
     "articles",
     "search",
