@@ -67,7 +67,7 @@ def _send(signal: Signal, **kwargs) -> list:
 def emit(*, article_id: int, change: Change, actor=None, revision_id: int | None = None) -> ContentEvent:
     """Send `content_changed` once the current transaction commits (at once outside one)."""
     event = ContentEvent(
-        schema_name=connection.schema_name, article_id=article_id, change=Change(change),
+        schema_name=connection.schema_name, article_id=article_id, change=Change(change),  # type: ignore[attr-defined]  # django-tenants' connection
         actor_id=getattr(actor, "pk", None), revision_id=revision_id,
     )
     transaction.on_commit(lambda: _send(content_changed, event=event))

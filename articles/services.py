@@ -252,7 +252,7 @@ def revision_create(
     """Save a new revision, refusing to overwrite a revision the author has not seen."""
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.latest_revision_id != expected_revision_id:
-        raise EditConflict(Revision.objects.get(pk=locked.latest_revision_id))
+        raise EditConflict(Revision.objects.get(pk=locked.latest_revision_id))  # type: ignore[misc]  # never None once created
     content = clean_content(locked.kind, content, known_ids=_known_ids(locked))
     revision = _append_revision(
         article=locked, content=content.as_dict(), summary=summary, acting_user=acting_user, contributor=contributor

@@ -53,7 +53,7 @@ def record(action: Action | str, *, actor: Actor, obj=None, label: str = "", det
     """Append one event to the audit log of the tenant the connection is on."""
     if not isinstance(actor, Actor):
         raise TypeError("audit.record needs an Actor (Actor.from_request, Actor.of, Actor.system)")
-    assert connection.schema_name != "public", "audit events belong to a tenant"
+    assert connection.schema_name != "public", "audit events belong to a tenant"  # type: ignore[attr-defined]  # django-tenants' connection
     person = actor.person
     return AuditEvent.objects.create(
         action=str(action),

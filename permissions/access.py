@@ -15,7 +15,7 @@ from guardian.core import ObjectPermissionChecker
 def checker_for(user) -> ObjectPermissionChecker:
     """The permission checker of `user` for the tenant the connection is on now."""
     checkers = user.__dict__.setdefault("_kb_checkers", {})
-    schema = connection.schema_name
+    schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants' connection
     if schema not in checkers:
         checkers[schema] = ObjectPermissionChecker(user)
     return checkers[schema]

@@ -93,8 +93,8 @@ def provider_reach(access: WorkspaceAccess) -> ProviderReach:
         tree = collection_tree()
         reach.read_collections = expand(read_direct, tree)
         reach.contribute_collections = expand(contribute_direct, tree)
-    for model in (ArticlePersonGrant, ArticleTeamGrant):
-        for pk, codename in _active_grants(model, access):
+    for article_model in (ArticlePersonGrant, ArticleTeamGrant):
+        for pk, codename in _active_grants(article_model, access):
             reach.read_articles.add(pk)
             if codename.startswith("contribute_"):
                 reach.contribute_articles.add(pk)

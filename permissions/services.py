@@ -58,7 +58,11 @@ def grant_give(*, target, level: str, acting_user, team: ProviderTeam | None = N
         raise ValidationError({"expires_at": [_("The expiry must be in the future.")]})
     actor = actor or Actor.of(acting_user)
     model = grant_model(target, team=team is not None)
-    who = {"group_id": team.group_id} if team is not None else {"user_id": person.pk}
+    if team is not None:
+        who = {"group_id": team.group_id}
+    else:
+        assert person is not None  # one of the two, checked above
+        who = {"user_id": person.pk}
     permission = _permission(target, level)
     existing = model.objects.select_for_update().filter(content_object=target, **who).first()
     if existing is None:

@@ -54,8 +54,8 @@ class WorkspaceAccess:
     @property
     def label(self) -> str:
         if self.role:
-            return Role(self.role).label
-        return ProviderRole(self.provider_role).label if self.provider_role else ""
+            return str(Role(self.role).label)
+        return str(ProviderRole(self.provider_role).label) if self.provider_role else ""
 
 
 def workspace_access(user: User, client: Client) -> WorkspaceAccess | None:

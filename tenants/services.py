@@ -308,7 +308,9 @@ def _team_name_free(provider: ProviderOrganisation, name: str, exclude_pk: int |
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("Give the team a name.")]})
-    clash = ProviderTeam.objects.filter(provider=provider, name__iexact=name).exclude(pk=exclude_pk)
+    clash = ProviderTeam.objects.filter(provider=provider, name__iexact=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError({"name": [_("%(provider)s already has a team called %(name)s.")
                                         % {"provider": provider.name, "name": name}]})
