@@ -339,3 +339,15 @@ def test_an_old_revision_page_offers_no_live_actions(acme, guide):
         assert action not in page, action
     assert "Restore this revision" in page
     assert Revision.objects.filter(article=guide).count() == 2
+
+
+def test_the_review_list_offers_verify_only_on_published_content(acme, deliveries, guide):
+    import datetime
+
+    services.article_create(
+        kind=Kind.ARTICLE, collection=deliveries, acting_user=acme.acme_editor,
+        review_by=datetime.date(2020, 1, 1), content=services.Content(title="Stale draft", language="en", tags=[], body="x"),
+    )
+    Article.objects.filter(pk=guide.pk).update(review_by=datetime.date(2020, 1, 1))
+    page = http_as(acme.acme_editor).get("/review/?all=1", HTTP_HOST=host(acme.acme)).content.decode()
+    assert page.count("Mark as verified") == 1 and "Stale draft" in page and "publish it first" in page

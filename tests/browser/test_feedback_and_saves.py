@@ -1,5 +1,6 @@
-"""'Was this helpful?' in the browser: pressing Enter in the "what was missing or wrong?" field
-records *not helpful* with the reason (it used to submit the first button, Yes)."""
+"""In the browser: pressing Enter in the "what was missing or wrong?" field records *not
+helpful* with the reason (it used to submit the first button, Yes); saving the editor without
+a change makes no revision although the browser sends the text back with CRLF line endings."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def guide(committed):
     collection = articles.collection_create(name="Browser feedback", acting_user=editor, slug="browser-feedback")
     guide = articles.article_create(
         kind=Kind.GUIDE, collection=collection, acting_user=editor, publish=True,
-        content=articles.Content(title="Refund a damaged parcel", language="en", tags=[], steps=[
-            {"title": "Ask for a photo", "body": "Ask the customer for a photo of the parcel."},
+        content=articles.Content(title="Refund a damaged parcel", language="en", tags=[], body="First line\nSecond line", steps=[
+            {"title": "Ask for a photo", "body": "Ask the customer for a photo.\n\nCheck the label."},
         ]),
     )
     connection.set_schema_to_public()
@@ -64,3 +65,28 @@ def test_yes_records_helpful(page, site, guide):
     page.get_by_role("button", name="Yes", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Thank you")
     assert _feedback(guide) == [(True, "")]
+
+
+def _revisions(guide):
+    connection.set_tenant(Client.objects.get(schema_name="acme"))
+    try:
+        return list(Article.objects.get(pk=guide.pk).revisions.values_list("body", flat=True))
+    finally:
+        connection.set_schema_to_public()
+
+
+def test_saving_without_a_change_makes_no_revision(page, site, guide):
+    User.objects.filter(email="editor@acme.test").update(language="")
+    sign_in(page, site, "editor@acme.test")
+    page.goto(site("acme", guide.url("edit")))
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text("Nothing changed: no new revision was made.")).to_be_visible()
+    assert _revisions(guide) == ["First line\nSecond line"]
+
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Introduction").fill("First line\nSecond line, longer")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_role("heading", name="Refund a damaged parcel")).to_be_visible()
+    assert _revisions(guide) == ["First line\nSecond line, longer", "First line\nSecond line"]
+    assert page.console_errors == []
