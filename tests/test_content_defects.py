@@ -351,3 +351,34 @@ def test_the_review_list_offers_verify_only_on_published_content(acme, deliverie
     Article.objects.filter(pk=guide.pk).update(review_by=datetime.date(2020, 1, 1))
     page = http_as(acme.acme_editor).get("/review/?all=1", HTTP_HOST=host(acme.acme)).content.decode()
     assert page.count("Mark as verified") == 1 and "Stale draft" in page and "publish it first" in page
+
+
+def test_text_stored_with_crlf_before_the_fix_is_migrated_to_lf(acme, guide):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0004_defects_lf_line_endings")
+    live = guide.live_revision
+    steps = [dict(step, body=step["body"].replace("\n", "\r\n")) for step in live.steps]
+    Revision.objects.filter(pk=live.pk).update(steps=steps)  # only the steps hold CRs
+    suggestion = Suggestion.objects.create(article=guide, kind=guide.kind, base_revision=live, title="t", language="en",
+                                           body="a\r\nb", reason="Why\r\nnot", contributor_id=acme.agent_both.pk)
+    untouched = Revision.objects.get(pk=live.pk).rendered
+    migration.forwards(apps, None)
+    live.refresh_from_db()
+    suggestion.refresh_from_db()
+    assert suggestion.body == "a\nb" and suggestion.reason == "Why\nnot"
+    assert live.body == "Intro\n\nMore"
+    assert [s["body"] for s in live.steps] == ["Open the tracking page.\n\nLook at the last scan.", "Propose the next two slots."]
+    assert [s["id"] for s in live.steps] == [s["id"] for s in steps] and live.rendered == untouched
+
+
+def test_a_crlf_revision_shows_no_phantom_change_against_the_same_text_in_lf():
+    from articles.diff import diff_revisions, has_changes
+
+    old = {"title": "T", "language": "en", "tags": [], "body": "a\r\n\r\nb",
+           "steps": [{"id": "s1", "title": "One", "body": "x\r\ny"}], "faqs": []}
+    new = {**old, "body": "a\n\nb", "steps": [{"id": "s1", "title": "One", "body": "x\ny"}]}
+    assert not has_changes(diff_revisions(old, new, Kind.GUIDE))
+    assert has_changes(diff_revisions(old, {**new, "body": "a\n\nc"}, Kind.GUIDE))
