@@ -17,38 +17,14 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from anyascii import anyascii
 from django.utils.text import slugify
 
-_KEEP_FORMAT = frozenset({"\u200c", "\u200d"})  # zero-width non-joiner and joiner
-_MULTILINE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from tenants.text import clean_line, clean_multiline, normalise_newlines
 
-
-def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _visible(char: str) -> bool:
-    category = unicodedata.category(char)
-    if category == "Cf":
-        return char in _KEEP_FORMAT
-    return category not in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp") or char in "\t\n"
-
-
-def clean_line(value: object, *, limit: int | None = None) -> str:
-    """One line of text, safe to show anywhere: no control or bidi characters, single spaces."""
-    text = unicodedata.normalize("NFC", str(value or ""))
-    text = "".join(char for char in text if _visible(char))
-    text = " ".join(text.split())
-    return text[:limit] if limit is not None else text
-
-
-def clean_multiline(value: object) -> str:
-    """A body, an answer, a reason: LF line endings, no NUL or stray control characters."""
-    return _MULTILINE_CONTROLS.sub("", normalise_newlines(str(value or "")))
+__all__ = ["clean_line", "clean_multiline", "clean_tag", "normalise_newlines", "slug_base"]
 
 
 def clean_tag(value: object) -> str:

@@ -382,3 +382,17 @@ def test_a_crlf_revision_shows_no_phantom_change_against_the_same_text_in_lf():
     new = {**old, "body": "a\n\nb", "steps": [{"id": "s1", "title": "One", "body": "x\ny"}]}
     assert not has_changes(diff_revisions(old, new, Kind.GUIDE))
     assert has_changes(diff_revisions(old, {**new, "body": "a\n\nc"}, Kind.GUIDE))
+
+
+def test_people_team_and_token_names_are_stripped_of_bidi_and_controls():
+    from tenants.forms_people import JoinForm, TeamForm
+    from tenants.forms_profile import ApiTokenForm
+
+    join = JoinForm({"full_name": "\u202eJane\u202c  Doe\x07", "password1": "x", "password2": "y"}, email="j@x.test")
+    join.is_valid()
+    assert join.cleaned_data["full_name"] == "Jane Doe"
+    team = TeamForm({"name": "Night \u2067desk\u2069"})
+    assert team.is_valid() and team.cleaned_data["name"] == "Night desk"
+    assert not TeamForm({"name": "\u202e\u200b"}).is_valid()  # invisible only: empty
+    token = ApiTokenForm({"name": "CTI\x1b[31m softphone"})
+    assert token.is_valid() and token.cleaned_data["name"] == "CTI[31m softphone"
