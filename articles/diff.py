@@ -20,6 +20,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from .text import normalise_newlines
+
 UNCHANGED = "unchanged"
 CHANGED = "changed"
 ADDED = "added"
@@ -115,7 +117,9 @@ def _field(label: str, old: str, new: str) -> Section:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    """Text to compare: line endings as LF, so that a revision stored with CRLF (typed in a
+    browser before issue 10) shows no phantom change against the same text in LF."""
+    return "" if value is None else normalise_newlines(str(value))
 
 
 def _keyed(items: Sequence[dict] | None) -> list[tuple[Hashable, dict]]:

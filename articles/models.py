@@ -204,6 +204,9 @@ class Revision(models.Model):
     )
     # Set when this revision came from an accepted provider suggestion.
     contributor = models.ForeignKey(null=True, blank=True, **PERSON)
+    # Set when this revision was written by an import: the archive's file name (`author` is who
+    # imported it).
+    imported_from = models.CharField(_("imported from"), max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("revision")

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import events, rendering
 from .models import Article, Collection, Feedback, Kind, Revision
+from .text import clean_line, clean_multiline, clean_tag, normalise_newlines, slug_base
 
 MAX_STEPS = 100
 MAX_FAQS = 200
@@ -59,7 +59,7 @@ def normalise_tags(tags) -> list[str]:
         tags = tags.split(",")
     seen: list[str] = []
     for tag in tags:
-        tag = " ".join(str(tag).split()).lower()[:60]
+        tag = clean_tag(tag)[:60]
         if tag and tag not in seen:
             seen.append(tag)
     return seen[:30]
@@ -70,12 +70,13 @@ def clean_content(kind: str, content: Content, *, known_ids: set[str] | None = N
     by field. `known_ids` are the step/question ids of the article's latest revision: an id
     not among them (another article's step, say) is refused."""
     errors: dict[str, list[str]] = {}
-    content.title = " ".join((content.title or "").split())
+    content.title = clean_line(content.title)
     if not content.title:
         errors.setdefault("title", []).append(_("Give it a title."))
     elif len(content.title) > 200:
         errors.setdefault("title", []).append(_("Keep the title under 200 characters."))
     content.tags = normalise_tags(content.tags)
+    content.body = clean_multiline(content.body)
     total = len((content.body or "").encode())
     steps = [dict(step) for step in (content.steps or [])]
     faqs = [dict(pair) for pair in (content.faqs or [])]
@@ -95,8 +96,8 @@ def clean_content(kind: str, content: Content, *, known_ids: set[str] | None = N
         if len(steps) > MAX_STEPS:
             errors.setdefault("steps", []).append(_("A guide has at most %(n)s steps.") % {"n": MAX_STEPS})
         for position, step in enumerate(steps, start=1):
-            step["title"] = " ".join(str(step.get("title") or "").split())[:200]
-            step["body"] = str(step.get("body") or "")
+            step["title"] = clean_line(step.get("title"), limit=200)
+            step["body"] = clean_multiline(step.get("body"))
             if not step["title"]:
                 errors.setdefault("steps", []).append(_("Step %(n)s needs a short title.") % {"n": position})
             if step.get("id") and step["id"] not in known:
@@ -114,12 +115,13 @@ def clean_content(kind: str, content: Content, *, known_ids: set[str] | None = N
         if len(faqs) > MAX_FAQS:
             errors.setdefault("faqs", []).append(_("A FAQ has at most %(n)s questions.") % {"n": MAX_FAQS})
         for position, pair in enumerate(faqs, start=1):
-            pair["question"] = " ".join(str(pair.get("question") or "").split())[:300]
-            pair["answer"] = str(pair.get("answer") or "")
+            pair["question"] = clean_line(pair.get("question"), limit=300)
+            pair["answer"] = clean_multiline(pair.get("answer"))
             alternatives = pair.get("alternatives") or []
             if isinstance(alternatives, str):
-                alternatives = alternatives.splitlines()
-            pair["alternatives"] = [" ".join(a.split())[:300] for a in alternatives if a.strip()][:20]
+                alternatives = normalise_newlines(alternatives).split("\n")
+            alternatives = [clean_line(a, limit=300) for a in alternatives]
+            pair["alternatives"] = [a for a in alternatives if a][:20]
             if not pair["question"] or not pair["answer"].strip():
                 errors.setdefault("faqs", []).append(
                     _("Question %(n)s needs both a question and an answer.") % {"n": position}
@@ -165,8 +167,10 @@ def _known_ids(article: Article | None) -> set[str]:
     return {s["id"] for s in revision.steps} | {p["id"] for p in revision.faqs}
 
 
-def unique_slug(model, text: str, *, exclude_pk=None) -> str:
-    base = slugify(text)[:180] or "item"
+def unique_slug(model, text: str, *, fallback: str = "item", exclude_pk=None) -> str:
+    """A slug for `text` (transliterated: "📦 Retours" gives `package-retours`), unique among
+    `model`'s rows; `fallback` (the kind, "collection") when nothing readable is left."""
+    base = slug_base(text, fallback=fallback)
     slug, n = base, 2
     while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -174,14 +178,15 @@ def unique_slug(model, text: str, *, exclude_pk=None) -> str:
 
 
 def _append_revision(
-    *, article: Article, content: dict, summary: str, acting_user, restored_from=None, contributor=None
+    *, article: Article, content: dict, summary: str, acting_user, restored_from=None, contributor=None,
+    imported_from: str = "",
 ) -> Revision:
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     revision = Revision.objects.create(
         article=article,
         number=number,
         author_id=getattr(acting_user, "pk", None),
-        summary=(summary or "").strip()[:300],
+        summary=clean_line(summary, limit=300),
         title=content["title"],
         language=content["language"],
         tags=content["tags"],
@@ -192,6 +197,7 @@ def _append_revision(
         sanitiser_version=rendering.SANITISER_VERSION,
         restored_from=restored_from,
         contributor_id=getattr(contributor, "pk", None),
+        imported_from=clean_line(imported_from, limit=200),
     )
     article.latest_revision = revision
     article.has_unpublished_changes = True
@@ -216,12 +222,13 @@ def article_create(
     slug: str | None = None,
     confidential: bool = False,
     contributor=None,
+    imported_from: str = "",
 ) -> Article:
     content = clean_content(kind, content)
     article = Article.objects.create(
         kind=kind,
         collection=collection,
-        slug=unique_slug(Article, slug or content.title),
+        slug=unique_slug(Article, slug or content.title, fallback=kind),
         title=content.title,
         language=content.language,
         tags=content.tags,
@@ -231,11 +238,20 @@ def article_create(
     )
     revision = _append_revision(
         article=article, content=content.as_dict(), summary=summary or _("First version"), acting_user=acting_user,
-        contributor=contributor,
+        contributor=contributor, imported_from=imported_from,
     )
     if publish:
         article_publish(article=article, revision=revision, acting_user=acting_user)
     return article
+
+
+def _lock_unchanged_since(article: Article, expected_revision_id: int | None) -> Article:
+    """Lock the article for a save, refusing one made from a revision that is not the latest."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if locked.latest_revision_id != expected_revision_id:
+        assert locked.latest_revision is not None  # an article is created with its first revision
+        raise EditConflict(locked.latest_revision)
+    return locked
 
 
 @transaction.atomic
@@ -250,9 +266,7 @@ def revision_create(
     contributor=None,
 ) -> Revision:
     """Save a new revision, refusing to overwrite a revision the author has not seen."""
-    locked = Article.objects.select_for_update().get(pk=article.pk)
-    if locked.latest_revision_id != expected_revision_id:
-        raise EditConflict(Revision.objects.get(pk=locked.latest_revision_id))  # type: ignore[misc]  # never None once created
+    locked = _lock_unchanged_since(article, expected_revision_id)
     content = clean_content(locked.kind, content, known_ids=_known_ids(locked))
     revision = _append_revision(
         article=locked, content=content.as_dict(), summary=summary, acting_user=acting_user, contributor=contributor
@@ -261,6 +275,74 @@ def revision_create(
         article_publish(article=locked, revision=revision, acting_user=acting_user)
     article.refresh_from_db()
     return revision
+
+
+@dataclass
+class SaveResult:
+    """What `article_save` did: the new revision (None when the content did not change),
+    whether it published, and whether the article's settings changed."""
+
+    revision: Revision | None
+    published: bool
+    settings_changed: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.revision is not None or self.published or self.settings_changed
+
+
+def _apply_settings(article: Article, *, collection=None, review_by=None, confidential=None) -> bool:
+    fields = []
+    if collection is not None and collection.pk != article.collection_id:
+        article.collection = collection
+        fields.append("collection")
+    if review_by is not None and review_by != article.review_by:
+        article.review_by = review_by
+        fields.append("review_by")
+    if confidential is not None and confidential != article.confidential:
+        article.confidential = confidential
+        fields.append("confidential")
+    if fields:
+        article.save(update_fields=[*fields, "updated_at"])
+    return bool(fields)
+
+
+@transaction.atomic
+def article_save(
+    *,
+    article: Article,
+    expected_revision_id: int | None,
+    content: Content,
+    summary: str,
+    acting_user,
+    publish: bool = False,
+    collection: Collection | None = None,
+    review_by: datetime.date | None = None,
+    confidential: bool | None = None,
+    imported_from: str = "",
+) -> SaveResult:
+    """The editor's save, all or nothing: the article's settings (collection, review-by date,
+    confidentiality; None leaves one as it is) and its content. A conflict or invalid content
+    raises before anything is written, and the transaction rolls back whatever came before.
+    Content equal to the latest revision makes no new revision (publishing then publishes the
+    latest revision if it is not live yet)."""
+    locked = _lock_unchanged_since(article, expected_revision_id)
+    content = clean_content(locked.kind, content, known_ids=_known_ids(locked))
+    latest = locked.latest_revision
+    revision = None
+    if latest is None or content.as_dict() != latest.content():
+        revision = _append_revision(
+            article=locked, content=content.as_dict(), summary=summary, acting_user=acting_user,
+            imported_from=imported_from,
+        )
+    published = False
+    target = revision or latest
+    if publish and target is not None and target.pk != locked.live_revision_id:
+        article_publish(article=locked, revision=target, acting_user=acting_user)
+        published = True
+    settings_changed = _apply_settings(locked, collection=collection, review_by=review_by, confidential=confidential)
+    article.refresh_from_db()
+    return SaveResult(revision=revision, published=published, settings_changed=settings_changed)
 
 
 @transaction.atomic
@@ -315,8 +397,14 @@ def article_update_settings(*, article: Article, collection: Collection, review_
     return article
 
 
-def article_verify(*, article: Article, acting_user) -> Article:
-    """'Mark as verified': push review-by forward by the collection's interval."""
+def article_verify(*, article: Article, acting_user, revision: Revision | None = None) -> Article:
+    """'Mark as verified': push review-by forward by the collection's interval. Only published
+    content can be verified, and only as its live revision (`revision`, when the page that
+    asked names one)."""
+    if article.live_revision_id is None:
+        raise ValidationError(_("This article is not published yet: publish it before marking it as verified."))
+    if revision is not None and revision.pk != article.live_revision_id:
+        raise ValidationError(_("Only the published version can be marked as verified. Open it and try again."))
     now = timezone.now()
     article.verified_at = now
     article.verified_by_id = acting_user.pk
@@ -335,7 +423,7 @@ def article_archive(*, article: Article, archived: bool = True, acting_user=None
 
 def feedback_add(*, revision: Revision, acting_user, helpful: bool, reason: str = "") -> Feedback:
     return Feedback.objects.create(
-        revision=revision, person_id=acting_user.pk, helpful=helpful, reason=(reason or "").strip()[:500]
+        revision=revision, person_id=acting_user.pk, helpful=helpful, reason=clean_line(reason, limit=500)
     )
 
 
@@ -343,7 +431,7 @@ def collection_create(
     *, name: str, acting_user=None, parent: Collection | None = None, description: str = "",
     confidential: bool = False, review_interval_days: int = 180, slug: str | None = None,
 ) -> Collection:
-    name = " ".join(name.split())
+    name = clean_line(name, limit=200)
     if not name:
         raise ValidationError({"name": [_("Give the collection a name.")]})
     if parent is not None and len(parent.ancestors()) >= 4:
@@ -351,9 +439,9 @@ def collection_create(
     position = (Collection.objects.filter(parent=parent).aggregate(p=Max("position"))["p"] or 0) + 1
     return Collection.objects.create(
         name=name,
-        slug=unique_slug(Collection, slug or name),
+        slug=unique_slug(Collection, slug or name, fallback="collection"),
         parent=parent,
-        description=description,
+        description=clean_multiline(description),
         owner_id=getattr(acting_user, "pk", None),
         confidential=confidential,
         review_interval_days=review_interval_days,
@@ -368,9 +456,9 @@ def collection_update(*, collection: Collection, name: str, parent: Collection |
         if node.pk == collection.pk:
             raise ValidationError({"parent": [_("A collection cannot sit inside itself.")]})
         node = node.parent
-    collection.name = " ".join(name.split()) or collection.name
+    collection.name = clean_line(name, limit=200) or collection.name
     collection.parent = parent
-    collection.description = description
+    collection.description = clean_multiline(description)
     collection.confidential = confidential
     collection.review_interval_days = review_interval_days
     collection.save()

@@ -33,6 +33,7 @@ from . import services
 from .diff import diff_revisions, has_changes
 from .models import Article, Collection, Kind, Revision, Suggestion, SuggestionStatus
 from .services import Content
+from .text import clean_multiline
 
 MAX_REASON = 1000
 CONTENT_FIELDS = ("title", "language", "tags", "body")
@@ -145,7 +146,7 @@ def is_stale(suggestion: Suggestion) -> bool:
 
 
 def _clean_reason(reason: str) -> str:
-    return (reason or "").strip()[:MAX_REASON]
+    return clean_multiline(reason).strip()[:MAX_REASON]
 
 
 @transaction.atomic

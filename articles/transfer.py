@@ -51,10 +51,10 @@ from .services import (
     Content,
     EditConflict,
     article_create,
-    article_update_settings,
+    article_save,
     collection_create,
-    revision_create,
 )
+from .text import clean_line, normalise_newlines
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -82,12 +82,15 @@ class FormatError(Exception):
 
 @dataclass
 class ImportReport:
-    """What an import did: slugs created or updated, and one translated line per problem."""
+    """What an import did: slugs created, updated or left as they were (the archive held the
+    same content), one translated line per problem, and one per option that could not apply."""
 
     created_collections: list[str] = field(default_factory=list)
     created_articles: list[str] = field(default_factory=list)
     updated_articles: list[str] = field(default_factory=list)
+    unchanged_articles: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -486,7 +489,7 @@ def _read_members(archive: zipfile.ZipFile, report: ImportReport) -> tuple[dict[
                 % {"limit": MAX_TOTAL_BYTES // (1024 * 1024)}
             )
         try:
-            text = raw.decode("utf-8")
+            text = normalise_newlines(raw.decode("utf-8"))  # files edited on Windows: CRLF
         except UnicodeDecodeError:
             report.errors.append(_problem(name, _("the file is not UTF-8 text; skipped.")))
             continue
@@ -536,11 +539,16 @@ def _import_collections(
             continue
         slug = folder[-1]
         existing = Collection.objects.filter(slug=slug).first()
-        if existing is not None:
-            resolved[folder] = existing
-            continue
         source = metadata.get(folder)
         where = source.name if source else "/".join(folder) + "/"
+        if existing is not None:
+            resolved[folder] = existing
+            if len(folder) == 1 and into is not None and existing.parent_id != into.pk:
+                report.notices.append(_problem(where, _(
+                    "the collection “%(name)s” already exists in this workspace, so its content was imported "
+                    "there, where it is, and not inside “%(into)s”. Move it afterwards if you want it there."
+                ) % {"name": existing.name, "into": into.name}))
+            continue
         try:
             meta = parse_collection(source.text) if source else None
             with transaction.atomic():
@@ -574,6 +582,28 @@ def _import_collections(
     return resolved
 
 
+def _pair_ids(items: list[dict[str, Any]], current: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The archive does not carry step (question) ids: give the imported ones the ids of the
+    article's current steps, the same title (question) first, then the same position, so that an
+    unchanged guide compares equal and a diff pairs what changed instead of showing every step
+    removed and added again."""
+    result = [dict(item) for item in items]
+    used: set[str] = set()
+    by_key: dict[str, list[str]] = {}
+    for item in current:
+        by_key.setdefault(item[key], []).append(item["id"])
+    for item in result:
+        free = [pk for pk in by_key.get(clean_line(item.get(key)), []) if pk not in used]
+        if free:
+            item["id"] = free[0]
+            used.add(free[0])
+    for position, item in enumerate(result):
+        if "id" not in item and position < len(current) and current[position]["id"] not in used:
+            item["id"] = current[position]["id"]
+            used.add(item["id"])
+    return result
+
+
 def _import_article(
     member: _Member,
     parsed: ArticleFile,
@@ -582,6 +612,7 @@ def _import_article(
     acting_user: AbstractBaseUser | None,
     publish: bool,
     report: ImportReport,
+    source_name: str,
 ) -> None:
     with transaction.atomic():
         existing = Article.objects.filter(slug=parsed.slug).first()
@@ -596,6 +627,7 @@ def _import_article(
                 publish=publish,
                 slug=parsed.slug,
                 confidential=parsed.confidential,
+                imported_from=source_name,
             )
             report.created_articles.append(article.slug)
             return
@@ -608,20 +640,23 @@ def _import_article(
                 )
             )
             return
-        revision_create(
+        latest = existing.latest_revision
+        content = parsed.content
+        if latest is not None:
+            content.steps = _pair_ids(content.steps or [], latest.steps, "title")
+            content.faqs = _pair_ids(content.faqs or [], latest.faqs, "question")
+        saved = article_save(
             article=existing,
             expected_revision_id=existing.latest_revision_id,
-            content=parsed.content,
+            content=content,
             summary=parsed.summary or _("Imported"),
             acting_user=acting_user,
             publish=publish,
+            # Settings stay as they are, except that an import never makes content less confidential.
+            confidential=True if parsed.confidential else None,
+            imported_from=source_name,
         )
-        # Settings stay as they are, except that an import never makes content less confidential.
-        if parsed.confidential and not existing.confidential:
-            article_update_settings(
-                article=existing, collection=existing.collection, review_by=existing.review_by, confidential=True
-            )
-        report.updated_articles.append(existing.slug)
+        (report.updated_articles if saved.changed else report.unchanged_articles).append(existing.slug)
 
 
 def import_zip(
@@ -630,12 +665,15 @@ def import_zip(
     acting_user: AbstractBaseUser | None,
     into: Collection | None = None,
     publish: bool = True,
+    source_name: str = "",
 ) -> ImportReport:
     """Import an archive made by `export_zip` (or by hand in the same format).
 
     Folders become collections, found by slug or created (top-level folders under `into` if
-    given). An article whose slug exists gets a new revision; otherwise it is created with
-    that slug. Raises ValidationError if the file is not a zip or is too big to unpack;
+    given; a top-level folder whose collection exists elsewhere is imported where it is, and the
+    report's notices say so). An article whose slug exists gets a new revision when the archive
+    changes its content (none when it holds the same), otherwise it is created with that slug.
+    Revisions written here record `source_name` and `acting_user` (who imported). Raises ValidationError if the file is not a zip or is too big to unpack;
     everything else is reported per file in `ImportReport.errors`.
     """
     archive = _open_archive(data)
@@ -686,7 +724,10 @@ def import_zip(
             continue
         seen[parsed.slug] = member.name
         try:
-            _import_article(member, parsed, collection, acting_user=acting_user, publish=publish, report=report)
+            _import_article(
+                member, parsed, collection, acting_user=acting_user, publish=publish, report=report,
+                source_name=source_name or "archive.zip",
+            )
         except ValidationError as exc:
             report.errors.append(_problem(member.name, _error_text(exc)))
         except EditConflict:

@@ -265,28 +265,25 @@ def article_edit(request, prefix, slug):
         form = ArticleForm(request.POST, kind=article.kind, collections=collections.distinct())
         if form.is_valid():
             try:
-                services.article_update_settings(
-                    article=article,
-                    collection=form.cleaned_data["collection"],
-                    review_by=form.cleaned_data["review_by"] or article.review_by,
-                    confidential=form.cleaned_data["confidential"],
-                )
-                revision = services.revision_create(
+                saved = services.article_save(
                     article=article,
                     expected_revision_id=form.cleaned_data["base_revision"],
                     content=form.content(),
                     summary=form.cleaned_data["summary"],
                     acting_user=request.user,
                     publish=request.POST.get("action") == "publish",
+                    collection=form.cleaned_data["collection"],
+                    review_by=form.cleaned_data["review_by"] or article.review_by,
+                    confidential=form.cleaned_data["confidential"],
                 )
             except services.EditConflict as conflict:
                 return _conflict(request, form, article, conflict.current)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
-                published = article.live_revision_id == revision.pk
-                messages.success(request, _("Published.") if published else _("Draft saved."))
-                return redirect(article.url("read") + ("" if published else "?draft=1"))
+                live = article.live_revision_id == article.latest_revision_id
+                messages.success(request, _save_message(saved))
+                return redirect(article.url("read") + ("" if live else "?draft=1"))
         return render(request, "articles/editor.html", _editor_context(request, form, article.kind, article), status=400)
     form = ArticleForm(kind=article.kind, collections=collections.distinct(), initial={
         "title": latest.title, "collection": article.collection, "language": latest.language,
@@ -295,6 +292,16 @@ def article_edit(request, prefix, slug):
     })
     steps, faqs = rows_from_revision(latest)
     return render(request, "articles/editor.html", _editor_context(request, form, article.kind, article, steps, faqs))
+
+
+def _save_message(saved: services.SaveResult) -> str:
+    if saved.revision is None and not saved.published:
+        if saved.settings_changed:
+            return _("Settings saved. The text did not change, so no new revision was made.")
+        return _("Nothing changed: no new revision was made.")
+    if saved.revision is None:
+        return _("Published (the text did not change, so no new revision was made).")
+    return _("Published.") if saved.published else _("Draft saved.")
 
 
 def _conflict(request, form, article, current):
@@ -326,9 +333,22 @@ def article_publish(request, prefix, slug):
 @require_POST
 def article_verify(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
-    services.article_verify(article=article, acting_user=request.user)
+    revision = None
+    if request.POST.get("revision"):
+        revision = article.revisions.filter(pk=_int_or_none(request.POST["revision"])).first()
+        if revision is None:
+            raise Http404
+    try:
+        services.article_verify(article=article, acting_user=request.user, revision=revision)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(article.url("read") + ("" if article.is_published else "?draft=1"))
     messages.success(request, _("Marked as verified: next review by %(date)s.") % {"date": article.review_by.isoformat()})
     return redirect(article.url("read"))
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 @requires("edit")
@@ -361,7 +381,7 @@ def article_feedback(request, prefix, slug):
 @requires("edit")
 def history(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
-    revisions = article.revisions.all()
+    revisions = article.revisions.select_related("author", "contributor")
     return render(request, "articles/history.html", {"article": article, "revisions": revisions})
 
 

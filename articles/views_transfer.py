@@ -85,7 +85,7 @@ def import_archive(request):
             try:
                 report = transfer.import_zip(
                     upload.read(), acting_user=request.user, into=form.cleaned_data["into"],
-                    publish=form.cleaned_data["publish"],
+                    publish=form.cleaned_data["publish"], source_name=upload.name,
                 )
             except ValidationError as error:
                 for message in error.messages:
@@ -93,7 +93,8 @@ def import_archive(request):
             else:
                 audit.record(Action.IMPORT, obj=form.cleaned_data["into"], label=upload.name, actor=Actor.from_request(request), detail={
                     "file": upload.name, "created": len(report.created_articles),
-                    "updated": len(report.updated_articles), "problems": len(report.errors),
+                    "updated": len(report.updated_articles), "unchanged": len(report.unchanged_articles),
+                    "problems": len(report.errors),
                 })
                 messages.success(request, _("Import finished: %(new)s created, %(updated)s updated, %(errors)s problems.") % {
                     "new": len(report.created_articles), "updated": len(report.updated_articles), "errors": len(report.errors),

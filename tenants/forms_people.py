@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Client, Role, User
+from .text import OneLineField
 
 
 class InviteForm(forms.Form):
@@ -24,7 +25,7 @@ class RoleForm(forms.Form):
 class JoinForm(forms.Form):
     """A person without an account sets their name and password to accept an invitation."""
 
-    full_name = forms.CharField(
+    full_name = OneLineField(
         label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True})
     )
     password1 = forms.CharField(
@@ -54,7 +55,7 @@ class JoinForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Team name"), max_length=200)
+    name = OneLineField(label=_("Team name"), max_length=200)
 
 
 class TeamMemberForm(forms.Form):

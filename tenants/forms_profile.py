@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken
+from .text import OneLineField
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = OneLineField(
         label=_("Token name"),
         max_length=ApiToken._meta.get_field("name").max_length,
         help_text=_("What will use it, so that you recognise it later: “CTI softphone”, “CRM sidebar”."),

@@ -243,7 +243,7 @@ def test_round_trip_into_another_tenant_is_lossless(world, in_tenant, acme_conte
             assert first.read(name) == second.read(name), name
 
 
-def test_importing_again_adds_revisions_without_duplicates(world, in_tenant, acme_content):
+def test_importing_again_publishes_without_duplicates(world, in_tenant, acme_content):
     data = transfer.export_zip(acme_content["collections"], Article.objects.all())
     in_tenant(world.lumiere)
     transfer.import_zip(data, acting_user=world.lumiere_editor, publish=False)
@@ -252,10 +252,10 @@ def test_importing_again_adds_revisions_without_duplicates(world, in_tenant, acm
 
     report = transfer.import_zip(data, acting_user=world.lumiere_editor)
     assert report.errors == [] and report.created_articles == [] and report.created_collections == []
-    assert len(report.updated_articles) == 4
+    assert len(report.updated_articles) == 4  # published: the content was the same, no new revision
     assert Collection.objects.count() == collections and Article.objects.count() == articles
     for article in Article.objects.all():
-        assert article.revisions.count() == 2
+        assert article.revisions.count() == 1
         assert article.live_revision_id == article.latest_revision_id
     guide = Article.objects.get(slug="refund-a-marketplace-order")
     assert [s["title"] for s in guide.latest_revision.steps] == [
@@ -414,3 +414,80 @@ def test_a_newer_format_is_refused(world, in_tenant):
     data = _zip({"kbportal-export.json": json.dumps({"format": 2}), "docs/good.md": GOOD})
     with pytest.raises(ValidationError, match="newer version"):
         transfer.import_zip(data, acting_user=world.lumiere_editor)
+
+
+# Importing again (issue 10): idempotent, attributed, and honest about options ----------------
+
+
+def _rewrite(data: bytes, name: str, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    files = {member: source.read(member).decode() for member in source.namelist()}
+    files[name] = change(files[name])
+    return _zip(files)
+
+
+GUIDE_FILE = "refunds/marketplace-refunds/refund-a-marketplace-order.md"
+
+
+def test_reimporting_an_unchanged_export_makes_no_revision(world, in_tenant, acme_content):
+    data = transfer.export_zip(acme_content["collections"], Article.objects.all())
+    in_tenant(world.lumiere)
+    transfer.import_zip(data, acting_user=world.lumiere_editor)
+    before = {a.slug: (a.latest_revision_id, a.revisions.count()) for a in Article.objects.all()}
+
+    report = transfer.import_zip(data, acting_user=world.lumiere_admin)
+    assert report.errors == [] and report.updated_articles == [] and report.created_articles == []
+    assert sorted(report.unchanged_articles) == sorted(before)
+    assert {a.slug: (a.latest_revision_id, a.revisions.count()) for a in Article.objects.all()} == before
+
+    # The same archive edited on Windows (CRLF) is still the same content.
+    crlf = _rewrite(data, GUIDE_FILE, lambda text: text.replace("\n", "\r\n"))
+    report = transfer.import_zip(crlf, acting_user=world.lumiere_admin)
+    assert report.errors == [] and report.updated_articles == []
+    assert Article.objects.get(slug="refund-a-marketplace-order").revisions.count() == 1
+
+
+def test_a_changed_step_is_one_change_attributed_to_the_importer(world, in_tenant, acme_content):
+    from articles.diff import diff_revisions
+
+    data = transfer.export_zip(acme_content["collections"], Article.objects.all())
+    in_tenant(world.lumiere)
+    transfer.import_zip(data, acting_user=world.lumiere_editor, source_name="acme.zip")
+    guide = Article.objects.get(slug="refund-a-marketplace-order")
+    first = guide.latest_revision
+    assert first.imported_from == "acme.zip" and first.author_id == world.lumiere_editor.pk
+
+    edited = _rewrite(data, GUIDE_FILE, lambda text: text.replace('kb:step {"title": "Refund"} -->\n',
+                                                                  'kb:step {"title": "Refund"} -->\nRefund at once.\n'))
+    assert edited != data
+    report = transfer.import_zip(edited, acting_user=world.lumiere_admin, source_name="acme-v2.zip")
+    assert report.updated_articles == ["refund-a-marketplace-order"] and len(report.unchanged_articles) == 3
+    guide.refresh_from_db()
+    second = guide.latest_revision
+    assert second.number == 2 and second.imported_from == "acme-v2.zip" and second.author_id == world.lumiere_admin.pk
+    assert [s["id"] for s in second.steps] == [s["id"] for s in first.steps]  # paired, not removed and re-added
+    sections = diff_revisions(first.content(), second.content(), guide.kind)
+    from articles.diff import UNCHANGED
+
+    changed = [section for section in sections if section.status != UNCHANGED]
+    assert len(changed) == 1, changed
+
+    from django.test import Client as HttpClient
+
+    from .conftest import host
+
+    http = HttpClient()
+    http.force_login(world.lumiere_editor)
+    history = http.get(guide.url("history"), HTTP_HOST=host(world.lumiere)).content.decode()
+    assert "imported from acme-v2.zip by" in history and world.lumiere_admin.get_full_name() in history
+
+
+def test_into_says_when_it_cannot_apply(world, in_tenant, acme_content):
+    data = transfer.export_zip(acme_content["collections"], Article.objects.all())
+    in_tenant(world.lumiere)
+    transfer.import_zip(data, acting_user=world.lumiere_editor)
+    inbox = collection_create(name="Inbox", acting_user=world.lumiere_editor)
+    report = transfer.import_zip(data, acting_user=world.lumiere_editor, into=inbox)
+    assert Collection.objects.get(slug="refunds").parent_id is None
+    assert any("already exists" in notice and "Inbox" in notice and "refunds/" in notice for notice in report.notices)
+    assert report.errors == []
