@@ -419,8 +419,10 @@ def search(
     language: str | None = None,
     limit: int = 20,
     log: bool = True,
+    correct: bool = True,
 ) -> SearchResults:
-    """What this person may read that matches `query`, best first. Run inside the tenant."""
+    """What this person may read that matches `query`, best first. Run inside the tenant.
+    `correct=False` searches for exactly what was typed (no typo correction)."""
     query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL (the query log)
     results = SearchResults(query=query)
     terms = _with_synonyms(parsing.parse(query))
@@ -439,7 +441,7 @@ def search(
     if rows[0][0] is not None:
         results.hits, results.total = _hits(rows), rows[0][15]
         return results
-    if not parsing.typo_candidates(terms, TYPO_MIN_LENGTH):
+    if not correct or not parsing.typo_candidates(terms, TYPO_MIN_LENGTH):
         return results
     # Nothing: once more, with typo corrections (one statement: corrections, then the search).
     sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters,

@@ -109,10 +109,11 @@ def term_sql(term: Term, params: dict, key: str, *, corrected: int | None = None
 
 
 def typo_candidates(terms: list[Term], min_length: int) -> list[int]:
-    """Indexes of the terms a typo correction may apply to."""
+    """Indexes of the terms a typo correction may apply to. A term with synonyms is never
+    corrected: the editors said what it means, and that wins over a guess."""
     return [
         n for n, t in enumerate(terms)
-        if not (t.negated or t.phrase) and len(t.text) >= min_length and t.text.isalpha()
+        if not (t.negated or t.phrase or t.alternatives) and len(t.text) >= min_length and t.text.isalpha()
     ]
 
 

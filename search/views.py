@@ -145,14 +145,16 @@ def _results_context(request, query: str, filters: Filters) -> dict:
         results = engine.search(
             request.workspace, query, kind=filters.kind or None, collection=filters.collection,
             tag=filters.tag or None, language=filters.language or None, limit=20,
+            correct=request.GET.get("as_typed") != "1",
         )
     suggestions = [
         (s, reverse("search:lookup") + "?" + urlencode({"q": s, **filters.as_params()}))
         for s in (results.suggestions if results else [])
     ]
     unfiltered = reverse("search:lookup") + "?" + urlencode({"q": query}) if filters.active else ""
+    as_typed = reverse("search:lookup") + "?" + urlencode({"q": query, **filters.as_params(), "as_typed": "1"})
     return {"query": query, "results": results, "filters": filters, "suggestions": suggestions,
-            "unfiltered_url": unfiltered}
+            "unfiltered_url": unfiltered, "as_typed_url": as_typed}
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

@@ -108,6 +108,11 @@ def test_hits_show_the_matching_step_highlighted_and_link_to_it(acme, content):
     assert f'href="/guides/{content["guide"].slug}/#step-2"' in html
     assert "<mark>remboursement</mark>" in html.lower()
     assert "Showing results for" in html  # the typo was corrected
+    # ...and one click searches for exactly what was typed instead.
+    assert 'href="/search/?q=rembursement&amp;as_typed=1"' in html
+    as_typed = get(acme.agent_acme, "/search/", acme, q="rembursement", as_typed="1")
+    assert "Showing results for" not in as_typed.content.decode()
+    assert "Résiliation de l'abonnement" not in text(as_typed)
 
 
 def test_the_agent_never_sees_what_no_grant_opens(acme, content):

@@ -134,6 +134,21 @@ def test_synonyms_find_each_other(viewer, corpus):
         assert ids(results) == [corpus["cancel"].pk] and results.corrected_query == ""
 
 
+def test_a_word_with_synonyms_is_never_corrected_into_another_word(viewer, corpus):
+    """`chargeback` became "charge" even after an editor said it means "dispute": the
+    editors' synonyms win over the corrector's guess."""
+    assert engine.search(viewer, "remboursemant ").corrected_query == "remboursement"
+    search_services.synonym_set(term="remboursemant", synonyms=["avoir"])
+    results = engine.search(viewer, "remboursemant ")
+    assert results.corrected_query == "" and results.suggestions == []
+
+
+def test_a_corrected_search_can_be_run_for_exactly_what_was_typed(viewer, corpus):
+    assert engine.search(viewer, "rembursement").corrected_query == "remboursement"
+    as_typed = engine.search(viewer, "rembursement", correct=False)
+    assert as_typed.hits == [] and as_typed.corrected_query == "" and as_typed.suggestions == []
+
+
 def test_title_matches_rank_above_body_matches(acme, viewer, billing):
     body = publish(acme, billing, title="Carrier contacts", language="en", body="Say the word tracking once.")
     title = publish(acme, billing, title="Tracking a parcel", language="en", body="Open the carrier page.")
