@@ -30,7 +30,7 @@ from permissions.selectors import (
     visible_articles,
     visible_collections,
 )
-from search import lookup
+from search import indexing, lookup
 
 from . import rendering, services
 from .diff import diff_revisions, has_changes
@@ -168,6 +168,8 @@ def article_read(request, prefix, slug):
     context = _reading_context(request, article, revision, show_draft)
     if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
         audit.record(Action.CONFIDENTIAL_READ, obj=article, request=request, detail={"revision": revision.number})
+    if access.can_edit and revision == article.live_revision:
+        context["index_failure"] = indexing.failure_for(article)
     if revision == article.live_revision and not article.is_archived:
         lookup.opened(access=access, article=article)
         context["pinned"] = lookup.is_pinned(access=access, article=article)
