@@ -37,18 +37,25 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
+from . import limits
+
 # Bump the policy number whenever the allow-list or the Markdown extension set changes.
 POLICY_VERSION = "policy-1"
 SANITISER_VERSION: str = f"nh3-{version('nh3')}+markdown-{version('Markdown')}+{POLICY_VERSION}"
 
-# One Markdown source, UTF-8 encoded (1 MB). This bounds size, NOT CPU time: Python-Markdown is
-# quadratic on runs of unmatched "[" (20 KB of "[" takes ~40 s, upstream issue #798); CPU time is
-# bounded by RENDER_DEADLINE_SECONDS below.
-MAX_SOURCE_BYTES = 1_000_000
+# One Markdown source, UTF-8 encoded (1 MB, articles.limits). This bounds size, NOT CPU time:
+# Python-Markdown is quadratic on runs of unmatched "[" (20 KB of "[" takes ~40 s, upstream issue
+# #798); CPU time is bounded by RENDER_DEADLINE_SECONDS below.
+MAX_SOURCE_BYTES = limits.MAX_SOURCE_BYTES
 
-# CPU-time budget of one render in the worker process, in seconds of the worker's CPU (read at
-# call time, so it can be patched). 1 MB of ordinary Markdown takes about 1 s of CPU.
+# CPU-time budget of one render in the worker process, in seconds of the worker's CPU: a base,
+# plus an allowance per MB of source (both read at call time, so they can be patched). Measured
+# on the 2-core development machine, under load: 1 MB of rich Markdown (rendering_bench: tables,
+# lists, links, code) takes ~4.3 s of CPU, 1 MB of prose ~1.7 s, and 0.9 MB of one long
+# paragraph of quotes and accents ~8.8 s (html5ever); the budget for 1 MB is 14 s. Unmatched
+# brackets, quadratic, take ~40 s for 20 KB: refused after ~4.2 s.
 RENDER_DEADLINE_SECONDS = 4.0
+RENDER_CPU_SECONDS_PER_MB = 10.0
 
 
 class RenderError(ValueError):
@@ -441,14 +448,15 @@ def render_markdown(source: str, deadline: float | None = None) -> str:
     """Render Markdown to sanitised HTML.
 
     Raises SourceTooLarge over MAX_SOURCE_BYTES, RenderTimeout when the render takes more than
-    `deadline` seconds of CPU (default RENDER_DEADLINE_SECONDS), RenderError for any other failure on
+    `deadline` seconds of CPU (default: RENDER_DEADLINE_SECONDS plus RENDER_CPU_SECONDS_PER_MB
+    per MB of source), RenderError for any other failure on
     hostile input (all three are RenderError, a ValueError)."""
     size = len(source.encode("utf-8", "surrogatepass"))
     if size > MAX_SOURCE_BYTES:
         raise SourceTooLarge(f"Markdown source is larger than {MAX_SOURCE_BYTES} bytes")
     if _fast_path_ok(source, size):
         return _render_worker(source)
-    limit = RENDER_DEADLINE_SECONDS if deadline is None else deadline
+    limit = RENDER_DEADLINE_SECONDS + RENDER_CPU_SECONDS_PER_MB * size / 1e6 if deadline is None else deadline
     if not limit > 0:
         raise ValueError("deadline must be a positive number of seconds")
     return _render_in_pool(source, float(limit))

@@ -14,10 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import rendering
+from .limits import MAX_FAQS, MAX_STEPS
 from .models import Article, Collection, Feedback, Kind, Revision
-
-MAX_STEPS = 100
-MAX_FAQS = 200
 
 
 class EditConflict(Exception):
