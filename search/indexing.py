@@ -292,6 +292,13 @@ def _index_batch(ids: list[int], *, recount: bool = False, lock: bool = True) ->
         for row in written:
             for word in row["_vocabulary"]:
                 counts[word] += recount or row["id"] not in known
+        if recount and failed:
+            # The vocabulary is being recounted: a failed article's previous document, which
+            # stays, still counts with its words.
+            cursor.execute("SELECT words FROM search_searchdocument WHERE article_id = ANY(%s)", [sorted(failed)])
+            for (stored,) in cursor.fetchall():
+                for word in (stored or "").split():
+                    counts[word] += 1
         words = sorted(counts)
         if words:
             cursor.execute(UPSERT_TERMS, [words, [counts[w] for w in words]])

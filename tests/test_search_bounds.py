@@ -250,4 +250,5 @@ def test_reindex_with_a_poisoned_article_replaces_the_index_and_reports_it(acme,
     assert f"1 could not be indexed: {poisoned.pk}" in err.getvalue()
     assert set(SearchDocument.objects.values_list("pk", flat=True)) == {huge.pk, poisoned.pk, *(a.pk for a in fine)}
     assert IndexFailure.objects.get().article_id == poisoned.pk  # its old document stays meanwhile
+    assert SearchTerm.objects.filter(word="abime", ndoc=1).exists()  # and its words still count
     assert SearchTerm.objects.filter(word="transporteur", ndoc=3).exists()
