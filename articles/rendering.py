@@ -21,6 +21,7 @@ gunicorn, celery and pytest do); otherwise renders fail with RenderError, they d
 from __future__ import annotations
 
 import atexit
+import math
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.process
@@ -36,6 +37,11 @@ from importlib.metadata import version
 import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
+
+try:
+    import resource
+except ImportError:  # not on Windows: the CPU rlimit is then left out
+    resource = None  # type: ignore[assignment]
 
 from . import limits
 
@@ -226,15 +232,19 @@ def _fast_path_ok(source: str, size: int) -> bool:
 # renders are submitted at once (_state.slots), so a submitted render starts at once on an idle
 # worker. The deadline is CPU time, enforced in the worker: SIGPROF (ITIMER_PROF, the process's
 # user + system CPU) raises RenderTimeout inside Markdown, which returns it like any error; the
-# worker survives. The parent waits for the result (and for a slot) at most a wall-clock
-# backstop (_wall_backstop): the deadline times how much slower than an idle core the machine
-# is now (runnable tasks per core), at least _BACKSTOP_MIN_FACTOR times. Past the backstop (a
-# render stuck outside Python, in native code) the pool's processes are killed and the pool is
-# discarded; renders that were running next to the killed one see BrokenProcessPool and are
-# retried once on a fresh pool.
+# worker survives. Native code (html5ever in nh3) only sees SIGPROF when it returns, so the
+# kernel stops it too: RLIMIT_CPU a little past the deadline terminates the worker (SIGXCPU).
+# The parent waits for the result (and for a slot) at most a wall-clock backstop
+# (_wall_backstop), for a worker that hangs without using CPU: the deadline times twice how much
+# slower than an idle core the machine is now (runnable tasks per core), at least 3 times and a
+# minute. Past it the pool's processes are killed and the pool is discarded. Renders running
+# next to a worker that was killed or died see BrokenProcessPool and are retried once on a
+# fresh pool (a render that kills its worker twice is refused).
 _POOL_WORKERS = 2
 _BACKSTOP_MIN_FACTOR = 3.0  # the backstop is never under 3x the CPU deadline
-_BACKSTOP_MAX_FACTOR = 30.0  # nor over 30x (a machine 30 times oversubscribed refuses rather than hang)
+_BACKSTOP_MAX_FACTOR = 50.0  # nor over 50x (CPU shares of a cgroup can make a render 25x slower)
+_BACKSTOP_MIN_SECONDS = 60.0  # nor under a minute: spinning is stopped by CPU limits, this is for hangs
+_RLIMIT_CPU_FACTOR = 1.5  # RLIMIT_CPU (whole seconds) at 1.5x the CPU limit plus 1 s
 _WORKER_GRACE_SECONDS = 2.0  # the worker's own wall-clock alarm fires this long after the backstop
 
 
@@ -260,7 +270,7 @@ def _wall_backstop(cpu_deadline: float) -> float:
     cpus = os.cpu_count() or 1
     slowdown = max(1.0, (_runnable_tasks() + 1) / cpus)
     factor = min(_BACKSTOP_MAX_FACTOR, max(_BACKSTOP_MIN_FACTOR, 2 * slowdown))
-    return cpu_deadline * factor
+    return max(_BACKSTOP_MIN_SECONDS, cpu_deadline * factor)
 
 
 class _PoolState:
@@ -310,14 +320,40 @@ def _worker_init() -> None:
         signal.signal(signal.SIGALRM, _on_alarm)
     if hasattr(signal, "SIGPROF"):
         signal.signal(signal.SIGPROF, _on_alarm)
+    if resource is not None:
+        try:  # a worker stopped by RLIMIT_CPU (SIGXCPU) leaves no core file behind
+            resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+        except (OSError, ValueError):
+            pass
     _markdown()  # build the Markdown instance before the first task
+
+
+def _cpu_rlimit(cpu_limit: float | None) -> None:
+    """The kernel's own stop for native code that never returns to Python (html5ever inside
+    nh3 ignores SIGPROF until it is done): RLIMIT_CPU a little past this render's CPU limit, so
+    SIGXCPU terminates the worker; lifted again (None) after the render."""
+    if resource is None:
+        return
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if cpu_limit is None:
+            resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+            return
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        soft = math.ceil(usage.ru_utime + usage.ru_stime + cpu_limit * _RLIMIT_CPU_FACTOR + 1)
+        if hard == resource.RLIM_INFINITY or soft < hard:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (OSError, ValueError):
+        pass
 
 
 def _pool_task(source: str, cpu_limit: float, hard_limit: float) -> str:
     """Entry point in the worker: the render, stopped after `cpu_limit` seconds of this process's
-    CPU (SIGPROF), and after `hard_limit` wall-clock seconds (SIGALRM) in case the parent that
-    should kill this process on its backstop has gone. Both interrupt Python code (Markdown)."""
+    CPU (SIGPROF, in Python code; RLIMIT_CPU a little later, in native code), and after
+    `hard_limit` wall-clock seconds (SIGALRM) in case the parent that should kill this process
+    on its backstop has gone."""
     timers = hasattr(signal, "setitimer") and hasattr(signal, "ITIMER_PROF")
+    _cpu_rlimit(cpu_limit)
     if timers:
         signal.setitimer(signal.ITIMER_PROF, cpu_limit)
         if hard_limit > 0:
@@ -328,6 +364,7 @@ def _pool_task(source: str, cpu_limit: float, hard_limit: float) -> str:
         if timers:
             signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
+        _cpu_rlimit(None)
 
 
 _process_config_lock = threading.Lock()

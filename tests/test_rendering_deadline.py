@@ -116,6 +116,22 @@ def test_a_render_stuck_past_the_wall_clock_backstop_is_killed(monkeypatch):
     assert set(_pool_pids()).isdisjoint(old_pids)
 
 
+def test_native_code_past_its_cpu_limit_is_stopped_by_the_kernel():
+    """html5ever (inside nh3) is super-linear on one long paragraph of quotes and accents, and
+    never returns to Python meanwhile, so SIGPROF waits: RLIMIT_CPU stops the worker."""
+    source = "«é»—«à»—«è»—«ç»\n" * (700_000 // 38)
+    cpu_start = time.process_time()
+    start = time.monotonic()
+    with pytest.raises(RenderError) as caught:
+        render_markdown(source, deadline=0.3)
+    assert "died" in str(caught.value)  # SIGXCPU, twice (the retry on a fresh pool); not SIGPROF
+    elapsed = time.monotonic() - start
+    assert time.process_time() - cpu_start < 1.0  # the parent only waited
+    assert elapsed < rendering._wall_backstop(0.3), f"{elapsed:.1f} s: stopped by the backstop, not the kernel"
+    source = build_source(10_000)
+    assert render_markdown(source) == rendering._render_worker(source)  # a fresh pool works
+
+
 def test_load_alone_never_refuses_valid_content_and_hostile_input_is_still_refused():
     """Busy processes on every core (two per core): a large article takes more than its
     deadline by the clock, and still renders, because the deadline is CPU time; unmatched
