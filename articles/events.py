@@ -6,9 +6,10 @@ notifications and webhooks next), so that `articles` never imports them.
 - `content_changed` is sent **after commit** of the transaction that published, restored,
   archived, un-archived, or changed the settings of an article, with a `ContentEvent`: ids and
   the tenant's schema only, never model instances, so a subscriber can hand it to a task.
-- `article_opened` is sent while the reading page is being built for a reader of the published
-  revision; a subscriber may return a dict that is added to the page's context (the lookup
-  app remembers the open and says whether the article is pinned).
+- `article_opened` is sent while the reading page of the published revision is being built; a
+  subscriber may return a dict that is added to the page's context (search remembers the open
+  and says whether the article is pinned, and tells editors when the article could not be
+  indexed).
 
 Subscribers are called with `send_robust`: one that fails is logged and never breaks the
 publish, the page or the other subscribers.

@@ -6,8 +6,11 @@ allow-list. Raw HTML in the source is allowed through Markdown and then cleaned 
 Python-Markdown is super-linear on some hostile inputs (runs of unmatched "[", "[a](", deeply
 nested lists, which raise RecursionError) and so is html5ever on some shapes. MAX_SOURCE_BYTES
 bounds size, not CPU. So render_markdown() runs the work in a separate worker process with a
-deadline (RENDER_DEADLINE_SECONDS) and kills that process when the deadline passes; only small
-sources of a shape measured to be fast are rendered in the calling thread. The worker is started
+deadline of CPU time (RENDER_DEADLINE_SECONDS of the worker's own CPU, measured by the kernel:
+ITIMER_PROF), so that a loaded machine, which only makes the render slower by the clock, never
+refuses valid content; a wall-clock backstop that scales with the machine's load kills the
+process should it ever stop returning to Python. Only small sources of a shape measured to be
+fast are rendered in the calling thread. The worker is started
 with "spawn" and imports nothing but this module (no Django), so it behaves the same under
 Django request threads, Celery workers (also prefork children) and pytest. Keep this module free
 of Django imports. As always with "spawn", the worker re-imports the parent's main script:
@@ -18,6 +21,7 @@ gunicorn, celery and pytest do); otherwise renders fail with RenderError, they d
 from __future__ import annotations
 
 import atexit
+import math
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.process
@@ -34,17 +38,30 @@ import markdown
 import nh3
 from markdown.extensions.toc import slugify_unicode
 
+try:
+    import resource
+except ImportError:  # not on Windows: the CPU rlimit is then left out
+    resource = None  # type: ignore[assignment]
+
+from . import limits
+
 # Bump the policy number whenever the allow-list or the Markdown extension set changes.
 POLICY_VERSION = "policy-1"
 SANITISER_VERSION: str = f"nh3-{version('nh3')}+markdown-{version('Markdown')}+{POLICY_VERSION}"
 
-# One Markdown source, UTF-8 encoded (1 MB). This bounds size, NOT CPU time: Python-Markdown is
-# quadratic on runs of unmatched "[" (20 KB of "[" takes ~40 s, upstream issue #798); CPU time is
-# bounded by RENDER_DEADLINE_SECONDS below.
-MAX_SOURCE_BYTES = 1_000_000
+# One Markdown source, UTF-8 encoded (1 MB, articles.limits). This bounds size, NOT CPU time:
+# Python-Markdown is quadratic on runs of unmatched "[" (20 KB of "[" takes ~40 s, upstream issue
+# #798); CPU time is bounded by RENDER_DEADLINE_SECONDS below.
+MAX_SOURCE_BYTES = limits.MAX_SOURCE_BYTES
 
-# Wall-clock budget of one render in the worker process (read at call time, so it can be patched).
+# CPU-time budget of one render in the worker process, in seconds of the worker's CPU: a base,
+# plus an allowance per MB of source (both read at call time, so they can be patched). Measured
+# on the 2-core development machine, under load: 1 MB of rich Markdown (rendering_bench: tables,
+# lists, links, code) takes ~4.3 s of CPU, 1 MB of prose ~1.7 s, and 0.9 MB of one long
+# paragraph of quotes and accents ~8.8 s (html5ever); the budget for 1 MB is 14 s. Unmatched
+# brackets, quadratic, take ~40 s for 20 KB: refused after ~4.2 s.
 RENDER_DEADLINE_SECONDS = 4.0
+RENDER_CPU_SECONDS_PER_MB = 10.0
 
 
 class RenderError(ValueError):
@@ -52,7 +69,8 @@ class RenderError(ValueError):
 
 
 class RenderTimeout(RenderError):
-    """Rendering did not finish within the deadline; the worker process was killed."""
+    """Rendering used more than its CPU deadline (or, stuck, outlived its wall-clock backstop:
+    then the worker process was killed)."""
 
 
 class SourceTooLarge(RenderError):
@@ -212,13 +230,47 @@ def _fast_path_ok(source: str, size: int) -> bool:
 # --- Worker process pool ---------------------------------------------------------------------
 # Two spawn-started workers shared by every thread of this process. At most _POOL_WORKERS
 # renders are submitted at once (_state.slots), so a submitted render starts at once on an idle
-# worker and its deadline measures its own work, not time queued behind another render. Waiting
-# for a slot is bounded by the deadline too. On timeout the pool's processes are killed (a
-# quadratic render ignores cancellation) and the pool is discarded; renders that were running
-# next to the killed one see BrokenProcessPool and are retried once on a fresh pool. Worst case
-# for one call: deadline (slot) + deadline + deadline (one retry) + process start-up.
+# worker. The deadline is CPU time, enforced in the worker: SIGPROF (ITIMER_PROF, the process's
+# user + system CPU) raises RenderTimeout inside Markdown, which returns it like any error; the
+# worker survives. Native code (html5ever in nh3) only sees SIGPROF when it returns, so the
+# kernel stops it too: RLIMIT_CPU a little past the deadline terminates the worker (SIGXCPU).
+# The parent waits for the result (and for a slot) at most a wall-clock backstop
+# (_wall_backstop), for a worker that hangs without using CPU: the deadline times twice how much
+# slower than an idle core the machine is now (runnable tasks per core), at least 3 times and a
+# minute. Past it the pool's processes are killed and the pool is discarded. Renders running
+# next to a worker that was killed or died see BrokenProcessPool and are retried once on a
+# fresh pool (a render that kills its worker twice is refused).
 _POOL_WORKERS = 2
-_WORKER_GRACE_SECONDS = 2.0  # the worker's own SIGALRM backstop fires this long after the deadline
+_BACKSTOP_MIN_FACTOR = 3.0  # the backstop is never under 3x the CPU deadline
+_BACKSTOP_MAX_FACTOR = 50.0  # nor over 50x (CPU shares of a cgroup can make a render 25x slower)
+_BACKSTOP_MIN_SECONDS = 60.0  # nor under a minute: spinning is stopped by CPU limits, this is for hangs
+_RLIMIT_CPU_FACTOR = 1.5  # RLIMIT_CPU (whole seconds) at 1.5x the CPU limit plus 1 s
+_WORKER_GRACE_SECONDS = 2.0  # the worker's own wall-clock alarm fires this long after the backstop
+
+
+def _runnable_tasks() -> float:
+    """How many tasks want a CPU now: the instantaneous count of /proc/loadavg where there is one
+    (the 1-minute average lags behind a burst), else the 1-minute load average."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as file:
+            fields = file.read().split()
+        running = float(fields[3].split("/")[0])
+    except (OSError, IndexError, ValueError):
+        running = 0.0
+    try:
+        average = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        average = 0.0
+    return max(running, average)
+
+
+def _wall_backstop(cpu_deadline: float) -> float:
+    """Wall-clock seconds after which a render of `cpu_deadline` CPU seconds is given up: a busy
+    render gets about cpus / (runnable + 1) of a core, and gets twice that allowance."""
+    cpus = os.cpu_count() or 1
+    slowdown = max(1.0, (_runnable_tasks() + 1) / cpus)
+    factor = min(_BACKSTOP_MAX_FACTOR, max(_BACKSTOP_MIN_FACTOR, 2 * slowdown))
+    return max(_BACKSTOP_MIN_SECONDS, cpu_deadline * factor)
 
 
 class _PoolState:
@@ -244,6 +296,8 @@ if hasattr(os, "register_at_fork"):
 
 
 def _on_alarm(signum: int, frame: object) -> None:
+    if signum == getattr(signal, "SIGPROF", None):
+        raise RenderTimeout("render exceeded its CPU time in the worker")
     raise RenderTimeout("render exceeded its hard limit in the worker")
 
 
@@ -264,26 +318,59 @@ def _worker_init() -> None:
         threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True).start()
     if hasattr(signal, "SIGALRM"):
         signal.signal(signal.SIGALRM, _on_alarm)
+    if hasattr(signal, "SIGPROF"):
+        signal.signal(signal.SIGPROF, _on_alarm)
+    if resource is not None:
+        try:  # a worker stopped by RLIMIT_CPU (SIGXCPU) leaves no core file behind
+            resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+        except (OSError, ValueError):
+            pass
     _markdown()  # build the Markdown instance before the first task
 
 
-def _pool_task(source: str, hard_limit: float) -> str:
-    """Entry point in the worker: the render, with a SIGALRM backstop in case the parent that
-    should kill this process on timeout has gone (it interrupts Python code, i.e. Markdown)."""
-    alarm = hasattr(signal, "setitimer") and hard_limit > 0
-    if alarm:
-        signal.setitimer(signal.ITIMER_REAL, hard_limit)
+def _cpu_rlimit(cpu_limit: float | None) -> None:
+    """The kernel's own stop for native code that never returns to Python (html5ever inside
+    nh3 ignores SIGPROF until it is done): RLIMIT_CPU a little past this render's CPU limit, so
+    SIGXCPU terminates the worker; lifted again (None) after the render."""
+    if resource is None:
+        return
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if cpu_limit is None:
+            resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+            return
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        soft = math.ceil(usage.ru_utime + usage.ru_stime + cpu_limit * _RLIMIT_CPU_FACTOR + 1)
+        if hard == resource.RLIM_INFINITY or soft < hard:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (OSError, ValueError):
+        pass
+
+
+def _pool_task(source: str, cpu_limit: float, hard_limit: float) -> str:
+    """Entry point in the worker: the render, stopped after `cpu_limit` seconds of this process's
+    CPU (SIGPROF, in Python code; RLIMIT_CPU a little later, in native code), and after
+    `hard_limit` wall-clock seconds (SIGALRM) in case the parent that should kill this process
+    on its backstop has gone."""
+    timers = hasattr(signal, "setitimer") and hasattr(signal, "ITIMER_PROF")
+    _cpu_rlimit(cpu_limit)
+    if timers:
+        signal.setitimer(signal.ITIMER_PROF, cpu_limit)
+        if hard_limit > 0:
+            signal.setitimer(signal.ITIMER_REAL, hard_limit)
     try:
         return _render_worker(source)
     finally:
-        if alarm:
+        if timers:
+            signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
+        _cpu_rlimit(None)
 
 
 _process_config_lock = threading.Lock()
 
 
-def _submit(executor: ProcessPoolExecutor, source: str, hard_limit: float) -> Future[str]:
+def _submit(executor: ProcessPoolExecutor, source: str, cpu_limit: float, hard_limit: float) -> Future[str]:
     """executor.submit(), which may start a worker process.
 
     Celery's prefork children (billiard) need two adjustments while a worker is started: they
@@ -294,18 +381,18 @@ def _submit(executor: ProcessPoolExecutor, source: str, hard_limit: float) -> Fu
     render, so a daemonic parent leaves no orphan."""
     config = getattr(multiprocessing.current_process(), "_config", None)
     if not isinstance(config, dict):
-        return executor.submit(_pool_task, source, hard_limit)
+        return executor.submit(_pool_task, source, cpu_limit, hard_limit)
     authkey = config.get("authkey")
     stdlib_key = type(authkey) is multiprocessing.process.AuthenticationString
     if not config.get("daemon") and (authkey is None or stdlib_key):
-        return executor.submit(_pool_task, source, hard_limit)
+        return executor.submit(_pool_task, source, cpu_limit, hard_limit)
     with _process_config_lock:
         daemon = config.get("daemon")
         config["daemon"] = False
         if authkey is not None and not stdlib_key:
             config["authkey"] = multiprocessing.process.AuthenticationString(bytes(authkey))
         try:
-            return executor.submit(_pool_task, source, hard_limit)
+            return executor.submit(_pool_task, source, cpu_limit, hard_limit)
         finally:
             config["daemon"] = daemon
             if authkey is not None:
@@ -360,13 +447,14 @@ def shutdown_render_pool() -> None:
 
 def _render_in_pool(source: str, deadline: float) -> str:
     state = _state
-    if not state.slots.acquire(timeout=deadline):
-        raise RenderTimeout(f"Markdown renderer busy for more than {deadline:g} s")
+    backstop = _wall_backstop(deadline)
+    if not state.slots.acquire(timeout=backstop):
+        raise RenderTimeout(f"Markdown renderer busy for more than {backstop:.0f} s")
     try:
         for _attempt in range(2):
             executor = _get_executor(state)
             try:
-                future = _submit(executor, source, deadline + _WORKER_GRACE_SECONDS)
+                future = _submit(executor, source, deadline, backstop + _WORKER_GRACE_SECONDS)
             except (BrokenProcessPool, RuntimeError):  # broken, or shut down by another thread
                 _discard_executor(state, executor, kill=True)
                 continue
@@ -374,10 +462,11 @@ def _render_in_pool(source: str, deadline: float) -> str:
                 _discard_executor(state, executor, kill=True)
                 raise RenderError(f"Markdown renderer could not start ({type(error).__name__})") from error
             try:
-                return future.result(timeout=deadline)
+                return future.result(timeout=backstop)
             except TimeoutError:
                 _discard_executor(state, executor, kill=True)
-                raise RenderTimeout(f"Markdown rendering took longer than {deadline:g} s") from None
+                raise RenderTimeout(
+                    f"Markdown rendering took longer than {backstop:.0f} s (CPU limit {deadline:g} s)") from None
             except BrokenProcessPool:
                 # A worker died: killed because another render timed out, or crashed on this
                 # source (e.g. a native stack overflow). Recreate the pool and retry once.
@@ -395,15 +484,16 @@ def _render_in_pool(source: str, deadline: float) -> str:
 def render_markdown(source: str, deadline: float | None = None) -> str:
     """Render Markdown to sanitised HTML.
 
-    Raises SourceTooLarge over MAX_SOURCE_BYTES, RenderTimeout when the render takes longer than
-    `deadline` seconds (default RENDER_DEADLINE_SECONDS), RenderError for any other failure on
+    Raises SourceTooLarge over MAX_SOURCE_BYTES, RenderTimeout when the render takes more than
+    `deadline` seconds of CPU (default: RENDER_DEADLINE_SECONDS plus RENDER_CPU_SECONDS_PER_MB
+    per MB of source), RenderError for any other failure on
     hostile input (all three are RenderError, a ValueError)."""
     size = len(source.encode("utf-8", "surrogatepass"))
     if size > MAX_SOURCE_BYTES:
         raise SourceTooLarge(f"Markdown source is larger than {MAX_SOURCE_BYTES} bytes")
     if _fast_path_ok(source, size):
         return _render_worker(source)
-    limit = RENDER_DEADLINE_SECONDS if deadline is None else deadline
+    limit = RENDER_DEADLINE_SECONDS + RENDER_CPU_SECONDS_PER_MB * size / 1e6 if deadline is None else deadline
     if not limit > 0:
         raise ValueError("deadline must be a positive number of seconds")
     return _render_in_pool(source, float(limit))

@@ -13,11 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import events, rendering
+from .limits import MAX_FAQS, MAX_STEPS
 from .models import Article, Collection, Feedback, Kind, Revision
 from .text import clean_line, clean_multiline, clean_tag, normalise_newlines, slug_base
-
-MAX_STEPS = 100
-MAX_FAQS = 200
 
 
 class EditConflict(Exception):

@@ -173,7 +173,7 @@ def article_read(request, prefix, slug):
     context = _reading_context(request, article, revision, show_draft)
     if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
         audit.record(Action.CONFIDENTIAL_READ, obj=article, actor=Actor.from_request(request), detail={"revision": revision.number})
-    if revision == article.live_revision and not article.is_archived:
+    if revision == article.live_revision:
         context.update(events.opened(access=access, article=article))
     return render(request, "articles/read.html", context)
 

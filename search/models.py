@@ -75,6 +75,20 @@ class SearchPart(models.Model):
         return f"{self.article_id}#{self.anchor}"
 
 
+class IndexFailure(models.Model):
+    """The live revision of an article that could not be indexed, and why: shown to its
+    editors on the reading page, skipped by reconciliation until a new revision is published
+    (or `manage.py reindex` retries everything). Cleared when the article is indexed."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    revision_id = models.BigIntegerField()
+    error = models.TextField()
+    failed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.article_id}@{self.revision_id}: {self.error[:60]}"
+
+
 class SearchTerm(models.Model):
     """The tenant's vocabulary (exact, unaccented forms), candidates for typo correction and
     "did you mean". A candidate is only ever offered after checking that it occurs in a

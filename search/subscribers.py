@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from articles.events import ContentEvent
 
-from . import lookup
+from . import indexing, lookup
 
 
 def reindex_changed_article(sender, *, event: ContentEvent, **kwargs) -> None:
@@ -20,7 +20,12 @@ def reindex_changed_article(sender, *, event: ContentEvent, **kwargs) -> None:
 
 
 def remember_opened(sender, *, access, article, **kwargs) -> dict:
-    """The reading page remembers the open among the person's recent procedures and shows
-    whether it is pinned."""
-    lookup.opened(access=access, article=article)
-    return {"pinned": lookup.is_pinned(access=access, article=article)}
+    """The reading page of a published article remembers the open among the person's recent
+    procedures and shows whether it is pinned; editors also learn whether it could be indexed."""
+    context: dict = {}
+    if not article.is_archived:
+        lookup.opened(access=access, article=article)
+        context["pinned"] = lookup.is_pinned(access=access, article=article)
+    if access.can_edit:
+        context["index_failure"] = indexing.failure_for(article)
+    return context

@@ -34,9 +34,11 @@ def clean(text: str) -> str:
     return strip_elisions((text or "").translate(_MARKS))
 
 
-def vocabulary(text: str, *, min_length: int = 4, max_length: int = 40) -> set[str]:
-    """The distinct exact forms (lower case, unaccented, letters only) worth correcting toward."""
-    return {
+def vocabulary(text: str, *, min_length: int = 4, max_length: int = 40, limit: int | None = None) -> set[str]:
+    """The distinct exact forms (lower case, unaccented, letters only) worth correcting toward;
+    with `limit`, only the first `limit` of them in the order of the text."""
+    words = dict.fromkeys(
         w for w in WORD_RE.findall(unaccent(strip_elisions(text)).lower())
         if min_length <= len(w) <= max_length and w.isalpha()
-    }
+    )
+    return set(list(words)[:limit] if limit is not None else words)

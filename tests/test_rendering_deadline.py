@@ -6,6 +6,7 @@ run) without Django settings.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -84,21 +85,88 @@ def test_worker_process_is_spawned_without_django():
 
 
 def test_unmatched_brackets_time_out_and_pool_recovers():
-    render_markdown(build_source(5_000))  # warm pool, so the old workers can be checked below
-    old_executor, old_pids = rendering._state.executor, _pool_pids()
-    assert old_pids
+    render_markdown(build_source(5_000))  # warm pool
     start = time.monotonic()
-    with pytest.raises(RenderTimeout):
+    with pytest.raises(RenderTimeout) as caught:
         render_markdown("[" * 20_000, deadline=1.0)
     elapsed = time.monotonic() - start
-    assert elapsed < 1.0 + 2.0, f"timeout took {elapsed:.2f} s"
+    assert "CPU" in str(caught.value)  # stopped by the worker's CPU timer, not the backstop
+    assert elapsed < rendering._wall_backstop(1.0) + 2.0, f"timeout took {elapsed:.2f} s"
+    source = build_source(10_000)
+    assert render_markdown(source) == rendering._render_worker(source)  # the pool still works
+
+
+def test_a_render_stuck_past_the_wall_clock_backstop_is_killed(monkeypatch):
+    """The backstop: a worker that does not come back (native code never returning to Python)
+    is killed and the pool discarded; the next render gets a fresh pool."""
+    render_markdown(build_source(5_000))
+    old_executor, old_pids = rendering._state.executor, _pool_pids()
+    assert old_pids
+    monkeypatch.setattr(rendering, "_wall_backstop", lambda cpu_deadline: 0.5)
+    start = time.monotonic()
+    with pytest.raises(RenderTimeout):
+        render_markdown("[" * 20_000, deadline=30.0)  # its CPU timer would fire far later
+    assert time.monotonic() - start < 0.5 + 2.0
     assert rendering._state.executor is not old_executor  # discarded
     for process in old_executor._processes.values() if old_executor._processes else []:
         assert not process.is_alive()
-
+    monkeypatch.undo()
     source = build_source(10_000)
     assert render_markdown(source) == rendering._render_worker(source)  # fresh pool works
     assert set(_pool_pids()).isdisjoint(old_pids)
+
+
+def test_native_code_past_its_cpu_limit_is_stopped_by_the_kernel():
+    """html5ever (inside nh3) is super-linear on one long paragraph of quotes and accents, and
+    never returns to Python meanwhile, so SIGPROF waits: RLIMIT_CPU stops the worker."""
+    source = "«é»—«à»—«è»—«ç»\n" * (700_000 // 38)
+    cpu_start = time.process_time()
+    start = time.monotonic()
+    with pytest.raises(RenderError) as caught:
+        render_markdown(source, deadline=0.3)
+    # Stopped by the kernel (SIGXCPU: "died") when the budget runs out inside html5ever, or by
+    # SIGPROF when it runs out back in Python: which one depends on where the CPU went.
+    assert "died" in str(caught.value) or "CPU time" in str(caught.value)
+    elapsed = time.monotonic() - start
+    assert time.process_time() - cpu_start < 1.0  # the parent only waited
+    assert elapsed < rendering._wall_backstop(0.3), f"{elapsed:.1f} s: stopped by the backstop, not the kernel"
+    source = build_source(10_000)
+    assert render_markdown(source) == rendering._render_worker(source)  # a fresh pool works
+
+
+def test_load_alone_never_refuses_valid_content_and_hostile_input_is_still_refused():
+    """Busy processes on every core (two per core): a large article takes more than its
+    deadline by the clock, and still renders, because the deadline is CPU time; unmatched
+    brackets are still refused under the same load."""
+    import subprocess
+
+    source = build_source(300_000)
+    rendering._render_worker(source)  # warm: imports, regexes
+    cpu_start = time.process_time()
+    expected = rendering._render_worker(source)
+    cpu = time.process_time() - cpu_start
+    deadline = max(1.5 * cpu, 0.3)  # a wall-clock deadline this tight is missed under the load below
+    render_markdown(build_source(5_000))  # the pool is up before the load starts
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2 * (os.cpu_count() or 1))]
+    try:
+        time.sleep(0.3)
+        start = time.monotonic()
+        assert render_markdown(source, deadline=deadline) == expected
+        wall = time.monotonic() - start
+        start = time.monotonic()
+        with pytest.raises(RenderTimeout) as caught:
+            render_markdown("[" * 20_000, deadline=1.0)
+        hostile_wall = time.monotonic() - start
+    finally:
+        for burner in burners:
+            burner.kill()
+        for burner in burners:
+            burner.wait(timeout=10)
+    print(f"\n[render under load] source={len(source.encode())} bytes cpu_idle={cpu:.2f}s deadline={deadline:.2f}s "
+          f"cpu wall_under_load={wall:.2f}s hostile_refused_after={hostile_wall:.2f}s (deadline 1 s cpu) "
+          f"burners={len(burners)}")
+    assert "CPU" in str(caught.value)
+    assert wall > deadline, "the load did not slow the render: the test proves nothing"
 
 
 def test_default_deadline_is_read_at_call_time(monkeypatch):
@@ -106,13 +174,13 @@ def test_default_deadline_is_read_at_call_time(monkeypatch):
     start = time.monotonic()
     with pytest.raises(RenderTimeout):
         render_markdown("[a](" * 5_000)
-    assert time.monotonic() - start < 3.0
+    assert time.monotonic() - start < rendering._wall_backstop(1.0) + 2.0
     assert render_markdown(NORMAL_SMALL) == rendering._render_worker(NORMAL_SMALL)
 
 
 def test_deep_nesting_is_a_render_error_not_recursion_error():
     with pytest.raises(RenderError) as caught:
-        render_markdown(NESTED_500)
+        render_markdown(NESTED_500, deadline=30.0)  # ~4-5 s of CPU before Python gives up
     assert not isinstance(caught.value, RecursionError)
     assert "RecursionError" in str(caught.value)
     # The in-process worker function (fast path) converts it too.
@@ -232,9 +300,10 @@ def test_fast_path_sources_are_fast_in_process(source):
 
 
 def _timed(function, argument) -> float:
-    start = time.perf_counter()
+    """CPU seconds (the machine is shared: by the clock, load would decide)."""
+    start = time.process_time()
     try:
         function(argument)
     except RenderError:
         pass
-    return time.perf_counter() - start
+    return time.process_time() - start

@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from articles import limits as article_limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the post first: a post over the limits gets a page.
+    "articles.middleware.FormTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Bearer tokens on the JSON API (replaces request.user there; see tenants.api_auth).
@@ -185,9 +189,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"kbportal <no-reply@{KB_BASE_DOMAIN}>")
 
-# A form post may carry a long Markdown source: accept enough to answer with a clear
-# "too long" message that keeps the text (the content limit itself is 1 MB, see README).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# A form post must carry every size the product documents (1 MB of Markdown, 100 steps, 200
+# questions), twice over, so that past the limits the editor answers with its own message and
+# keeps the text (computed in articles.limits). Beyond even that, the author gets the product's
+# message too (articles.middleware.FormTooLargeMiddleware, and the editor checks before posting).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = article_limits.MAX_FORM_FIELDS
+DATA_UPLOAD_MAX_MEMORY_SIZE = article_limits.MAX_FORM_BYTES
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -16,6 +16,28 @@
     }
   });
 
+  // The editor checks, before posting, the limits the server enforces on any form post
+  // (articles.limits: twice the documented sizes). Past them the post is not sent, so nothing
+  // typed is lost, and the page says why.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-max-fields")) return;
+    var fields = 0;
+    var params = new URLSearchParams();
+    new FormData(form, event.submitter || undefined).forEach(function (value, name) {
+      fields += 1;
+      params.append(name, typeof value === "string" ? value : "");
+    });
+    var over = fields > Number(form.getAttribute("data-max-fields")) ||
+      params.toString().length > Number(form.getAttribute("data-max-bytes"));
+    var message = form.querySelector("[data-form-too-large]");
+    if (message) message.hidden = !over;
+    if (over) {
+      event.preventDefault();
+      if (message) message.focus();
+    }
+  });
+
   // Editor rows (guide steps, FAQ pairs): move up/down and remove, keeping the order inputs
   // in step with what the person sees. Without JavaScript the order inputs still work.
   function renumber(list) {

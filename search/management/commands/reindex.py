@@ -12,7 +12,10 @@ from search import indexing
 
 
 class Command(BaseCommand):
-    help = "Re-index every published article of one tenant (--tenant) or of all tenants."
+    help = (
+        "Re-index every published article of one tenant (--tenant) or of all tenants. Each tenant's"
+        " index is replaced in one transaction: interrupted, it keeps its old index."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--tenant", help="schema name of the tenant (default: every tenant)")
@@ -36,6 +39,14 @@ class Command(BaseCommand):
                 )
                 self.stdout.flush()
 
-            count = indexing.rebuild(progress=progress)
+            failures: list[indexing.Failure] = []
+            count = indexing.rebuild(progress=progress, failures=failures)
             self.stdout.write(f"\r{tenant.schema_name}: {count} articles indexed in {time.perf_counter() - started:.1f}s".ljust(70))
+            if failures:
+                self.stderr.write(
+                    f"{tenant.schema_name}: {len(failures)} could not be indexed: "
+                    + ", ".join(str(f.article_id) for f in failures)
+                )
+                for failure in failures:
+                    self.stderr.write(f"  article {failure.article_id} (revision {failure.revision_id}): {failure.error}")
         connection.set_schema_to_public()
