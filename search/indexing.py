@@ -26,7 +26,7 @@ from articles.models import Article
 from articles.rendering import html_to_text
 
 from .models import IndexFailure
-from .text import clean, vocabulary
+from .text import as_written, clean, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +86,9 @@ INSERT INTO search_searchpart (article_id, position, anchor, title, text, vector
 SELECT u.id, u.pos, u.anchor, u.title, u.text,
        setweight(to_tsvector(u.cfg::regconfig, u.heading), 'A')
        || setweight(to_tsvector('public.kb_simple', u.heading), 'A')
-       || setweight(to_tsvector(u.cfg::regconfig, u.text), 'C')
-FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-     AS u(id, pos, anchor, title, heading, text, cfg)
+       || setweight(to_tsvector(u.cfg::regconfig, u.indexed), 'C')
+FROM unnest(%s::bigint[], %s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+     AS u(id, pos, anchor, title, heading, text, indexed, cfg)
 """
 
 UPSERT_TERMS = """
@@ -99,7 +99,8 @@ ON CONFLICT (word) DO UPDATE SET ndoc = search_searchterm.ndoc + EXCLUDED.ndoc
 
 
 def _text(html: str) -> str:
-    return clean(html_to_text(html or ""))
+    """The text of rendered HTML as written (snippets show it); `clean()` it to index it."""
+    return as_written(html_to_text(html or ""))
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -140,8 +141,9 @@ def _document(article: Article, *, scale: float = 1.0) -> tuple[dict, list[dict]
         headings.append(clean(step.get("title", "")))
         titles.append(headings[-1])
         bodies.append(text)
+        shown = _truncate(text, part_max)
         parts.append({"pos": n, "anchor": f"step-{n}", "title": step.get("title", ""), "heading": headings[-1],
-                      "text": _truncate(text, part_max)})
+                      "text": shown, "indexed": clean(shown)})
     for n, pair in enumerate(revision.faqs or [], start=1):
         text = _text(faqs_html[n - 1] if n <= len(faqs_html) else "")
         heading = clean("\n".join([pair.get("question", ""), *(pair.get("alternatives") or [])]))
@@ -149,14 +151,15 @@ def _document(article: Article, *, scale: float = 1.0) -> tuple[dict, list[dict]
         titles.append(clean(pair.get("question", "")))
         alternatives.extend(clean(a) for a in pair.get("alternatives") or [])
         bodies.append(text)
+        shown = _truncate(text, part_max)
         parts.append({"pos": n, "anchor": f"faq-{n}", "title": pair.get("question", ""),
-                      "heading": _truncate(heading, part_max), "text": _truncate(text, part_max)})
+                      "heading": _truncate(heading, part_max), "text": shown, "indexed": clean(shown)})
     headings.extend(revision.tags or [])
     titles.extend(revision.tags or [])
     heading_text = _bounded_headings(headings, titles, alternatives, headings_max)
     title_bytes = len(title.encode("utf-8"))
     body_budget = max(0, budget - 2 * (title_bytes + len(heading_text.encode("utf-8"))))
-    body_text = _truncate("\n".join(b for b in bodies if b), body_budget)
+    body_text = clean(_truncate("\n".join(b for b in bodies if b), body_budget))
     summary = bodies[0] or next((p["text"] for p in parts if p["text"]), "")
     words = vocabulary(f"{title}\n{heading_text}\n{body_text}", limit=VOCABULARY_MAX_WORDS)
     row = {
@@ -203,7 +206,7 @@ def _write(cursor, rows: list[dict], parts: list[dict]) -> None:
         "id", "rev", "title", "coll", "kind", "lang", "tags", "conf", "summary", "cfg", "headings", "body", "words",
     )))
     if parts:
-        cursor.execute(INSERT_PARTS, _columns(parts, ("id", "pos", "anchor", "title", "heading", "text", "cfg")))
+        cursor.execute(INSERT_PARTS, _columns(parts, ("id", "pos", "anchor", "title", "heading", "text", "indexed", "cfg")))
 
 
 def _with_ids(row: dict, article_parts: list[dict]) -> list[dict]:

@@ -29,9 +29,14 @@ def normalise(text: str) -> str:
     return " ".join(WORD_RE.findall(unaccent(strip_elisions(text or "")).lower()))
 
 
+def as_written(text: str) -> str:
+    """Text about to be stored for snippets: exactly as written, without highlight markers."""
+    return (text or "").translate(_MARKS)
+
+
 def clean(text: str) -> str:
     """Text about to be indexed: no elisions, no highlight markers."""
-    return strip_elisions((text or "").translate(_MARKS))
+    return strip_elisions(as_written(text))
 
 
 def vocabulary(text: str, *, min_length: int = 4, max_length: int = 40, limit: int | None = None) -> set[str]:

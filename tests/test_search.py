@@ -373,3 +373,15 @@ def test_the_typo_path_on_a_small_workspace_never_probes_the_vocabulary_once_per
     for node in vocabulary:
         assert node["Actual Loops"] <= 2 * len(results.params["typo_words"]), (
             f"{node['Node Type']} on the vocabulary ran {node['Actual Loops']} times")
+
+
+def test_snippets_show_the_text_exactly_as_written(acme, viewer, billing):
+    """French elisions were dropped from snippets ("le client a pas besoin écrire" for "le
+    client n'a pas besoin d'écrire"): the text the agent skims mid-call must be the source's."""
+    sentence = "Vérifiez d’abord si l'index est estimé : le client n'a pas besoin d'écrire."
+    publish(acme, billing, kind=Kind.GUIDE, title="Index estimé", steps=[("Vérifier", sentence)])
+    hit = engine.search(viewer, "besoin ecrire").hits[0]
+    assert hit.snippet in sentence and "Vérifiez d’abord si l'index est estimé : le client n'a pas" in hit.snippet
+    assert "n&#x27;a pas <mark>besoin</mark> d&#x27;<mark>écrire</mark>" in hit.snippet_html
+    # Found as before, elided or not.
+    assert engine.search(viewer, "l'index estime").hits[0].part_anchor == "step-1"
