@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 
-from celery import Celery, bootsteps
+from celery import Celery, bootsteps, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbportal.settings.local")
 
@@ -22,6 +22,16 @@ logger = logging.getLogger(__name__)
 app = Celery("kbportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.celeryd_init.connect
+def _worker_socket_timeout(**_kwargs) -> None:
+    """A `celery worker` process allows a slow Redis more time than a web request does."""
+    from django.conf import settings
+
+    app.conf.broker_transport_options = {
+        **app.conf.broker_transport_options, "socket_timeout": settings.WORKER_BROKER_SOCKET_TIMEOUT,
+    }
 
 
 class ReconcileOnConnect(bootsteps.StartStopStep):

@@ -90,7 +90,7 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
     """Send `task` now; False (logged) when the broker cannot take it within the configured time.
     Only for work that a reconciliation also finds: nothing is retried or stored here."""
     try:
-        task.apply_async(args, kwargs)
+        task.delay(*args, **kwargs)
     except BROKER_UNAVAILABLE as exc:
         logger.warning("Could not enqueue %s%r (%s: %s); reconciliation will do it once the broker is back.",
                        task.name, args, exc.__class__.__name__, exc)

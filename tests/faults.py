@@ -117,6 +117,18 @@ class Service:
             except subprocess.TimeoutExpired:
                 self.kill()
 
+    def children(self) -> list[int]:
+        """Process ids whose parent is this service (a prefork worker's pool processes)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
+
     def tail(self, lines: int = 60) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -152,12 +164,13 @@ def start_web(port: int, env: dict[str, str], directory: Path) -> Service:
     ], env, directory)
 
 
-def start_worker(name: str, env: dict[str, str], directory: Path, *, pool: str = "solo") -> Service:
+def start_worker(name: str, env: dict[str, str], directory: Path, *, pool: str = "solo",
+                 extra_env: dict[str, str] | None = None) -> Service:
     return start_service(name, [
         sys.executable, "-m", "celery", "-A", "kbportal.celery:app", "worker", "--pool", pool,
         "--concurrency", "1", "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle",
         "--loglevel", "INFO",
-    ], env, directory)
+    ], {**env, **(extra_env or {})}, directory)
 
 
 @dataclass

@@ -10,6 +10,8 @@ audit log, which no cleanup may delete).
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import pytest
@@ -174,6 +176,52 @@ def token_sign_ins(stack) -> int:
     return count
 
 
+@pytest.fixture
+def own_redis(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_the_cache_answers_a_miss_at_once_while_redis_hangs_and_comes_back_with_it(own_redis, caplog):
+    from kbportal.cache import FaultTolerantRedisCache
+
+    cache = FaultTolerantRedisCache(own_redis.url, {"KEY_PREFIX": "faults", "OPTIONS": {"retry_after": 1}})
+    cache.set("tags", ["parcel"])
+    assert cache.get("tags") == ["parcel"]
+    own_redis.freeze()
+    try:
+        started = time.monotonic()
+        assert cache.get("tags", "missed") == "missed"  # waits for the socket timeout, once...
+        first = time.monotonic() - started
+        started = time.monotonic()
+        assert cache.get("tags") is None  # ...then does not ask Redis at all
+        assert cache.add("audited", True) is True  # "first time": the caller checks its source of truth
+        assert cache.set("tags", ["claim"]) is None and cache.get_many(["tags"]) == {}
+        assert cache.has_key("tags") is False and cache.delete("tags") is False
+        with pytest.raises(ValueError):
+            cache.incr("counter")
+        rest = time.monotonic() - started
+    finally:
+        own_redis.thaw()
+    assert 0.2 < first < 1.0 and rest < 0.05, (first, rest)
+    assert [r.getMessage() for r in caplog.records if r.name == "kbportal.cache"][0].startswith("Cache unavailable")
+    time.sleep(1.1)
+    assert cache.get("tags") == ["parcel"]  # the entry written before is read again
+    assert [r.getMessage() for r in caplog.records if r.name == "kbportal.cache"][-1] == "Cache is back."
+
+
+def test_the_cache_answers_a_miss_when_redis_refuses(own_redis):
+    from kbportal.cache import FaultTolerantRedisCache
+
+    own_redis.stop()
+    cache = FaultTolerantRedisCache(own_redis.url, {"KEY_PREFIX": "faults", "OPTIONS": {"retry_after": 0}})
+    started = time.monotonic()
+    assert cache.get("tags", "missed") == "missed" and cache.add("audited", True) is True
+    assert time.monotonic() - started < 0.5
+
+
 def test_with_redis_stopped_people_keep_working_and_search_catches_up_when_it_returns(committed):
     stack = committed
     worker = stack.worker("fault-a")
@@ -225,9 +273,116 @@ def test_with_redis_stopped_people_keep_working_and_search_catches_up_when_it_re
     live, indexed = indexed_revision(stack)
     assert indexed == live
     assert agent.get(PUBLIC, "/healthz").json()["redis"] == "ok"
-    for entry in agent.log + editor.log:
-        print(entry)
     print(f"\nredis-stopped: down {down_for:.1f} s; requests {len(agent.log) + len(editor.log)}, "
           f"slowest {max(e[3] for e in agent.log + editor.log):.2f} s, publish {published.seconds:.2f} s; "
           f"search caught up {caught_up:.1f} s after Redis returned ({time.monotonic() - back:.1f} s)")
+    worker.stop()
+
+
+def test_with_redis_hanging_requests_stay_fast(committed):
+    """Redis stops answering but its port still accepts connections (a partition, a frozen VM):
+    every wait on it is bounded by the configured timeouts."""
+    stack = committed
+    agent, editor = Visitor(stack.port), Visitor(stack.port)
+    assert agent.sign_in(PUBLIC, AGENT, PASSWORD).status == 302
+    assert editor.sign_in(PUBLIC, EDITOR, PASSWORD).status == 302
+    for path in ("/", "/search/", "/search/?q=claim"):
+        assert agent.get(TENANT, path).status == 200
+    agent.log.clear()
+    editor.log.clear()
+    stack.redis.freeze()
+    try:
+        for _ in range(2):
+            assert agent.get(TENANT, "/search/").status == 200
+            assert agent.get(TENANT, "/search/?q=claim").status == 200
+            assert api_finds(agent, stack, "claim")
+            published = publish_through_the_editor(editor, stack, f"Open a claim {time.time()}.")
+            assert published.status == 302, published.body[:500]
+        health = agent.get(PUBLIC, "/healthz")
+        assert health.status == 503 and health.json()["redis"].startswith("error"), health.body
+    finally:
+        stack.redis.thaw()
+    assert not agent.errors() and not editor.errors()
+    pages = [entry for entry in agent.log + editor.log if not entry[1].endswith("/healthz")]
+    slow = [entry for entry in pages if entry[3] > FAST]
+    assert not slow, slow
+    publishes = ", ".join(f"{e[3]:.2f}" for e in editor.log if e[0] == "POST")
+    print(f"\nredis-hanging: {len(pages)} requests, slowest {max(e[3] for e in pages):.2f} s, publishes {publishes} s")
+
+
+class AdvisoryLock:
+    """Holds the lock the indexer takes for one article, so that an indexing task of that article
+    is caught waiting in the middle of its transaction: a task known to be running."""
+
+    def __init__(self, article_id: int) -> None:
+        self.key = (indexing.LOCK_CLASS, article_id % 2147483647)
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", self.key)
+        return self
+
+    def waiters(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND classid::bigint = %s AND objid::bigint = %s", self.key)
+            return cursor.fetchone()[0]
+
+    def __exit__(self, *exc) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", self.key)
+
+
+def _publish_and_catch_the_task_running(stack, worker, word: str) -> AdvisoryLock:
+    editor = Visitor(stack.port)
+    assert editor.sign_in(PUBLIC, EDITOR, PASSWORD).status == 302
+    wait_until(lambda: worker.alive() and "ready" in worker.tail(), timeout=60)
+    lock = AdvisoryLock(stack.article_id).__enter__()
+    published = publish_through_the_editor(editor, stack, f"Open a claim; the carrier is now {word}.")
+    assert published.status == 302, published.body[:500]
+    wait_until(lambda: lock.waiters() == 1, timeout=30)  # the worker is inside the indexing task
+    return lock
+
+
+def test_a_worker_killed_mid_task_has_its_task_done_by_another_within_60_s(committed):
+    """The whole worker dies (SIGKILL, as the OOM killer or a lost machine does it): its task
+    was handed out but never acknowledged, so the broker hands it to another worker once the
+    visibility timeout has passed. The other worker does no catch-up sweep here, so only the
+    redelivery of the task itself can make search right."""
+    stack = committed
+    doomed = stack.worker("fault-doomed", extra_env={"KB_RECONCILE_ON_CONNECT": ""})
+    lock = _publish_and_catch_the_task_running(stack, doomed, "Quokkaroute")
+    doomed.kill()
+    killed = time.monotonic()
+    lock.__exit__()
+    assert not doomed.alive()
+    successor = stack.worker("fault-successor", extra_env={"KB_RECONCILE_ON_CONNECT": ""})
+    visitor = Visitor(stack.port)
+    wait_until(lambda: api_finds(visitor, stack, "quokkaroute"), timeout=60, interval=0.5)
+    live, indexed = indexed_revision(stack)
+    assert indexed == live
+    assert "search.index_article" in successor.tail(200)
+    print(f"\nworker-sigkill: search right {time.monotonic() - killed:.1f} s after the kill"
+          f" (visibility timeout {settings.CELERY_VISIBILITY_TIMEOUT} s)")
+    assert time.monotonic() - killed < 60
+    successor.stop()
+
+
+def test_a_pool_process_killed_mid_task_has_its_task_run_again_at_once(committed):
+    """The process running the task dies but its worker lives: the task is rejected back to the
+    queue (task_reject_on_worker_lost) and run again by the worker's next pool process."""
+    stack = committed
+    worker = stack.worker("fault-prefork", pool="prefork", extra_env={"KB_RECONCILE_ON_CONNECT": ""})
+    lock = _publish_and_catch_the_task_running(stack, worker, "Wallabyway")
+    [child] = worker.children()
+    os.kill(child, signal.SIGKILL)
+    killed = time.monotonic()
+    lock.__exit__()
+    visitor = Visitor(stack.port)
+    wait_until(lambda: api_finds(visitor, stack, "wallabyway"), timeout=30, interval=0.5)
+    recovered = time.monotonic() - killed
+    assert worker.alive()
+    print(f"\npool-process-sigkill: search right {recovered:.1f} s after the kill")
+    assert recovered < 15
     worker.stop()
