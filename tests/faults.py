@@ -51,6 +51,8 @@ class RedisServer:
 
     def __init__(self, directory: Path) -> None:
         self.binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        if not os.path.exists(self.binary):
+            raise RuntimeError("The fault tests start a Redis of their own: install redis-server.")
         self.port = free_port()
         self.directory = directory
         self.process: subprocess.Popen | None = None
