@@ -17,7 +17,7 @@ from kbportal.tasking import TenantRequired, enqueue_on_commit, tenant_task
 from tenants.models import Client
 
 
-@tenant_task
+@tenant_task(ignore_result=False)
 def where_am_i(schema_name: str, token: str = "") -> dict:
     """Test task: reports the schema it ran in and what it sees there (also in Redis, under
     `token`, for callers that do not hold the result)."""

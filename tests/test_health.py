@@ -29,7 +29,16 @@ def test_healthz_is_200_only_with_a_worker_up(django_db_setup, django_db_blocker
 
 
 def test_healthz_says_what_is_down_when_redis_is_unreachable(world, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = HttpClient().get("/healthz", HTTP_HOST="kb.localhost")
     assert response.status_code == 503
-    assert response.json()["redis"].startswith("error")
+    assert response.json()["redis"] == "error: broker ConnectionError"
+    assert response.json()["celery"] == "error: broker down"
+
+
+def test_healthz_names_the_cache_when_only_the_cache_is_unreachable(world, settings):
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    response = HttpClient().get("/healthz", HTTP_HOST="kb.localhost")
+    assert response.status_code == 503
+    assert response.json()["redis"] == "error: cache ConnectionError"
+    assert response.json()["celery"] != "error: broker down"  # the broker is up: the worker is asked

@@ -5,7 +5,9 @@ DATABASE_URL [postgres://postgres@127.0.0.1:5432/kbportal], REDIS_URL [redis://1
 KB_BASE_DOMAIN [kb.localhost], SECRET_KEY [dev-only key], DEBUG [false here, true in local],
 EMAIL_URL-style settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS,
-LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS.
+LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS; CACHE_SOCKET_TIMEOUT, CACHE_RETRY_SECONDS,
+ENQUEUE_TIMEOUT_SECONDS, WORKER_BROKER_SOCKET_TIMEOUT, CELERY_VISIBILITY_TIMEOUT,
+KB_RECONCILE_ON_CONNECT (README, "When Redis or a worker fails").
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-3f8a9c1e7b")
@@ -121,15 +127,22 @@ DATABASES = {
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The cache holds only what can be rebuilt; when Redis is unreachable it answers "miss" within
+# CACHE_SOCKET_TIMEOUT and then stops asking for CACHE_RETRY_SECONDS (kbportal.cache).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "kbportal.cache.FaultTolerantRedisCache",
         "LOCATION": REDIS_URL,
         # Every key carries the schema of the request that wrote it: one tenant's cached
         # fragment can never be read by another.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "KEY_PREFIX": "kb",
+        "OPTIONS": {
+            "socket_connect_timeout": env_float("CACHE_SOCKET_TIMEOUT", 0.25),
+            "socket_timeout": env_float("CACHE_SOCKET_TIMEOUT", 0.25),
+            "retry_after": env_float("CACHE_RETRY_SECONDS", 5),
+        },
     }
 }
 CACHE_MIDDLEWARE_KEY_PREFIX = "kbpage"
@@ -199,7 +212,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Celery: Redis is broker and result store. Tasks are tenant-explicit (kbportal.tasking).
+# Celery: Redis is broker (and result store for the rare task whose result is read).
+# Tasks are tenant-explicit (kbportal.tasking). Redis or a worker may fail at any time:
+# - A request never waits on the broker for more than about ENQUEUE_TIMEOUT_SECONDS, and never
+#   fails because of it (kbportal.tasking.enqueue logs and drops; reconciliation does the work).
+# - A task whose worker dies is run again: acknowledged only when done (acks_late, also when the
+#   pool process is killed), and redelivered by any live worker CELERY_VISIBILITY_TIMEOUT seconds
+#   after it was handed out when the whole worker died. So no task may run, or wait for its ETA,
+#   longer than that (retries back off at most 20 s: kbportal.tasking.RETRY_OPTIONS).
+ENQUEUE_TIMEOUT_SECONDS = env_float("ENQUEUE_TIMEOUT_SECONDS", 0.5)
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 30)
+WORKER_BROKER_SOCKET_TIMEOUT = env_float("WORKER_BROKER_SOCKET_TIMEOUT", 5)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
@@ -208,11 +231,41 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Nothing reads a task's result (the work is in the database): no result-backend round trip,
+# and no reconnect loop of the result backend inside a request. A task that is read opts in.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 3600
+CELERY_BROKER_CONNECTION_TIMEOUT = ENQUEUE_TIMEOUT_SECONDS
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker started before Redis waits for it
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # ...and a worker never gives up on a Redis that is away
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A publish to a Redis that refuses fails at once; to one that hangs, after this. Workers
+    # allow a slow Redis more: WORKER_BROKER_SOCKET_TIMEOUT (kbportal.celery).
+    "socket_connect_timeout": ENQUEUE_TIMEOUT_SECONDS,
+    "socket_timeout": ENQUEUE_TIMEOUT_SECONDS,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for tasks of dead workers every 5 s, not every 10 x 10 s (kombu's default throttle).
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": 10,  # a worker killed while sweeping must not block sweeps for 5 min
+}
+# No second attempt: a pooled connection that a Redis restart broke is replaced transparently
+# anyway, and each attempt on a Redis that hangs would cost the request another timeout (measured:
+# 1.5 s with one retry, 0.5 s without). The caller logs the failure; reconciliation catches up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = ENQUEUE_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # Celery 6's default; they are redelivered
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "permissions.tasks.expire_grants_everywhere", "schedule": 15 * 60},
     "reconcile-search-index": {"task": "search.reconcile_search_index", "schedule": 5 * 60},
 }
+# Sweeps every worker sends when it (re)connects to the broker: what was lost while Redis was
+# away (tasks that could not be sent, beat ticks, a queue emptied by a restart) is done then.
+# KB_RECONCILE_ON_CONNECT: task names, comma-separated ("" for none).
+RECONCILE_ON_CONNECT = [name for name in os.environ.get(
+    "KB_RECONCILE_ON_CONNECT", "search.reconcile_search_index").split(",") if name.strip()]
 
 
 LOGGING = {

@@ -4,6 +4,10 @@ import os
 
 from .base import *  # noqa: F403
 
+# One name per test run (the pytest process's id). A server or worker that a test starts as a
+# subprocess gets its run's name in KB_TEST_RUN, so that it shares the run's cache keys and queue.
+RUN = os.environ.get("KB_TEST_RUN") or str(os.getpid())
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -12,11 +16,16 @@ CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + "/15"  # noqa: F405
 # Fresh keys per run: ids restart in each run's new database, so an entry left in Redis by an
 # earlier run could otherwise answer for different data.
-CACHES["default"]["KEY_PREFIX"] = f"kbtest{os.getpid()}"  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = f"kbtest{RUN}"  # noqa: F405
 WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic in browser tests
 # One test database per run, so that concurrent runs (several developers on one machine, or
 # CI beside a developer) never drop each other's database.
-DATABASES["default"]["TEST"] = {"NAME": f"test_kbportal_{os.getpid()}"}  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": f"test_kbportal_{RUN}"}  # noqa: F405
 # A queue of this run's own: concurrent runs share the broker's database, and a worker of one
 # run must never take another run's task (it would run it against the wrong test database).
-CELERY_TASK_DEFAULT_QUEUE = f"kbtest{os.getpid()}"
+CELERY_TASK_DEFAULT_QUEUE = f"kbtest{RUN}"
+# In-process test workers (celery.contrib.testing) run beside tests that hold transactions:
+# they do no sweeps of their own. The worker subprocesses of tests/test_faults.py (KB_TEST_RUN
+# set) run as in production.
+if not os.environ.get("KB_TEST_RUN"):
+    RECONCILE_ON_CONNECT: list[str] = []
