@@ -3,8 +3,9 @@ revisions. Everything here lives in the tenant schema.
 
 Revisions follow Wagtail's shape: an append-only table of full snapshots; the article row
 carries `latest_revision` (what editors work on), `live_revision` (what readers see) and
-`has_unpublished_changes`. Saving a draft never touches the live revision; publishing is one
-transactional flip; restoring an old revision appends a new one.
+`has_unpublished_changes`. Saving a draft never touches the live revision nor the row's title,
+language and tags (the live revision's, as Wagtail's `Page.title` is the live title);
+publishing is one transactional flip; restoring an old revision appends a new one.
 """
 
 from __future__ import annotations
@@ -115,7 +116,11 @@ class Article(models.Model):
         Collection, on_delete=models.PROTECT, related_name="articles", verbose_name=_("collection")
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
-    # Denormalised from the latest revision for lists; the revision is the source of truth.
+    # READER_FIELDS: the live revision's title, language and tags, for lists and readers (a
+    # never-published article carries its latest draft's, which only editors can see). Saving a
+    # draft never changes them; publishing copies them, and a trigger in the database puts them
+    # back from the live revision whatever writes the row (migration 0005_leak_...). An editor
+    # who wants the draft's reads `latest_revision`.
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.EN)
     tags = ArrayField(models.CharField(max_length=60), default=list, blank=True, verbose_name=_("tags"))
@@ -142,6 +147,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+
+    READER_FIELDS = ("title", "language", "tags")
 
     class Meta:
         verbose_name = _("article")

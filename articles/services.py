@@ -199,11 +199,20 @@ def _append_revision(
     )
     article.latest_revision = revision
     article.has_unpublished_changes = True
-    article.title = content["title"]
-    article.language = content["language"]
-    article.tags = content["tags"]
-    article.save(update_fields=["latest_revision", "has_unpublished_changes", "title", "language", "tags", "updated_at"])
+    fields = ["latest_revision", "has_unpublished_changes", "updated_at"]
+    if article.live_revision_id is None:
+        # Never published: no reader can see the row, and editors' lists show the working
+        # title. Once published, the row shows the live revision only (see `article_publish`).
+        fields += _take_reader_fields(article, revision)
+    article.save(update_fields=fields)
     return revision
+
+
+def _take_reader_fields(article: Article, revision: Revision) -> list[str]:
+    """Put `revision`'s title, language and tags on the row (what lists and readers show)."""
+    for name in Article.READER_FIELDS:
+        setattr(article, name, getattr(revision, name))
+    return list(Article.READER_FIELDS)
 
 
 @transaction.atomic
@@ -354,7 +363,10 @@ def article_publish(*, article: Article, revision: Revision, acting_user) -> Art
     article.has_unpublished_changes = revision.pk != article.latest_revision_id
     article.first_published_at = article.first_published_at or now
     article.last_published_at = now
-    article.save(update_fields=["live_revision", "has_unpublished_changes", "first_published_at", "last_published_at", "updated_at"])
+    article.save(update_fields=[
+        "live_revision", "has_unpublished_changes", "first_published_at", "last_published_at", "updated_at",
+        *_take_reader_fields(article, revision),
+    ])
     if revision.restored_from_id:
         change = events.Change.RESTORED
     elif revision.contributor_id:

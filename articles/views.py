@@ -29,6 +29,7 @@ from permissions.selectors import (
     get_collection_for_user,
     get_rw_article_for_user,
     get_rw_collection_for_user,
+    revision_for,
     visible_articles,
     visible_collections,
 )
@@ -166,10 +167,10 @@ def article_read(request, prefix, slug):
     """The reading page: the published revision (editors may look at the draft)."""
     access = request.workspace
     article = get_article_for_user(request, prefix, slug, drafts=access.can_edit)
-    show_draft = access.can_edit and (request.GET.get("draft") == "1" or article.live_revision is None)
-    revision = article.latest_revision if show_draft else article.live_revision
+    revision = revision_for(access, article, draft=request.GET.get("draft") == "1")
     if revision is None:
         raise Http404
+    show_draft = revision.pk != article.live_revision_id
     context = _reading_context(request, article, revision, show_draft)
     if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
         audit.record(Action.CONFIDENTIAL_READ, obj=article, actor=Actor.from_request(request), detail={"revision": revision.number})
@@ -366,7 +367,7 @@ def article_archive(request, prefix, slug):
 def article_feedback(request, prefix, slug):
     article = get_article_for_user(request, prefix, slug, drafts=request.workspace.can_edit)
     form = FeedbackForm(request.POST)
-    revision = article.live_revision or article.latest_revision
+    revision = revision_for(request.workspace, article)
     if form.is_valid() and revision is not None:
         services.feedback_add(revision=revision, acting_user=request.user, **form.cleaned_data)
         text = _("Thank you: your feedback was recorded.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from articles.models import KIND_URL_PREFIX, Article, Collection, Kind
+from articles.models import KIND_URL_PREFIX, Article, Collection, Kind, Revision
 from tenants.selectors import WorkspaceAccess
 
 PREFIX_TO_KIND = {prefix: kind for kind, prefix in KIND_URL_PREFIX.items()}
@@ -102,6 +102,16 @@ def get_rw_article_for_user(request, prefix: str, slug: str) -> Article:
     return get_article_for_user(request, prefix, slug, drafts=True)
 
 
+def revision_for(access: WorkspaceAccess, article: Article, *, draft: bool = False) -> Revision | None:
+    """The revision of `article` (found through this layer) this person reads: the live one.
+    Editors get the latest draft when they ask for it (`draft`) or when nothing is published
+    yet; nobody else ever does. The one place that decides whether a draft is shown (the
+    article row's title, language and tags are the live revision's already)."""
+    if access.can_edit and (draft or article.live_revision_id is None):
+        return article.latest_revision
+    return article.live_revision
+
+
 def can_edit(request) -> bool:
     access = getattr(request, "workspace", None)
     return bool(access and access.can_edit)
@@ -116,6 +126,7 @@ __all__ = [
     "get_collection_for_user",
     "get_rw_article_for_user",
     "get_rw_collection_for_user",
+    "revision_for",
     "visible_articles",
     "visible_collections",
 ]

@@ -64,6 +64,10 @@ COLLECTION_NAMES = {
 QUERY = f"?q={SEARCHED}"  # pages about no one object are also asked with it: search pages search
 SUGGESTION_TITLES = {"own": "Sierrasuggestion refunds", "someone_else": "Quebecproposal refunds",
                      "other_tenant": "Romeolumiere refunds"}
+# The granted article has a newer, unpublished draft that changes its title, tags and text
+# (issue #9): only those who may see drafts (client editors and admins) may find these words.
+PENDING_DRAFT = {"title": "Tangopending refunds", "tag": "uniformtag", "body": "Whiskeydraftbody refunds."}
+PENDING_DRAFT_SECRETS = ("Tangopending", PENDING_DRAFT["tag"], "Whiskeydraftbody")
 
 
 # --- The world of the matrix ----------------------------------------------------------------
@@ -149,6 +153,11 @@ def _acme_content(people: dict, teams: SimpleNamespace) -> tuple[dict, dict, dic
         "archived": article("archived", "granted"),
     }
     articles.article_archive(article=a["archived"])
+    articles.revision_create(
+        article=a["granted"], expected_revision_id=a["granted"].latest_revision_id, acting_user=editor,
+        summary="Not for readers yet", content=articles.Content(
+            title=PENDING_DRAFT["title"], language="fr", tags=[PENDING_DRAFT["tag"]], body=PENDING_DRAFT["body"]),
+    )
 
     def give(target, level, **who):
         return grants.grant_give(target=target, level=level, acting_user=admin, **who)
@@ -254,6 +263,8 @@ def _secrets_of(role: str, world, route_name: str | None = None) -> set[bytes]:
                 hidden.add(name.split()[0])
                 if objects is not None:
                     hidden.add(objects[kind].slug)
+    if "draft" not in pm.shown("article", role, route_name):
+        hidden.update(PENDING_DRAFT_SECRETS)
     return {word.encode() for word in hidden}
 
 
@@ -520,3 +531,45 @@ def test_the_same_pages_show_client_staff_everything(matrix):
     search = browser.request("viewer", "GET", reverse("articles:home", urlconf=pm.TENANT_URLCONF) + QUERY).content.decode()
     for kind in ("not_granted", "confidential", "in_confidential"):
         assert _word(ARTICLE_TITLES[kind]) in search, kind
+
+
+# --- Drafts do not leak ---------------------------------------------------------------------
+
+
+def _route(name: str) -> pm.Route:
+    return next(route for route in ROUTES if route.name == name)
+
+
+def test_the_pending_draft_is_the_editors_only(matrix):
+    """The granted article has a newer draft: editors find it where they work on it, readers
+    find its words nowhere (the matrix scans every page for them)."""
+    world, browser = matrix.world, matrix.browser
+    article = world.a["granted"]
+    editor = browser.request("editor", "GET", article.url("edit")).content.decode()
+    assert PENDING_DRAFT["title"] in editor and "Whiskeydraftbody" in editor
+    assert PENDING_DRAFT["title"] in browser.request("admin", "GET", article.url("read") + "?draft=1").content.decode()
+    for role in ("viewer", "agent_read", "agent_contrib", "lead"):
+        assert {secret.encode() for secret in PENDING_DRAFT_SECRETS} <= browser.secrets[role], role
+    for role in ("admin", "editor"):
+        assert not {secret.encode() for secret in PENDING_DRAFT_SECRETS} & browser.secrets[role], role
+    page = browser.request("viewer", "GET", world.c["granted"].get_absolute_url()).content.decode()
+    assert ARTICLE_TITLES["granted"] in page and "Tangopending" not in page
+
+
+def test_the_scan_finds_a_draft_title_where_the_old_code_put_it(matrix):
+    """The scan can fail: put the draft's title and tags on the row, as the code before issue #9
+    did on every draft save (the trigger that now forbids it switched off for the test), and the
+    collection page and the lookup page are reported for every reader, never for editors."""
+    world, browser = matrix.world, matrix.browser
+    connection.set_tenant(world.acme)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events, or no ALTER TABLE
+        cursor.execute("ALTER TABLE articles_article DISABLE TRIGGER article_reader_fields")
+        cursor.execute("UPDATE articles_article SET title = %s, tags = %s WHERE id = %s",
+                       [PENDING_DRAFT["title"], [PENDING_DRAFT["tag"]], world.a["granted"].pk])
+        cursor.execute("ALTER TABLE articles_article ENABLE TRIGGER article_reader_fields")
+    connection.set_schema_to_public()
+    count, problems = run_route(browser, world, _route("articles:collection"))
+    assert count
+    leaking = {line.split()[0] for line in problems if "Tangopending" in line}
+    assert leaking == {"viewer", "agent_read", "agent_contrib"}, problems
