@@ -347,3 +347,20 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class SignInLockout(models.Model):
+    """Failed sign-ins of one account (`key`: a hash of the normalised e-mail, whether or not
+    an account has it), counted in the database by one atomic statement (tenants.auth): the
+    lock survives a cache that empties or goes away, and concurrent attempts cannot outrun it."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"))
+
+    class Meta:
+        verbose_name = _("sign-in lockout")
+        verbose_name_plural = _("sign-in lockouts")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… ({self.failures})"
