@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from kbportal.csp import validate_image_sources
+
 
 class Client(TenantMixin):
     """A client company: one PostgreSQL schema, addressed by `<schema>.<base domain>`."""
@@ -23,6 +25,14 @@ class Client(TenantMixin):
     # Shown to provider people instead of client authors' names when true.
     hide_author_names_from_providers = models.BooleanField(
         _("hide client author names from providers"), default=True
+    )
+    # Besides our own origin (and KB_IMG_SRC_ALLOW), where this tenant's articles may show
+    # images from: the Content-Security-Policy of its pages allows exactly these (kbportal/csp.py).
+    image_sources = models.TextField(
+        _("image sources"), blank=True, validators=[validate_image_sources],
+        help_text=_("Other sites the articles may show images from, one https origin per line (such as "
+                    "https://images.example.com). Images from anywhere else are not shown, so that no "
+                    "one can learn who read what from a remote image."),
     )
 
     auto_create_schema = True
