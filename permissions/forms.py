@@ -121,3 +121,17 @@ class AuditFilterForm(forms.Form):
         if data["end"]:
             events = events.filter(at__date__lte=data["end"])
         return events
+
+
+class ImageSourcesForm(forms.Form):
+    image_sources = forms.CharField(
+        label=_("Image sources"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("One https origin per line, such as https://images.example.com, or https://*.example.com "
+                    "for all its subdomains. Leave empty to show only images stored here."),
+    )
+
+    def clean_image_sources(self) -> list[str]:
+        from tenants.image_sources import parse_image_sources
+
+        return parse_image_sources(self.cleaned_data["image_sources"])

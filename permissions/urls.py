@@ -3,7 +3,7 @@ audit log (tenant admins), and the teams page (provider leads)."""
 
 from django.urls import path, re_path
 
-from . import views
+from . import views, views_settings
 
 app_name = "access"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("audit/export/", views.audit_export, name="audit-export"),
     path("teams/", views.lead_teams, name="teams"),
+    path("images/", views_settings.image_sources, name="image-sources"),
 ]

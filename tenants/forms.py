@@ -27,16 +27,15 @@ class SignInForm(AuthenticationForm):
     def clean(self):
         email = (self.cleaned_data.get("username") or "").lower()
         password = self.cleaned_data.get("password")
-        if email and auth.is_locked(email):
-            raise ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
-            )
         if email and password:
+            if not auth.take_attempt(email):  # counted before the password is checked: see tenants.auth
+                raise ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
+                )
             self.user_cache = authenticate(self.request, username=email, password=password)
             if self.user_cache is None:
-                auth.record_failure(email)
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
             auth.clear_failures(email)

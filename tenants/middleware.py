@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
@@ -160,3 +161,22 @@ class TenantAccessMiddleware:
         if not AuditEvent.objects.filter(action=Action.SIGN_IN, actor_id=token.user_id, at__gte=start_of_day,
                                          detail__token=label).exists():
             audit.record(Action.SIGN_IN, actor=Actor.from_request(request), detail={**detail, "via": "api-token", "token": label})
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: private, no-store` on everything a tenant host answers and on whatever
+    the public site answers a signed-in person (workspaces, profile, a new API token): no shared
+    proxy and no browser cache of a shared call-centre workstation keeps a page of procedures,
+    confidential ones included. Stands outside TenantAccessMiddleware, so its 404s are covered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        tenant = getattr(request, "tenant", None)
+        on_tenant = tenant is not None and tenant.schema_name != get_public_schema_name()
+        if on_tenant or signed_in or request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

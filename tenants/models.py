@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from .image_sources import validate_image_sources
+
 
 class Client(TenantMixin):
     """A client company: one PostgreSQL schema, addressed by `<schema>.<base domain>`."""
@@ -24,6 +26,14 @@ class Client(TenantMixin):
     # Shown to provider people instead of client authors' names when true.
     hide_author_names_from_providers = models.BooleanField(
         _("hide client author names from providers"), default=True
+    )
+    # Besides our own origin (and KB_IMG_SRC_ALLOW), where this tenant's articles may show
+    # images from: the Content-Security-Policy of its pages allows exactly these (kbportal/csp.py).
+    image_sources = models.TextField(
+        _("image sources"), blank=True, validators=[validate_image_sources],
+        help_text=_("Other sites the articles may show images from, one https origin per line (such as "
+                    "https://images.example.com). Images from anywhere else are not shown, so that no "
+                    "one can learn who read what from a remote image."),
     )
 
     auto_create_schema = True
@@ -376,3 +386,20 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class SignInLockout(models.Model):
+    """Failed sign-ins of one account (`key`: a hash of the normalised e-mail, whether or not
+    an account has it), counted in the database by one atomic statement (tenants.auth): the
+    lock survives a cache that empties or goes away, and concurrent attempts cannot outrun it."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"))
+
+    class Meta:
+        verbose_name = _("sign-in lockout")
+        verbose_name_plural = _("sign-in lockouts")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… ({self.failures})"

@@ -22,6 +22,7 @@ from audit import services as audit
 from audit.models import Action
 from audit.services import Actor, Channel
 
+from .image_sources import parse_image_sources
 from .models import (
     Client,
     Domain,
@@ -409,3 +410,20 @@ def provider_member_clients_set(*, membership: ProviderMembership, clients, acti
         _audit(client, action, actor=Actor.of(acting_user), obj=membership.user, label=membership.user.email,
                detail={"provider": membership.provider.name})
     return membership
+
+
+@transaction.atomic
+def client_image_sources_set(*, client: Client, text: str, acting_user: User,
+                             actor: Actor | None = None) -> list[str]:
+    """The other sites the tenant's articles may show images from (its pages' CSP allows them,
+    kbportal/csp.py). Checked (https origins only: nothing can widen the policy), saved one per
+    line, and written to the tenant's audit log with what it replaced."""
+    _require_admin(acting_user, client)
+    origins = parse_image_sources(text)
+    before = client.image_sources.split()
+    if origins != before:
+        client.image_sources = "\n".join(origins)
+        client.save(update_fields=["image_sources"])
+        _audit(client, Action.SETTINGS_CHANGED, actor=actor or Actor.of(acting_user), label=_("Image sources"),
+               detail={"image_sources": origins, "before": before})
+    return origins

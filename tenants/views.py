@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
@@ -18,15 +16,8 @@ from permissions.policy import requires
 
 from .forms import LanguageForm, SignInForm
 from .models import public_url
+from .redirects import safe_next
 from .selectors import workspaces_for_user
-
-
-def site_hosts(url: str) -> set[str]:
-    """The host of `url` when it is the public site or one of its subdomains."""
-    netloc = urlsplit(url).netloc
-    host = netloc.rsplit(":", 1)[0].lower()
-    base = settings.KB_BASE_DOMAIN
-    return {netloc} if host == base or host.endswith("." + base) else set()
 
 
 class SignInView(auth_views.LoginView):
@@ -34,9 +25,10 @@ class SignInView(auth_views.LoginView):
     template_name = "tenants/sign_in.html"
     redirect_authenticated_user = True
 
-    def get_success_url_allowed_hosts(self) -> set[str]:
-        hosts = super().get_success_url_allowed_hosts()
-        return hosts | site_hosts(self.request.POST.get("next") or self.request.GET.get("next", ""))
+    def get_redirect_url(self) -> str:
+        """`next` when it is a page of ours (tenants.redirects), else "" (the default page)."""
+        target = self.request.POST.get(self.redirect_field_name, self.request.GET.get(self.redirect_field_name))
+        return safe_next(self.request, target, default="")
 
     def form_valid(self, form):
         response = super().form_valid(form)  # logs in, cycling the session key
@@ -65,11 +57,7 @@ def workspaces(request):
 def set_language(request):
     """Switch the interface language; saved on the person so it follows them everywhere."""
     form = LanguageForm(request.POST)
-    target = request.POST.get("next") or "/"
-    allowed = {request.get_host()} | site_hosts(target)
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts=allowed, require_https=request.is_secure()):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(safe_next(request, request.POST.get("next")))
     if form.is_valid() and check_for_language(form.cleaned_data["language"]):
         language = form.cleaned_data["language"]
         if request.user.is_authenticated and request.user.language != language:

@@ -9,6 +9,10 @@ People and content are built once for the module inside a transaction that is ro
 the end; every test runs in a savepoint rolled back after it, and so does every POST, so that
 the POSTs of the matrix (archive, publish, revoke, sign out...) change nothing for the next
 request. The bounded query count of a provider's collection page is in tests/test_grants.py.
+
+Each answer to a signed-in person must carry `Cache-Control: private, no-store`, and around
+each URL name a fingerprint of permissions, memberships, content and settings
+(tests/db_state.py) must not move: the POSTs are rolled back, so nothing a GET does may change it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from tenants import services as tenants
 from tenants.models import Client, Invitation, Membership, ProviderOrganisation, ProviderRole, User
 from tenants.selectors import workspace_access
 
+from . import db_state
 from . import permission_matrix as pm
 from .conftest import PASSWORD, host
 
@@ -444,6 +449,11 @@ def _requests(url: str, family: str | None, kind: str | None, methods: frozenset
     return requests
 
 
+def _never_stored(response) -> bool:
+    """A signed-in person's answer is for them only: no shared proxy or browser cache keeps it."""
+    return {"private", "no-store"} <= {part.strip() for part in response.get("Cache-Control", "").split(",")}
+
+
 def run_route(browser, world, route: pm.Route) -> tuple[int, list[str]]:
     family = pm.family_of(route)
     methods = _methods(browser, world, route, family)
@@ -464,6 +474,8 @@ def run_route(browser, world, route: pm.Route) -> tuple[int, list[str]]:
                 wrong = expect.check(response)
                 if wrong:
                     problems.append(f"{where}: {wrong}")
+                if role != "anonymous" and not _never_stored(response):
+                    problems.append(f"{where}: Cache-Control {response.get('Cache-Control')!r}, not private, no-store")
                 leaked = browser.leaks(role, target, response, route.name)
                 if leaked:
                     problems.append(f"{where}: the page shows {leaked}")
@@ -472,6 +484,7 @@ def run_route(browser, world, route: pm.Route) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.name and r.capability], ids=lambda r: r.name)
 def test_permission_matrix(matrix, route):
+    before = db_state.fingerprint(matrix.world.acme)
     try:
         count, problems = run_route(matrix.browser, matrix.world, route)
     except pm.UnknownParameter as error:
@@ -479,6 +492,9 @@ def test_permission_matrix(matrix, route):
     assert count
     assert not problems, (f"{route.label} (@requires({route.capability!r})): {len(problems)} of {count} answers "
                           "differ from the rules:\n" + "\n".join(problems))
+    # The POSTs are rolled back: whatever changed, a GET changed it (tests/db_state.py).
+    changed = db_state.changes(before, db_state.fingerprint(matrix.world.acme))
+    assert not changed, f"{route.label}: a GET changed permissions, memberships, content or settings: {changed}"
 
 
 # --- Lists do not leak ----------------------------------------------------------------------

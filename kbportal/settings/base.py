@@ -77,11 +77,13 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # First, so that the answers given before any view (a 400 for a host not ours) carry the
+    # security headers too: CSP, Permissions-Policy, X-Frame-Options.
+    "kbportal.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.HealthCheckMiddleware",
     "tenants.middleware.KbTenantMiddleware",
-    "kbportal.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Bearer tokens on the JSON API (replaces request.user there; see tenants.api_auth).
     "tenants.api_auth.ApiTokenMiddleware",
+    # Cache-Control: private, no-store on tenant pages and on anything a signed-in person gets.
+    "tenants.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tenants.middleware.SessionLifetimeMiddleware",
     "tenants.middleware.UserLanguageMiddleware",
@@ -209,6 +213,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"kbportal <no-reply@{
 DATA_UPLOAD_MAX_NUMBER_FIELDS = article_limits.MAX_FORM_FIELDS
 DATA_UPLOAD_MAX_MEMORY_SIZE = article_limits.MAX_FORM_BYTES
 X_FRAME_OPTIONS = "DENY"
+# Image origins every tenant's pages may show besides our own (https origins, separated by
+# spaces); a tenant adds its own on its Client row. See kbportal/csp.py.
+KB_IMG_SRC_ALLOW = os.environ.get("KB_IMG_SRC_ALLOW", "").split()
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -95,7 +95,10 @@ def sign_in(page, site, email: str, password: str = PASSWORD) -> None:
     from django.core.cache import cache
     from playwright.sync_api import expect
 
-    cache.clear()  # sign-in lockout counters of earlier tests
+    from tenants.models import SignInLockout
+
+    cache.clear()
+    SignInLockout.objects.all().delete()  # sign-in lockout counters of earlier tests
     page.goto(site(None, "/accounts/sign-in/"))
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
