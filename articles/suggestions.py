@@ -312,7 +312,8 @@ def _link(request, path: str) -> str:
         return tenant.url(request, path)
     primary = tenant.domains.filter(is_primary=True).first()
     host = primary.domain if primary else f"{tenant.schema_name}.{settings.KB_BASE_DOMAIN}"
-    return f"{'http' if settings.DEBUG else 'https'}://{host}{path}"
+    # No request to copy the scheme from: a site whose cookies are https-only is served on https.
+    return f"{'https' if settings.SESSION_COOKIE_SECURE else 'http'}://{host}{path}"
 
 
 def _tell_contributor(suggestion: Suggestion, contributor: User | None, *, request=None, with_changes=False) -> None:

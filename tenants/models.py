@@ -102,7 +102,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(
-        _("demo account"), default=False, help_text=_("Can only sign in when DEBUG is on.")
+        _("demo account"), default=False, help_text=_("Can only sign in when KB_DEMO_ACCOUNTS is on (never in production).")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 

@@ -2,7 +2,8 @@
 
 Variables (development defaults in brackets):
 DATABASE_URL [postgres://postgres@127.0.0.1:5432/kbportal], REDIS_URL [redis://127.0.0.1:6379/0],
-KB_BASE_DOMAIN [kb.localhost], SECRET_KEY [dev-only key], DEBUG [false here, true in local],
+KB_BASE_DOMAIN [kb.localhost], SECRET_KEY [dev-only key], DEBUG [false],
+KB_DEMO_ACCOUNTS [false here, true in local; never in production],
 EMAIL_URL-style settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS,
 LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS.
@@ -29,6 +30,10 @@ def env_int(name: str, default: int) -> int:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-3f8a9c1e7b")
 DEBUG = env_bool("DEBUG", False)
+# Whether the accounts `make run` seeds (flagged `is_demo`) may sign in, by password or API
+# token. Separate from DEBUG: the demo runs with DEBUG off, so that it shows the product's own
+# error pages, never Django's technical ones (tenants.auth.AccountBackend).
+KB_DEMO_ACCOUNTS = env_bool("KB_DEMO_ACCOUNTS", False)
 
 KB_BASE_DOMAIN = os.environ.get("KB_BASE_DOMAIN", "kb.localhost").lower()
 ALLOWED_HOSTS = [KB_BASE_DOMAIN, f".{KB_BASE_DOMAIN}", "127.0.0.1", "localhost"]
@@ -83,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "tenants.middleware.SessionLifetimeMiddleware",
     "tenants.middleware.UserLanguageMiddleware",
+    # A NUL in the address or a form answers the product's 400 page before any view runs.
+    "kbportal.input_guard.RefuseNulMiddleware",
     "tenants.middleware.TenantAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -188,6 +195,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"kbportal <no-reply@{
 # "too long" message that keeps the text (the content limit itself is 1 MB, see README).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "kbportal.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
