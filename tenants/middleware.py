@@ -61,6 +61,12 @@ class HealthCheckMiddleware:
 class KbTenantMiddleware(TenantMainMiddleware):
     """django-tenants routing; the base domain (and bare loopback names) are the public site."""
 
+    def process_request(self, request):
+        # A host outside ALLOWED_HOSTS raises DisallowedHost, answered by the product's 400 page
+        # (handler400), where django-tenants would answer an empty 404.
+        request.get_host()
+        return super().process_request(request)
+
     def get_tenant(self, domain_model, hostname):
         if hostname in (settings.KB_BASE_DOMAIN, "127.0.0.1", "localhost"):
             return Client.objects.get(schema_name=get_public_schema_name())
