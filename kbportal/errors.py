@@ -31,9 +31,18 @@ from tenants.selectors import workspace_admin_names
 logger = logging.getLogger(__name__)
 
 
+# The last resort, should even the static shell fail (a static file missing from the manifest).
+BARE = ("<!doctype html><title>kbportal</title><h1>kbportal</h1>"
+        "<p>Something went wrong. Please try again in a moment. / Une erreur est survenue. Réessayez dans un instant.</p>")
+
+
 def _static(template: str, response_class, context: dict | None = None) -> HttpResponse:
     """A page rendered without the request: no context processor, no database."""
-    return response_class(loader.get_template(template).render(context or {}))
+    try:
+        return response_class(loader.get_template(template).render(context or {}))
+    except Exception:  # noqa: BLE001 - an error page must answer
+        logger.exception("The static %s page could not render", template)
+        return response_class(BARE)
 
 
 def _with_shell(request, template: str, response_class, context: dict) -> HttpResponse:

@@ -119,3 +119,13 @@ def test_a_404_page_whose_shell_breaks_falls_back_to_the_static_shell(world, mon
     response = _missing(_http(world.acme_viewer), world)
     assert response.status_code == 404
     assert b'data-error-page="404"' in response.content
+
+
+def test_the_500_page_answers_even_when_its_template_cannot_render(monkeypatch):
+    def broken(name, *args, **kwargs):
+        raise ValueError(f"Missing staticfiles manifest entry for {name}")
+
+    monkeypatch.setattr(errors.loader, "get_template", broken)
+    response = errors.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
