@@ -17,3 +17,9 @@ urlpatterns = [
     path("provider/", include("tenants.urls_provider")),
     path("admin/", admin.site.urls),
 ]
+
+# The product's own error pages (kbportal/errors.py), never Django's technical ones.
+handler400 = "kbportal.errors.bad_request"
+handler403 = "kbportal.errors.permission_denied"
+handler404 = "kbportal.errors.page_not_found"
+handler500 = "kbportal.errors.server_error"

@@ -15,3 +15,9 @@ urlpatterns = [
     path("accounts/sign-out/", tenant_views.sign_out, name="sign-out"),
     path("i18n/setlang/", tenant_views.set_language, name="set-language"),
 ]
+
+# The product's own error pages (kbportal/errors.py), never Django's technical ones.
+handler400 = "kbportal.errors.bad_request"
+handler403 = "kbportal.errors.permission_denied"
+handler404 = "kbportal.errors.page_not_found"
+handler500 = "kbportal.errors.server_error"

@@ -359,7 +359,10 @@ def _detail_text(detail) -> str:
 
 @requires("admin")
 def audit_log(request):
-    form = AuditFilterForm(request.GET or None)
+    return _audit_page(request, AuditFilterForm(request.GET or None))
+
+
+def _audit_page(request, form: AuditFilterForm):
     events = form.filter(AuditEvent.objects.order_by("-at", "-id"))
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -378,8 +381,10 @@ def audit_log(request):
 def audit_export(request):
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
+        # The log page with the filter's errors, here: a redirect echoing the filter could be
+        # longer than a redirect may be (DisallowedRedirect).
         messages.error(request, _("Correct the filter before exporting."))
-        return redirect(reverse("access:audit") + "?" + request.GET.urlencode())
+        return _audit_page(request, form)
     events = list(form.filter(AuditEvent.objects.order_by("-at", "-id")))
     rows = ([timezone.localtime(e.at).isoformat(), e.actor_label, e.action, e.get_action_display(), e.object_type,
              e.object_id, e.object_label, _detail_text(e.detail), e.ip or ""] for e in events)

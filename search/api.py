@@ -89,9 +89,12 @@ def _collection(request) -> Collection | None:
     slug = request.GET.get("collection", "").strip()
     if not slug:
         return None
-    collection = visible_collections(request.workspace).filter(slug=slug).first()
+    # No slug holds a NUL (PostgreSQL refuses one in a query) or is longer than the column.
+    valid = "\x00" not in slug and len(slug) <= Collection._meta.get_field("slug").max_length
+    collection = visible_collections(request.workspace).filter(slug=slug).first() if valid else None
     if collection is None:
-        raise BadRequest("unknown_collection", _("There is no collection %(slug)s that you can read.") % {"slug": slug})
+        shown = slug.replace("\x00", "")[:MAX_TAG]
+        raise BadRequest("unknown_collection", _("There is no collection %(slug)s that you can read.") % {"slug": shown})
     return collection
 
 

@@ -23,10 +23,10 @@ from django.utils import timezone
 
 
 class AccountBackend(ModelBackend):
-    """E-mail login. Demo accounts (seeded by `make run`) only work while DEBUG is on."""
+    """E-mail login. Demo accounts (seeded by `make run`) only work while KB_DEMO_ACCOUNTS is on."""
 
     def user_can_authenticate(self, user) -> bool:
-        if getattr(user, "is_demo", False) and not settings.DEBUG:
+        if getattr(user, "is_demo", False) and not settings.KB_DEMO_ACCOUNTS:
             return False
         return super().user_can_authenticate(user)
 

@@ -1,7 +1,8 @@
 """Demo data for `make run`: a provider engaged by two client tenants, and one login per role.
 
-Demo accounts are flagged `is_demo` and can only sign in while DEBUG is on
-(tenants.auth.AccountBackend), so these printed passwords are never valid in production.
+Demo accounts are flagged `is_demo` and can only sign in while the KB_DEMO_ACCOUNTS setting is
+on (tenants.auth.AccountBackend; production forces it off), so these printed passwords are never
+valid in production.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.db import transaction
 from . import services
 from .models import Client, ProviderOrganisation, ProviderRole, Role, User
 
-DEMO_PASSWORD = "demo-kbportal-2026"  # noqa: S105 - only valid with DEBUG (AccountBackend)
+DEMO_PASSWORD = "demo-kbportal-2026"  # noqa: S105 - only valid with KB_DEMO_ACCOUNTS (AccountBackend)
 
 
 @dataclass(frozen=True)

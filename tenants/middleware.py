@@ -29,6 +29,23 @@ from .selectors import workspace_access
 OPEN_PATH_PREFIXES = ("/healthz", "/static/", "/i18n/", "/favicon.ico")
 
 
+# The longest address the sign-in page is asked to come back to. A longer one (a query of
+# thousands of characters) is dropped for the page's bare path, or for nothing: a redirect
+# Django refuses (DisallowedRedirect) would answer 400 instead of the sign-in page.
+MAX_NEXT_LENGTH = 2000
+
+
+def sign_in_redirect(request) -> HttpResponseRedirect:
+    """To the public sign-in page, coming back to this address afterwards when it is short
+    enough to carry."""
+    url = public_url(request, settings.LOGIN_URL)
+    for back in (request.build_absolute_uri(), request.build_absolute_uri(request.path)):
+        back = quote(back)
+        if len(back) <= MAX_NEXT_LENGTH:
+            return HttpResponseRedirect(f"{url}?next={back}")
+    return HttpResponseRedirect(url)
+
+
 class HealthCheckMiddleware:
     """`GET /healthz` on any host, before tenant routing."""
 
@@ -45,6 +62,12 @@ class HealthCheckMiddleware:
 
 class KbTenantMiddleware(TenantMainMiddleware):
     """django-tenants routing; the base domain (and bare loopback names) are the public site."""
+
+    def process_request(self, request):
+        # A host outside ALLOWED_HOSTS raises DisallowedHost, answered by the product's 400 page
+        # (handler400), where django-tenants would answer an empty 404.
+        request.get_host()
+        return super().process_request(request)
 
     def get_tenant(self, domain_model, hostname):
         if hostname in (settings.KB_BASE_DOMAIN, "127.0.0.1", "localhost"):
@@ -72,9 +95,7 @@ class SessionLifetimeMiddleware:
                 if is_api_request(request):
                     return api_unauthorized()
                 messages.info(request, _("Your session has expired. Please sign in again."))
-                return HttpResponseRedirect(
-                    public_url(request, settings.LOGIN_URL) + "?next=" + quote(request.build_absolute_uri())
-                )
+                return sign_in_redirect(request)
             request.session.setdefault("kb_signed_in_at", now)
             if now - seen >= self.TOUCH_EVERY or "kb_seen_at" not in request.session:
                 request.session["kb_seen_at"] = now
@@ -125,9 +146,7 @@ class TenantAccessMiddleware:
         if not request.user.is_authenticated:
             if api:
                 return api_unauthorized()
-            return HttpResponseRedirect(
-                public_url(request, settings.LOGIN_URL) + "?next=" + quote(request.build_absolute_uri())
-            )
+            return sign_in_redirect(request)
         access = workspace_access(request.user, tenant)
         if access is None:
             if api:

@@ -89,7 +89,8 @@ class SiteAddress:
 
     @classmethod
     def configured(cls) -> SiteAddress:
-        return cls(scheme="http" if settings.DEBUG else "https")
+        """No request to copy the scheme from: a site whose cookies are https-only is served on https."""
+        return cls(scheme="https" if settings.SESSION_COOKIE_SECURE else "http")
 
     def url(self, host: str, path: str = "/") -> str:
         return f"{self.scheme}://{host}{':' + self.port if self.port else ''}{path}"
@@ -141,7 +142,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(
-        _("demo account"), default=False, help_text=_("Can only sign in when DEBUG is on.")
+        _("demo account"), default=False, help_text=_("Can only sign in when KB_DEMO_ACCOUNTS is on (never in production).")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 

@@ -121,3 +121,14 @@ def teams_serving(client: Client) -> QuerySet[ProviderTeam]:
     """The teams of the providers engaged by `client` that work for it: the only teams its
     admins see (a team serving another client of the same provider stays unknown to them)."""
     return ProviderTeam.objects.filter(provider__in=providers_engaged_by(client), clients=client)
+
+
+def workspace_admin_names(client: Client) -> list[str]:
+    """The names of the workspace's active admins: whom its people ask for access. Only for
+    someone with access to the workspace (never show them to a non-member)."""
+    names = (
+        Membership.objects.filter(client=client, role=Role.ADMIN, user__is_active=True)
+        .order_by("user__full_name", "user__email")
+        .values_list("user__full_name", "user__email")
+    )
+    return [full_name or email for full_name, email in names]

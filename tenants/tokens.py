@@ -81,7 +81,7 @@ def token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
 
 def token_resolve(raw: str) -> ApiToken | None:
     """The active token `raw` names, with its person, or None: malformed, unknown, revoked, or
-    its person may not sign in (inactive, or a demo account while DEBUG is off). Records the
+    its person may not sign in (inactive, or a demo account while KB_DEMO_ACCOUNTS is off). Records the
     use, at most once per TOUCH_EVERY."""
     if not raw or not TOKEN_PATTERN.match(raw):
         return None

@@ -146,8 +146,11 @@ def test_token_authenticate_refuses_garbage_revoked_and_inactive(world, settings
     User.objects.filter(pk=world.agent_acme.pk).update(is_active=False)
     assert tokens.token_authenticate(raw) is None
     User.objects.filter(pk=world.agent_acme.pk).update(is_active=True, is_demo=True)
-    settings.DEBUG = False
-    assert tokens.token_authenticate(raw) is None  # demo accounts work only with DEBUG, as at sign-in
+    settings.KB_DEMO_ACCOUNTS = False
+    assert tokens.token_authenticate(raw) is None  # demo accounts work only with KB_DEMO_ACCOUNTS, as at sign-in
+    settings.KB_DEMO_ACCOUNTS = True
+    assert tokens.token_authenticate(raw) == world.agent_acme
+    settings.KB_DEMO_ACCOUNTS = False
     User.objects.filter(pk=world.agent_acme.pk).update(is_demo=False)
     assert tokens.token_authenticate(raw) == world.agent_acme
 

@@ -281,8 +281,11 @@ def test_the_gap_report_names_only_the_teams_that_work_in_this_tenant(acme, cont
 
 
 def test_control_characters_and_odd_digits_are_bad_input_not_errors(acme, content):
-    assert get(acme.agent_acme, "/search/", acme, q="parc\x00el").status_code == 200
-    assert get(acme.agent_acme, "/search/", acme, htmx=True, q="\x00", tag="a\x00b").status_code == 200
+    # A NUL is refused before the view, with the product's 400 page (kbportal/input_guard.py).
+    for response in (get(acme.agent_acme, "/search/", acme, q="parc\x00el"),
+                     get(acme.agent_acme, "/search/", acme, htmx=True, q="\x00", tag="a\x00b")):
+        assert response.status_code == 400 and b'data-error-page="400"' in response.content
+    assert get(acme.agent_acme, "/search/", acme, q="parc\tel\x7f").status_code == 200
     agent = http_as(acme.agent_acme)
     for value in ("99999999999999999999999", "١٢"):
         response = agent.post("/search/not-found/", {"log": value}, HTTP_HOST=host(acme.acme), HTTP_HX_REQUEST="true")

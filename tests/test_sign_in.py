@@ -81,10 +81,12 @@ def test_redirects_after_sign_in_to_a_tenant_but_never_off_site(world):
     assert "evil.example" not in evil["Location"]
 
 
-def test_demo_accounts_only_work_with_debug(world):
+def test_demo_accounts_only_work_with_the_demo_setting_not_debug(world):
     User.objects.create_user("demo@acme.test", "demo-password-123", is_demo=True)
     assert sign_in(HttpClient(), "demo@acme.test", "demo-password-123").status_code == 200
-    with override_settings(DEBUG=True):
+    with override_settings(DEBUG=True):  # DEBUG alone opens nothing
+        assert sign_in(HttpClient(), "demo@acme.test", "demo-password-123").status_code == 200
+    with override_settings(KB_DEMO_ACCOUNTS=True):
         assert sign_in(HttpClient(), "demo@acme.test", "demo-password-123").status_code == 302
 
 

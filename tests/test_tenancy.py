@@ -47,7 +47,7 @@ def test_outsider_signed_in_gets_404(world):
 def test_unknown_subdomain_is_a_clear_404(world):
     response = get(world.acme_admin, "nosuchtenant.kb.localhost")
     assert response.status_code == 404
-    assert "Not found" in response.content.decode()
+    assert "Page not found" in response.content.decode()
 
 
 def test_provider_agent_serving_both_sees_both(world):

@@ -2,7 +2,8 @@
 
 Variables (development defaults in brackets):
 DATABASE_URL [postgres://postgres@127.0.0.1:5432/kbportal], REDIS_URL [redis://127.0.0.1:6379/0],
-KB_BASE_DOMAIN [kb.localhost], SECRET_KEY [dev-only key], DEBUG [false here, true in local],
+KB_BASE_DOMAIN [kb.localhost], SECRET_KEY [dev-only key], DEBUG [false],
+KB_DEMO_ACCOUNTS [false here, true in local; never in production],
 EMAIL_URL-style settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS,
 LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS; CACHE_SOCKET_TIMEOUT, CACHE_RETRY_SECONDS,
@@ -37,6 +38,10 @@ def env_float(name: str, default: float) -> float:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-3f8a9c1e7b")
 DEBUG = env_bool("DEBUG", False)
+# Whether the accounts `make run` seeds (flagged `is_demo`) may sign in, by password or API
+# token. Separate from DEBUG: the demo runs with DEBUG off, so that it shows the product's own
+# error pages, never Django's technical ones (tenants.auth.AccountBackend).
+KB_DEMO_ACCOUNTS = env_bool("KB_DEMO_ACCOUNTS", False)
 
 KB_BASE_DOMAIN = os.environ.get("KB_BASE_DOMAIN", "kb.localhost").lower()
 ALLOWED_HOSTS = [KB_BASE_DOMAIN, f".{KB_BASE_DOMAIN}", "127.0.0.1", "localhost"]
@@ -98,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "tenants.middleware.SessionLifetimeMiddleware",
     "tenants.middleware.UserLanguageMiddleware",
+    # A NUL in the address or a form answers the product's 400 page before any view runs.
+    "kbportal.input_guard.RefuseNulMiddleware",
     "tenants.middleware.TenantAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -216,6 +223,7 @@ X_FRAME_OPTIONS = "DENY"
 # Image origins every tenant's pages may show besides our own (https origins, separated by
 # spaces); a tenant adds its own on its Client row. See kbportal/csp.py.
 KB_IMG_SRC_ALLOW = os.environ.get("KB_IMG_SRC_ALLOW", "").split()
+CSRF_FAILURE_VIEW = "kbportal.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

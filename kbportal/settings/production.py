@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 from .base import env_bool, env_int
 
 DEBUG = False
+KB_DEMO_ACCOUNTS = False  # the demo's printed passwords never open production
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 50 characters.")

@@ -78,8 +78,15 @@ def test_an_admin_revokes_a_team_grant_and_the_agent_loses_access_on_the_next_cl
         with agent.expect_response(lambda response: article.slug in response.url) as opened:
             agent.get_by_role("link", name="Activate roaming").click()
         assert opened.value.status == 404
-        expect(agent.get_by_role("heading", name="Not found")).to_be_visible()
+        # The product's page, not Django's: it says why, whom to ask, and the way back.
+        expect(agent.get_by_role("heading", name="Page not found")).to_be_visible()
+        expect(agent.get_by_text("This page does not exist, or you no longer have access to it.")).to_be_visible()
+        expect(agent.get_by_text("ask an administrator of this workspace")).to_be_visible()
+        expect(agent.locator(".error-admins")).to_have_text("Olga Admin")
         expect(agent.get_by_text("Check the plan")).to_have_count(0)
+        agent.get_by_role("link", name="Back to the lookup").click()
+        expect(agent.locator("#lookup-q")).to_be_focused()
+        assert agent.url.endswith("/search/")
     finally:
         context.close()
     assert page.console_errors == []

@@ -61,5 +61,7 @@ def test_non_member_gets_nothing_from_a_tenant(page, site, committed):
     expect(page.get_by_text("You do not belong to any workspace yet.")).to_be_visible()
     response = page.goto(site("acme", "/"))
     assert response.status == 404
-    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.get_by_role("link", name="Your workspaces")).to_be_visible()
     assert "Acme Parcels" not in page.content()
+    assert "administrator of this workspace" not in page.content()  # nobody is named to a non-member

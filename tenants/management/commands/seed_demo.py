@@ -36,10 +36,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  Tenant {schema:8}: http://{schema}.{base}:{port}/")
         self.stdout.write(f"  Health:       http://{base}:{port}/healthz")
         self.stdout.write("")
-        if settings.DEBUG:
-            self.stdout.write(f"  Demo logins (password for all: {demo.DEMO_PASSWORD}; valid only with DEBUG on):")
+        if settings.KB_DEMO_ACCOUNTS:
+            self.stdout.write(f"  Demo logins (password for all: {demo.DEMO_PASSWORD}; valid only with "
+                              "KB_DEMO_ACCOUNTS on):")
             for login in demo.all_logins():
                 self.stdout.write(f"    {login.email:28} {login.what}")
         else:
-            self.stdout.write("  DEBUG is off: demo accounts cannot sign in.")
+            self.stdout.write("  KB_DEMO_ACCOUNTS is off: demo accounts cannot sign in.")
         self.stdout.write("")
