@@ -18,11 +18,28 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="?")
+        parser.add_argument(
+            "--recovered-to", metavar="TIME",
+            help="After a point-in-time recovery to TIME (ISO 8601), restore nothing: only sign everyone "
+                 "out, revoke every API token and record it in every tenant's log.",
+        )
         parser.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
         parser.add_argument("--terminate", action="store_true", help="Close other connections to the database.")
 
     def handle(self, *args, **options):
+        if options["recovered_to"]:
+            from django.utils.dateparse import parse_datetime
+
+            moment = parse_datetime(options["recovered_to"])
+            if moment is None or moment.tzinfo is None:
+                raise CommandError("--recovered-to needs a time with its zone, e.g. 2026-12-01T02:00:00Z")
+            report = backup.RestoreReport(backed_up_at=moment)
+            backup.invalidate_after_restore(report, [])
+            self._summary(report, f"point-in-time recovery to {moment.isoformat()}")
+            return
+        if not options["file"]:
+            raise CommandError("name the backup file (or --recovered-to TIME)")
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no such backup: {path}")
@@ -55,7 +72,10 @@ class Command(BaseCommand):
         connections.close_all()
         db_roles.install(app_role)  # database-level grants are not in a dump
         backup.invalidate_after_restore(report, closed)
-        self.stdout.write(self.style.SUCCESS(f"Restored {name} from {path}."))
+        self._summary(report, f"Restored {name} from {path}.")
+
+    def _summary(self, report, headline: str) -> None:
+        self.stdout.write(self.style.SUCCESS(headline))
         self.stdout.write(f"  sessions cleared (everyone signs in again): {report.sessions_cleared}")
         self.stdout.write(f"  API tokens revoked (their owners create new ones): {report.tokens_revoked}")
         self.stdout.write(f"  grants revoked after the backup, revoked again: {len(report.grants_revoked_again)}")
