@@ -49,6 +49,23 @@ def test_entrypoint_setup_migrates_every_schema_idempotently(django_db_setup, dj
             assert "Database ready." in result.stdout
 
 
+def test_entrypoint_migrates_as_the_owner_and_runs_everything_else_as_the_app_role(django_db_setup, django_db_blocker):
+    from .conftest import APP_ROLE
+
+    name = settings.DATABASES["default"]["NAME"]
+    roles = {"DATABASE_OWNER_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
+             "DATABASE_URL": f"postgres://{APP_ROLE or 'kbportal_test_app'}@127.0.0.1:5432/{name}",
+             "KB_APP_DB_ROLE": APP_ROLE or "kbportal_test_app", "DJANGO_SETTINGS_MODULE": "kbportal.settings.test"}
+    with django_db_blocker.unblock():
+        setup = run(["bash", str(ENTRYPOINT), "setup"], **roles)
+        assert setup.returncode == 0, setup.stdout + setup.stderr
+        who = run(["bash", str(ENTRYPOINT), "python", "manage.py", "shell", "-c",
+                   "from django.db import connection; c = connection.cursor(); c.execute('SELECT current_user'); print('as', c.fetchone()[0])"],
+                  **roles)
+    assert who.returncode == 0, who.stdout + who.stderr
+    assert f"as {roles['KB_APP_DB_ROLE']}" in who.stdout
+
+
 def test_entrypoint_runs_any_other_command(django_db_setup):
     url = f"postgres://postgres@127.0.0.1:5432/{settings.DATABASES['default']['NAME']}"
     result = run(["bash", str(ENTRYPOINT), "echo", "hello from the image"], DATABASE_URL=url)
