@@ -58,3 +58,11 @@ bench-tenant: services venv db
 
 bench-search: services venv db
 	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_search --articles 100000
+
+# Backups and restores run as the owner (README, "Backup and restore").
+backup: services venv
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: services venv
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/kbportal-<time>.dump (stop make run first)"; exit 2; }
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_restore "$(BACKUP)"
