@@ -33,7 +33,8 @@ def _db() -> dict:
 
 def _env() -> dict:
     db = _db()
-    env = {**os.environ, "PGHOST": db["HOST"] or "127.0.0.1", "PGPORT": str(db["PORT"] or 5432),
+    # TZ=UTC: pg_dump writes its "created at" in local time, which the restore reads back.
+    env = {**os.environ, "TZ": "UTC", "PGHOST": db["HOST"] or "127.0.0.1", "PGPORT": str(db["PORT"] or 5432),
            "PGUSER": db["USER"] or "postgres"}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
