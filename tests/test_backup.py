@@ -79,7 +79,7 @@ print(json.dumps({"api": api.status_code, "page": page.status_code, "location": 
 
 
 def _env(database: str) -> dict:
-    base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "KB_APP_DB_ROLE")}
+    base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "KB_APP_DB_ROLE", "DATABASE_OWNER_URL")}
     return {**base, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
             "DJANGO_SETTINGS_MODULE": "kbportal.settings.test", "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
 

@@ -15,7 +15,10 @@ ENTRYPOINT = ROOT / "scripts" / "docker-entrypoint.sh"
 
 
 def run(args, **env):
-    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for browser tests
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for browser tests; `make test` exports the owner's URL and
+    # the app role for `make run`, which must not leak into a script run against the test database.
+    leaks = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_OWNER_URL", "KB_APP_DB_ROLE", "KB_APP_DB_PASSWORD"}
+    base = {k: v for k, v in os.environ.items() if k not in leaks}
     return subprocess.run(
         args, cwd=ROOT, capture_output=True, text=True, timeout=300,
         env={**base, "PYTHON": sys.executable, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **env},
@@ -196,7 +199,8 @@ def test_run_script_serves_with_gunicorn_and_restarts_a_dying_worker_and_beat(dj
 
     port = free_port()
     url = f"postgres://postgres@127.0.0.1:5432/{settings.DATABASES['default']['NAME']}"
-    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    leaks = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_OWNER_URL", "KB_APP_DB_ROLE", "KB_APP_DB_PASSWORD"}
+    base = {k: v for k, v in os.environ.items() if k not in leaks}
     env = {**base, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kbportal.settings.test", "KB_SEED_DEMO": "0",
            "PORT": str(port), "KB_RUN_DIR": str(tmp_path), "KB_BIN": str(Path(sys.executable).parent),
            "WEB_WORKERS": "1", "WEB_THREADS": "2"}
