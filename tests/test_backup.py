@@ -142,3 +142,14 @@ def test_a_restore_refuses_while_the_site_is_connected_and_asks_before_replacing
     cancelled = subprocess.run([sys.executable, "manage.py", "kb_restore", str(tmp_path / "b.dump")], input="no\n",
                                cwd=ROOT, env=_env(scratch), capture_output=True, text=True, timeout=600)
     assert cancelled.returncode != 0 and "Restore cancelled" in cancelled.stderr
+
+
+def test_after_a_point_in_time_recovery_the_clean_up_alone_signs_everyone_out(scratch):
+    state = shell(scratch, SETUP)
+    assert shell(scratch, CHECK, state)["api"] == 200
+    result = manage(scratch, "kb_restore", "--recovered-to", "2026-01-01T02:00:00Z")
+    assert "API tokens revoked (their owners create new ones): 1" in result.stdout
+    after = shell(scratch, CHECK, state)
+    assert (after["api"], after["page"]) == (401, 302)
+    assert after["grant"] is True  # nothing was restored
+    assert after["logs"]["acme"][0]["backed_up_at"] == "2026-01-01T02:00:00+00:00"
