@@ -4,17 +4,29 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kbportal
+# Two database roles (README, "Database roles"): the owner runs migrations, the tenant template,
+# backups and restores; the site, worker and beat connect as the restricted app role, which
+# `kb_setup` creates and grants. Set DATABASE_OWNER_URL (and DATABASE_URL for the app, when it
+# needs a password); DATABASE_URL alone keeps the old single-role setup.
+KB_APP_DB_ROLE ?= kbportal_app
+ifeq ($(origin DATABASE_URL),undefined)
+DATABASE_OWNER_URL ?= postgres://postgres@127.0.0.1:5432/kbportal
+DATABASE_URL := $(shell echo '$(DATABASE_OWNER_URL)' | sed -E 's%^([a-z]+://)([^@/]*@)?%\1$(KB_APP_DB_ROLE)$(if $(KB_APP_DB_PASSWORD),:$(KB_APP_DB_PASSWORD))@%')
+else
+DATABASE_OWNER_URL ?= $(DATABASE_URL)
+endif
+export DATABASE_URL DATABASE_OWNER_URL KB_APP_DB_ROLE
 export REDIS_URL ?= redis://127.0.0.1:6379/0
+AS_OWNER := DATABASE_URL="$$DATABASE_OWNER_URL"
 
-.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-tenant
+.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-tenant backup restore
 
 run: services venv messages db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
 
 test: services venv messages
 	./scripts/ensure-system-packages.sh --browser
-	DJANGO_SETTINGS_MODULE=kbportal.settings.test $(PY) -m pytest
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.test $(PY) -m pytest
 
 services:
 	@./scripts/ensure-system-packages.sh
@@ -49,9 +61,9 @@ messages: venv
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 db: services venv
-	@psql "$${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$${DATABASE_URL##*/}'" | grep -q 1 \
-		|| psql "$${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$${DATABASE_URL##*/}\""
-	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_setup -v 0
+	@psql "$${DATABASE_OWNER_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$${DATABASE_OWNER_URL##*/}'" | grep -q 1 \
+		|| psql "$${DATABASE_OWNER_URL%/*}/postgres" -qc "CREATE DATABASE \"$${DATABASE_OWNER_URL##*/}\""
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_setup -v 0 --app-role "$(KB_APP_DB_ROLE)"
 
 lint: venv lock-check
 	$(VENV)/bin/ruff check .
@@ -59,7 +71,15 @@ lint: venv lock-check
 	$(VENV)/bin/mypy
 
 bench-tenant: services venv db
-	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_tenant_create
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_tenant_create
 
 bench-search: services venv db
-	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_search --articles 100000
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_search --articles 100000
+
+# Backups and restores run as the owner (README, "Backup and restore").
+backup: services venv
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: services venv
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/kbportal-<time>.dump (stop make run first)"; exit 2; }
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_restore "$(BACKUP)"

@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
     SETTINGS_CHANGED = "settings.changed", _("Settings changed")
+    BACKUP_RESTORED = "backup.restored", _("Backup restored: sessions and API tokens cleared")
 
 
 class AuditEvent(models.Model):

@@ -16,7 +16,16 @@ def keep_search_rows_compact(sender, tenant, **kwargs) -> None:
             "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'search_searchdocument'",
             [schema],
         )
-        if cursor.fetchone():
+        if not cursor.fetchone():
+            return
+        # Already set when the owner's clone copied the template's table options
+        # (tenants.db_roles): the application's role, which owns no table, must not ALTER.
+        cursor.execute(
+            "SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relname = 'search_searchdocument'",
+            [schema],
+        )
+        if "toast_tuple_target=128" not in (cursor.fetchone()[0] or []):
             cursor.execute(COMPACT_ROWS_SQL.format(schema=schema.replace('"', '""')))
 
 

@@ -47,6 +47,27 @@ class Client(TenantMixin):
     def __str__(self) -> str:
         return self.name
 
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Clone the template through the owner's `kb_create_tenant_schema` (tenants.db_roles),
+        so that the application's restricted database role can create tenants without owning,
+        and so being able to alter, their tables. Without that function (a database `kb_setup`
+        has not prepared yet) django-tenants clones as usual."""
+        from django.core.management import call_command
+        from django.db import connection
+        from django_tenants.utils import schema_exists
+
+        from tenants import db_roles
+
+        if not (sync_schema and db_roles.function_installed()):
+            return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        db_roles.create_tenant_schema(self.schema_name)
+        call_command("migrate_schemas", tenant=True, fake=True, schema_name=self.schema_name,
+                     interactive=False, verbosity=verbosity)
+        connection.set_schema_to_public()
+        return True
+
     @property
     def is_public(self) -> bool:
         from django_tenants.utils import get_public_schema_name

@@ -4,10 +4,15 @@ two client tenants (acme, lumiere), each with an admin, an editor and a viewer; 
 "Helios" engaged by both, with a lead, an agent serving both clients and an agent serving acme
 only; an outsider with an account and no membership. Tenant schemas are cloned from the
 template schema once per session, never per test.
+
+As in production, migrations run as the owner (the connecting role of DATABASE_URL) and every
+test then runs as the restricted application role (tenants.db_roles), `kbportal_test_app`, or
+the role named by KB_TEST_APP_ROLE (empty: run as the owner, as before).
 """
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -50,6 +55,58 @@ def build_world() -> dict:
     return ids
 
 
+APP_ROLE = os.environ.get("KB_TEST_APP_ROLE", "kbportal_test_app")
+
+
+def connect_as(user: str) -> None:
+    """Reconnect the default database alias as `user` (the next query opens the connection)."""
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict["USER"] = user
+
+
+def owner_role() -> str:
+    import dj_database_url
+
+    return dj_database_url.parse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kbportal"))["USER"]
+
+
+def owner_connection():
+    """A connection of its own as the owner (autocommit), for what only the owner may do."""
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=owner_role(),
+                           password=os.environ.get("KB_TEST_OWNER_PASSWORD") or None, dbname=db["NAME"],
+                           autocommit=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _owner_drops_tenant_schemas():
+    """Tests drop the throwaway tenants they make (`delete(force_drop=True)`); dropping a schema
+    is the owner's job (the product deletes a tenant's row, never its schema), so as the
+    application's role the drop goes through an owner connection."""
+    if not APP_ROLE:
+        yield
+        return
+    from psycopg import sql
+
+    original = Client._drop_schema
+
+    def drop(self, force_drop=False):
+        if not (force_drop or self.auto_drop_schema):
+            return
+        with owner_connection() as conn:
+            conn.execute("SET lock_timeout = '10s'")
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema_name)))
+
+    Client._drop_schema = drop
+    yield
+    Client._drop_schema = original
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_test_environment, django_db_blocker):
     """The test database, its schemas and the world, for every test that asks for the
@@ -58,13 +115,16 @@ def django_db_setup(django_test_environment, django_db_blocker):
 
     with django_db_blocker.unblock():
         config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-        call_command("kb_setup", verbosity=0)
+        call_command("kb_setup", verbosity=0, app_role=APP_ROLE)
+        if APP_ROLE:
+            connect_as(APP_ROLE)
         ids = build_world()
         connection.set_schema_to_public()
     yield ids
     with django_db_blocker.unblock():
         from django.db import connections
 
+        connect_as(owner_role())
         connections.close_all()
         try:
             teardown_databases(config, verbosity=0)
