@@ -9,6 +9,7 @@ COPY tenants tenants
 COPY articles articles
 COPY permissions permissions
 COPY search search
+COPY audit audit
 RUN pip install --require-hashes -r requirements.lock && pip install --no-deps .
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=kbportal.settings.local python manage.py compilemessages --ignore=.venv -v 0

@@ -88,7 +88,7 @@ REPORTED = ("person.removed", "role.changed", "engagement.ended", "team.member-r
 
 def closed_access_since(moment: dt.datetime) -> list[dict]:
     """Access-closing events after `moment` in every tenant's audit log of the current database."""
-    from permissions.models import AuditEvent
+    from audit.models import AuditEvent
     from tenants.models import Client
 
     events = []

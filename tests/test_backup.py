@@ -61,7 +61,8 @@ CHECK = """
 import json
 from django.db import connection
 from django.test import Client as Http
-from permissions.models import AuditEvent, CollectionTeamGrant
+from audit.models import AuditEvent
+from permissions.models import CollectionTeamGrant
 from tenants.models import Client
 api = Http(HTTP_HOST="acme.kb.localhost").get("/api/v1/search?q=refund", HTTP_AUTHORIZATION="Bearer " + STATE["token"])
 browser = Http(HTTP_HOST="acme.kb.localhost")

@@ -573,17 +573,19 @@ def test_the_pending_draft_is_the_editors_only(matrix):
 
 
 def test_the_scan_finds_a_draft_title_where_the_old_code_put_it(matrix):
-    """The scan can fail: put the draft's title and tags on the row, as the code before issue #9
-    did on every draft save (the trigger that now forbids it switched off for the test), and the
-    collection page and the lookup page are reported for every reader, never for editors."""
+    """The scan can fail: put the draft's title and tags where readers see them, as the code
+    before issue #9 did on every draft save, and the collection page is reported for every
+    reader, never for editors."""
     world, browser = matrix.world, matrix.browser
     connection.set_tenant(world.acme)
+    # The application's role may not switch the trigger off: give the live revision the draft's
+    # title and tag instead, and let the trigger copy them onto the row (what readers then see is
+    # what the old code showed them).
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending trigger events, or no ALTER TABLE
-        cursor.execute("ALTER TABLE articles_article DISABLE TRIGGER article_reader_fields")
-        cursor.execute("UPDATE articles_article SET title = %s, tags = %s WHERE id = %s",
-                       [PENDING_DRAFT["title"], [PENDING_DRAFT["tag"]], world.a["granted"].pk])
-        cursor.execute("ALTER TABLE articles_article ENABLE TRIGGER article_reader_fields")
+        cursor.execute("UPDATE articles_revision SET title = %s, tags = %s WHERE id = %s",
+                       [PENDING_DRAFT["title"], [PENDING_DRAFT["tag"]], world.a["granted"].live_revision_id])
+        cursor.execute("UPDATE articles_article SET live_revision_id = live_revision_id WHERE id = %s",
+                       [world.a["granted"].pk])
     connection.set_schema_to_public()
     count, problems = run_route(browser, world, _route("articles:collection"))
     assert count

@@ -134,7 +134,10 @@ def test_no_endpoint_redirects_off_our_hosts(world, endpoint):
     send, served = ENDPOINTS[endpoint]
     wrong = []
     for target in EVIL:
-        location = where(send(world, target))
+        response = send(world, target)
+        if response.status_code == 400 and "\x00" in target:
+            continue  # a NUL is refused before any view (kbportal/input_guard.py): no redirect at all
+        location = where(response)
         try:
             assert_stays_home(location, served)
         except AssertionError:
