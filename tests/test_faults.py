@@ -24,11 +24,10 @@ from audit.models import Action, AuditEvent
 from permissions import services as permissions
 from search import indexing
 from search.models import SearchDocument
-from tenants import services as tenants
 from tenants import tokens
-from tenants.models import Client, ProviderOrganisation, ProviderRole, Role, User
+from tenants.models import Client
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, throwaway_workspace
 from .faults import (
     RedisServer,
     Visitor,
@@ -53,16 +52,9 @@ FAST = 2.0
 def stack(django_db_setup, django_db_blocker, tmp_path_factory):
     directory = tmp_path_factory.mktemp("faults")
     with django_db_blocker.unblock():
-        client = tenants.client_create(schema_name=SCHEMA, name="Faultia Parcels")
-        editor = User.objects.create_user(EDITOR, PASSWORD, full_name="Fanny Editor")
-        tenants.membership_set(user=editor, client=client, role=Role.EDITOR)
-        helios = ProviderOrganisation.objects.get(name="Helios Contact")
-        tenants.engagement_start(provider=helios, client=client)
-        agent = User.objects.create_user(AGENT, PASSWORD, full_name="Fred Agent")
-        tenants.provider_member_add(user=agent, provider=helios, role=ProviderRole.AGENT).clients.add(client)
-        team = tenants.team_create(provider=helios, name="Faultia desk")
-        team.members.add(agent)
-        connection.set_tenant(client)
+        workspace = throwaway_workspace(schema=SCHEMA, name="Faultia Parcels", editor=(EDITOR, "Fanny Editor"),
+                                        agent=(AGENT, "Fred Agent"), team="Faultia desk")
+        client, editor, agent, team = workspace.client, workspace.editor, workspace.agent, workspace.team
         collection = articles.collection_create(name="Parcels", acting_user=editor)
         article = articles.article_create(
             kind=Kind.ARTICLE, collection=collection, acting_user=editor, publish=True,

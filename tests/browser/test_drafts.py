@@ -17,10 +17,9 @@ from articles import services as articles
 from articles.models import Kind
 from permissions import services as permissions
 from search import engine, indexing
-from tenants import services as tenants
-from tenants.models import ProviderOrganisation, ProviderRole, Role, User
 
-from .conftest import PASSWORD, drop_throwaway_tenant, sign_in
+from ..conftest import throwaway_workspace
+from .conftest import drop_throwaway_tenant, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +32,9 @@ DRAFT = "Price increase on 1 March"
 
 @pytest.fixture
 def tenant(committed):
-    client = tenants.client_create(schema_name=SCHEMA, name="Draftleak Telecom")
-    editor = User.objects.create_user(EDITOR, PASSWORD, full_name="Dana Editor")
-    tenants.membership_set(user=editor, client=client, role=Role.EDITOR)
-    helios = ProviderOrganisation.objects.get(name="Helios Contact")
-    tenants.engagement_start(provider=helios, client=client)
-    agent = User.objects.create_user(AGENT, PASSWORD, full_name="Dario Agent")
-    tenants.provider_member_add(user=agent, provider=helios, role=ProviderRole.AGENT).clients.add(client)
-    team = tenants.team_create(provider=helios, name="Draftleak desk")
-    team.members.add(agent)
-    connection.set_tenant(client)
+    workspace = throwaway_workspace(schema=SCHEMA, name="Draftleak Telecom", editor=(EDITOR, "Dana Editor"),
+                                    agent=(AGENT, "Dario Agent"), team="Draftleak desk")
+    client, editor, team = workspace.client, workspace.editor, workspace.team
     refunds = articles.collection_create(name="Refunds", acting_user=editor)
     article = articles.article_create(
         kind=Kind.ARTICLE, collection=refunds, acting_user=editor, publish=True,

@@ -20,10 +20,10 @@ from articles.models import Kind
 from permissions import services as permissions
 from search import engine, indexing
 from search.models import QueryLog
-from tenants import services as tenants
-from tenants.models import Client, ProviderOrganisation, ProviderRole, Role, User
+from tenants.models import Client
 
-from .conftest import PASSWORD, drop_throwaway_tenant, sign_in
+from ..conftest import throwaway_workspace
+from .conftest import drop_throwaway_tenant, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,16 +34,9 @@ AGENT = "lookup.agent@helios.test"
 
 @pytest.fixture
 def vega(committed):
-    client = tenants.client_create(schema_name=SCHEMA, name="Vega Mobile")
-    editor = User.objects.create_user(EDITOR, PASSWORD, full_name="Vera Editor")
-    tenants.membership_set(user=editor, client=client, role=Role.EDITOR)
-    helios = ProviderOrganisation.objects.get(name="Helios Contact")
-    tenants.engagement_start(provider=helios, client=client)
-    agent = User.objects.create_user(AGENT, PASSWORD, full_name="Lina Agent")
-    tenants.provider_member_add(user=agent, provider=helios, role=ProviderRole.AGENT).clients.add(client)
-    team = tenants.team_create(provider=helios, name="Vega desk")
-    team.members.add(agent)
-    connection.set_tenant(client)
+    workspace = throwaway_workspace(schema=SCHEMA, name="Vega Mobile", editor=(EDITOR, "Vera Editor"),
+                                    agent=(AGENT, "Lina Agent"), team="Vega desk")
+    client, editor, team = workspace.client, workspace.editor, workspace.team
     billing = articles.collection_create(name="Facturation", acting_user=editor)
     guide = articles.article_create(
         kind=Kind.GUIDE, collection=billing, acting_user=editor, publish=True,
