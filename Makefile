@@ -24,9 +24,10 @@ AS_OWNER := DATABASE_URL="$$DATABASE_OWNER_URL"
 run: services venv messages db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
 
+# `make test T="tests/test_x.py -k name"` runs only those tests.
 test: services venv messages
 	./scripts/ensure-system-packages.sh --browser
-	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.test $(PY) -m pytest
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.test $(PY) -m pytest $(T)
 
 services:
 	@./scripts/ensure-system-packages.sh
