@@ -43,9 +43,13 @@ class ContentEvent:
     change: Change
     actor_id: int | None = None
     revision_id: int | None = None
-    # How much the change matters to readers (minor, update, must read): set by change
-    # propagation; None until then.
+    # How much the change matters to readers (`articles.models.Materiality`), for publishes,
+    # restores and accepted suggestions; None for the other changes.
     materiality: str | None = None
+    # For a must-read publish: who must read it and by when, as the publisher chose
+    # ({"everyone": bool, "roles": [client roles], "teams": [provider team ids],
+    #   "deadline": ISO date or None}); None otherwise.
+    must_read: dict | None = None
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -65,11 +69,12 @@ def _send(signal: Signal, **kwargs) -> list:
     return answers
 
 
-def emit(*, article_id: int, change: Change, actor=None, revision_id: int | None = None) -> ContentEvent:
+def emit(*, article_id: int, change: Change, actor=None, revision_id: int | None = None,
+         materiality: str | None = None, must_read: dict | None = None) -> ContentEvent:
     """Send `content_changed` once the current transaction commits (at once outside one)."""
     event = ContentEvent(
         schema_name=connection.schema_name, article_id=article_id, change=Change(change),  # type: ignore[attr-defined]  # django-tenants' connection
-        actor_id=getattr(actor, "pk", None), revision_id=revision_id,
+        actor_id=getattr(actor, "pk", None), revision_id=revision_id, materiality=materiality, must_read=must_read,
     )
     transaction.on_commit(lambda: _send(content_changed, event=event))
     return event

@@ -184,6 +184,14 @@ class Article(models.Model):
         return self.review_by < timezone.localdate()
 
 
+class Materiality(models.TextChoices):
+    """How much a published change matters to its readers, said by whoever publishes it."""
+
+    MINOR = "minor", _("Minor: wording or a typo; nobody is notified")
+    UPDATE = "update", _("Update: followers are notified")
+    MUST_READ = "must_read", _("Must read: the people you choose must acknowledge it")
+
+
 class Revision(models.Model):
     """An immutable snapshot of an article: source and its sanitised HTML, rendered once.
 
@@ -214,6 +222,10 @@ class Revision(models.Model):
     # Set when this revision was written by an import: the archive's file name (`author` is who
     # imported it).
     imported_from = models.CharField(_("imported from"), max_length=200, blank=True, default="")
+    # Said when the revision is published (a draft keeps the default until then).
+    materiality = models.CharField(
+        _("how much this change matters"), max_length=10, choices=Materiality.choices, default=Materiality.UPDATE
+    )
 
     class Meta:
         verbose_name = _("revision")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import events, rendering
 from .limits import MAX_FAQS, MAX_STEPS
-from .models import Article, Collection, Feedback, Kind, Revision
+from .models import Article, Collection, Feedback, Kind, Materiality, Revision
 from .text import clean_line, clean_multiline, clean_tag, normalise_newlines, slug_base
 
 
@@ -353,11 +353,17 @@ def article_save(
 
 
 @transaction.atomic
-def article_publish(*, article: Article, revision: Revision, acting_user) -> Article:
+def article_publish(*, article: Article, revision: Revision, acting_user,
+                    materiality: str = Materiality.UPDATE, must_read: dict | None = None) -> Article:
     """Make `revision` what readers see. One transactional flip; subscribers to the content
-    event (search indexing, notifications) hear of it after commit."""
+    event (search indexing, notifications) hear of it after commit, with how much it matters
+    (`materiality`) and, for a must-read, who must read it (`must_read`, see `events.ContentEvent`)."""
     if revision.article_id != article.pk:
         raise ValidationError(_("That revision belongs to another article."))
+    materiality = Materiality(materiality)
+    if revision.materiality != materiality:
+        revision.materiality = materiality
+        revision.save(update_fields=["materiality"])
     now = timezone.now()
     article.live_revision = revision
     article.has_unpublished_changes = revision.pk != article.latest_revision_id
@@ -373,7 +379,10 @@ def article_publish(*, article: Article, revision: Revision, acting_user) -> Art
         change = events.Change.SUGGESTION_ACCEPTED
     else:
         change = events.Change.PUBLISHED
-    events.emit(article_id=article.pk, change=change, actor=acting_user, revision_id=revision.pk)
+    events.emit(
+        article_id=article.pk, change=change, actor=acting_user, revision_id=revision.pk,
+        materiality=materiality, must_read=must_read if materiality == Materiality.MUST_READ else None,
+    )
     return article
 
 
