@@ -8,7 +8,6 @@ from django.db import connection
 
 from articles import services
 from articles.models import Kind
-from kbportal.tasking import TenantRequired
 from permissions.models import Level
 from permissions.services import grant_give
 from search import engine, indexing
@@ -17,6 +16,7 @@ from search.models import QueryLog, SearchDocument, SearchPart
 from search.tasks import index_article_task, reconcile_tenant_task
 from tenants import services as tenant_services
 from tenants.selectors import workspace_access
+from tenants.tasking import TenantRequired
 
 
 @pytest.fixture
@@ -321,6 +321,22 @@ def test_reconciliation_picks_up_a_lost_task(acme, billing, viewer, corpus):
     assert indexing.stale_article_ids() == []
     assert ids(engine.search(viewer, "relais ")) == [lost.pk]
     assert ids(engine.search(viewer, "claim ")) == [corpus["parcel"].pk]
+
+
+def test_reconciliation_does_a_bounded_share_and_sends_itself_for_the_rest(acme, billing, viewer, monkeypatch):
+    from search import tasks
+
+    monkeypatch.setattr(tasks, "RECONCILE_SHARE", 2)
+    lost = [publish(acme, billing, title=f"Relais perdu {n}", language="fr", body="Déposer.", index=False)
+            for n in range(3)]
+    sent = []
+    monkeypatch.setattr(tasks.reconcile_tenant_task, "delay", lambda *args: sent.append(args))
+    assert reconcile_tenant_task("acme") == 2
+    assert sent == [("acme", lost[1].pk)]  # the rest: the stale articles after the last one done
+    assert reconcile_tenant_task(*sent.pop()) == 1
+    assert sent == []  # nothing more
+    connection.set_tenant(acme.acme)
+    assert indexing.stale_article_ids() == []
 
 
 def test_reconciliation_is_dispatched_per_tenant_with_explicit_schemas(monkeypatch, world):
