@@ -15,7 +15,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
-from django.test import Client as HttpClient
 from django.utils import timezone, translation
 
 from articles import services as articles
@@ -30,6 +29,7 @@ from tenants.models import ProviderOrganisation, ProviderRole, User
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import http_as
 
 
 @pytest.fixture(autouse=True)
@@ -37,12 +37,6 @@ def _english():
     cache.clear()
     with translation.override("en"):
         yield
-
-
-def http_as(user) -> HttpClient:
-    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
-    http.force_login(user)
-    return http
 
 
 def get(user, path, world, **params):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client as HttpClient
 from django.utils import translation
 
 from articles import services, suggestions
@@ -17,6 +16,7 @@ from tenants import services as tenants
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import http_as
 
 
 @pytest.fixture(autouse=True)
@@ -45,12 +45,6 @@ def guide(acme, deliveries):
             {"title": "Offer a new date", "body": "Propose the next two slots."},
         ]),
     )
-
-
-def http_as(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def edit_form(article, *, crlf=False, **overrides):

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from tenants import services as tenant_services
 from tenants.models import ProviderTeam
 
 from .conftest import host
+from .factories import http_as
 
 
 @pytest.fixture
@@ -71,12 +71,6 @@ def content(acme):
         "confidential": publish(acme, billing, title="Remboursement exceptionnel", confidential=True,
                                 body="Remboursement quintessivité."),
     }
-
-
-def http_as(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def get(user, path, world, htmx=False, **params):

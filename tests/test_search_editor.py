@@ -11,7 +11,6 @@ import io
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -28,6 +27,7 @@ from tenants.models import ProviderTeam, Role
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import http_as
 
 TEAM = "Gap desk"
 
@@ -45,12 +45,6 @@ def acme(world, in_tenant):
     in_tenant(world.acme)
     yield world
     engine.clear_caches()
-
-
-def http_as(user, **extra) -> HttpClient:
-    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en", **extra)
-    http.force_login(user)
-    return http
 
 
 def get(world, user, path, **params):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client as HttpClient
 from django.utils import translation
 
 from articles import services, suggestions
@@ -17,6 +16,7 @@ from tenants import services as tenants
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import http_as
 
 
 @pytest.fixture(autouse=True)
@@ -61,12 +61,6 @@ def team(acme, deliveries):
 
 def access(world, user):
     return workspace_access(user, world.acme)
-
-
-def http_as(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def get(user, url, world, **params):

@@ -1,0 +1,50 @@
+"""Plain helpers every test file may use (the fixtures are in tests/conftest.py): addresses,
+signed-in test clients and requests, and content made through the services."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.db import connection
+from django.test import Client as HttpClient
+
+from tenants import services
+from tenants.models import Client, ProviderOrganisation, ProviderRole, Role, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def host(client: Client | str) -> str:
+    from django.conf import settings
+
+    schema = client if isinstance(client, str) else client.schema_name
+    return f"{schema}.{settings.KB_BASE_DOMAIN}"
+
+
+def http_as(user: User | None = None, *, language: str | None = "en", **extra) -> HttpClient:
+    """A test client signed in as `user` (anonymous for None) asking for pages in `language`
+    (None: no Accept-Language); `extra` goes to the client (`enforce_csrf_checks=True`, headers)."""
+    if language:
+        extra.setdefault("HTTP_ACCEPT_LANGUAGE", language)
+    http = HttpClient(**extra)
+    if user is not None:
+        http.force_login(user)
+    return http
+
+
+def throwaway_workspace(*, schema: str, name: str, editor: tuple[str, str], agent: tuple[str, str],
+                        team: str) -> SimpleNamespace:
+    """A tenant of its own for a test whose data is committed (a browser, a server subprocess):
+    an editor (email, full name) and an agent of Helios (email, full name) serving it, in a
+    team of its own. The connection is left in the new tenant, to fill it."""
+    client = services.client_create(schema_name=schema, name=name)
+    editor_user = User.objects.create_user(editor[0], PASSWORD, full_name=editor[1])
+    services.membership_set(user=editor_user, client=client, role=Role.EDITOR)
+    helios = ProviderOrganisation.objects.get(name="Helios Contact")
+    services.engagement_start(provider=helios, client=client)
+    agent_user = User.objects.create_user(agent[0], PASSWORD, full_name=agent[1])
+    services.provider_member_add(user=agent_user, provider=helios, role=ProviderRole.AGENT).clients.add(client)
+    provider_team = services.team_create(provider=helios, name=team)
+    provider_team.members.add(agent_user)
+    connection.set_tenant(client)
+    return SimpleNamespace(client=client, editor=editor_user, agent=agent_user, team=provider_team)
