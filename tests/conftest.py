@@ -156,6 +156,18 @@ def _back_to_public():
 
 
 @pytest.fixture
+def acme(world, in_tenant):
+    """The world, with the connection in Acme's schema and search's per-process caches empty
+    before and after. A test file that needs content in Acme builds on it: a fixture `acme(acme)`."""
+    from search import engine
+
+    engine.clear_caches()
+    in_tenant(world.acme)
+    yield world
+    engine.clear_caches()
+
+
+@pytest.fixture
 def in_tenant():
     """Switch the test's connection into a tenant: `in_tenant(world.acme)`."""
 

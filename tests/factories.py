@@ -48,3 +48,14 @@ def throwaway_workspace(*, schema: str, name: str, editor: tuple[str, str], agen
     provider_team.members.add(agent_user)
     connection.set_tenant(client)
     return SimpleNamespace(client=client, editor=editor_user, agent=agent_user, team=provider_team)
+
+
+def get(user: User | None, path: str, where: Client | str, *, htmx: bool = False, **params):
+    """GET `path` with the query `params` on the tenant `where` (a client, or a host name) as
+    `user` (anonymous for None); `htmx`: as htmx asks for the lookup results. The connection is
+    then in that tenant, whatever the view did with it."""
+    extra = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "lookup-results"} if htmx else {}
+    response = http_as(user).get(path, params, HTTP_HOST=where if isinstance(where, str) else host(where), **extra)
+    if isinstance(where, Client):
+        connection.set_tenant(where)
+    return response

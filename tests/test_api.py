@@ -26,7 +26,7 @@ from articles import services as articles
 from articles.models import Article, Kind
 from audit.models import Action, AuditEvent
 from permissions.services import grant_give
-from search import engine, indexing
+from search import indexing
 from search.api import MAX_LIMIT, MAX_QUERY
 from search.models import QueryLog
 from tenants import services as tenants
@@ -75,11 +75,10 @@ def publish(world, collection, *, title, kind=Kind.ARTICLE, body="", steps=(), f
 
 
 @pytest.fixture
-def acme(world, in_tenant):
+def acme(acme):
     """Acme's content: a collection granted to a Helios team (with a confidential collection
     and a confidential article inside, not granted by name), and one not granted at all."""
-    engine.clear_caches()
-    in_tenant(world.acme)
+    world = acme
     editor = world.acme_editor
     parcels = articles.collection_create(name="Parcels", acting_user=editor)
     vault = articles.collection_create(name="Parcel vault", parent=parcels, confidential=True, acting_user=editor)
@@ -103,8 +102,7 @@ def acme(world, in_tenant):
     connection.set_schema_to_public()
     world.content = content
     world.collections = {"parcels": parcels, "vault": vault, "billing": billing}
-    yield world
-    engine.clear_caches()
+    return world
 
 
 def new_token(user, name="CTI") -> str:

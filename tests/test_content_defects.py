@@ -26,12 +26,6 @@ def _in_english():
 
 
 @pytest.fixture
-def acme(world, in_tenant):
-    in_tenant(world.acme)
-    return world
-
-
-@pytest.fixture
 def deliveries(acme):
     return services.collection_create(name="Deliveries", acting_user=acme.acme_editor)
 

@@ -19,14 +19,6 @@ from tenants.selectors import workspace_access
 from tenants.tasking import TenantRequired
 
 
-@pytest.fixture
-def acme(world, in_tenant):
-    engine.clear_caches()
-    in_tenant(world.acme)
-    yield world
-    engine.clear_caches()
-
-
 def access_of(world, user):
     schema = connection.tenant
     connection.set_schema_to_public()

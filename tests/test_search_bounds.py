@@ -28,14 +28,6 @@ EARLY_WORD, LATE_WORD = "zanzibarique", "quokkaterminal"
 
 
 @pytest.fixture
-def acme(world, in_tenant):
-    engine.clear_caches()
-    in_tenant(world.acme)
-    yield world
-    engine.clear_caches()
-
-
-@pytest.fixture
 def billing(acme):
     return services.collection_create(name="Billing", acting_user=acme.acme_editor)
 

@@ -27,7 +27,7 @@ from tenants.models import ProviderTeam, Role
 from tenants.selectors import workspace_access
 
 from .conftest import host
-from .factories import http_as
+from .factories import get, http_as
 
 TEAM = "Gap desk"
 
@@ -37,20 +37,6 @@ def _english():
     cache.clear()
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def acme(world, in_tenant):
-    engine.clear_caches()
-    in_tenant(world.acme)
-    yield world
-    engine.clear_caches()
-
-
-def get(world, user, path, **params):
-    response = http_as(user).get(path, params, HTTP_HOST=host(world.acme))
-    connection.set_tenant(world.acme)
-    return response
 
 
 def post(world, user, path, data, **extra):
@@ -120,13 +106,13 @@ PAGES = ["/search/manage/", "/search/manage/export/", "/search/manage/synonyms/"
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("who", ["acme_admin", "acme_editor"])
 def test_client_admins_and_editors_open_every_page(acme, corpus, who, path):
-    assert get(acme, getattr(acme, who), path).status_code == 200
+    assert get(getattr(acme, who), path, acme.acme).status_code == 200
 
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("who", ["acme_viewer", "agent_acme", "agent_both", "lead", "lumiere_admin", "outsider"])
 def test_everyone_else_gets_a_404(acme, corpus, who, path):
-    assert get(acme, getattr(acme, who), path).status_code == 404
+    assert get(getattr(acme, who), path, acme.acme).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["acme_viewer", "agent_acme", "lead", "lumiere_editor"])
@@ -146,7 +132,7 @@ def test_everyone_else_cannot_write_either(acme, corpus, who):
 
 def test_missing_objects_are_404(acme):
     editor = acme.acme_editor
-    assert get(acme, editor, "/search/manage/synonyms/999999/").status_code == 404
+    assert get(editor, "/search/manage/synonyms/999999/", acme.acme).status_code == 404
     assert post(acme, editor, "/search/manage/synonyms/999999/delete/", {}).status_code == 404
     assert post(acme, editor, "/search/manage/best-bets/999999/delete/", {}).status_code == 404
     assert post(acme, editor, "/search/manage/best-bets/999999/move/", {"direction": "up"}).status_code == 404
@@ -154,7 +140,7 @@ def test_missing_objects_are_404(acme):
 
 def test_deleting_needs_a_post(acme):
     group = Synonym.objects.create(term="colis", synonyms=["paquet"])
-    assert get(acme, acme.acme_editor, f"/search/manage/synonyms/{group.pk}/delete/").status_code == 405
+    assert get(acme.acme_editor, f"/search/manage/synonyms/{group.pk}/delete/", acme.acme).status_code == 405
     assert Synonym.objects.filter(pk=group.pk).exists()
 
 
@@ -183,17 +169,17 @@ def test_posts_need_the_csrf_token(acme, corpus):
 
 def test_an_editor_adds_edits_and_deletes_a_synonym_group(acme):
     editor = acme.acme_editor
-    page = get(acme, editor, "/search/manage/synonyms/")
+    page = get(editor, "/search/manage/synonyms/", acme.acme)
     assert "No synonyms yet" in page.content.decode()
     response = post(acme, editor, "/search/manage/synonyms/", {"term": "Résiliation", "synonyms": "Désabonnement, fermeture"})
     assert response.status_code == 302 and response["Location"] == "/search/manage/synonyms/"
     group = Synonym.objects.get()
     assert (group.term, group.synonyms) == ("resiliation", ["desabonnement", "fermeture"])
-    html = get(acme, editor, "/search/manage/synonyms/").content.decode()
+    html = get(editor, "/search/manage/synonyms/", acme.acme).content.decode()
     assert "desabonnement, fermeture" in html and "within a minute" in html
     assert f'/search/manage/synonyms/{group.pk}/' in html and '/search/?q=resiliation' in html
 
-    edit = get(acme, editor, f"/search/manage/synonyms/{group.pk}/")
+    edit = get(editor, f"/search/manage/synonyms/{group.pk}/", acme.acme)
     assert 'value="desabonnement, fermeture"' in edit.content.decode()
     response = post(acme, editor, f"/search/manage/synonyms/{group.pk}/", {"term": "résiliation", "synonyms": "résilier; clôture"})
     assert response.status_code == 302
@@ -205,7 +191,7 @@ def test_an_editor_adds_edits_and_deletes_a_synonym_group(acme):
 
 
 def test_the_gap_report_prefills_the_synonym_form(acme):
-    html = get(acme, acme.acme_editor, "/search/manage/synonyms/", term="desabonnement").content.decode()
+    html = get(acme.acme_editor, "/search/manage/synonyms/", acme.acme, term="desabonnement").content.decode()
     assert 'name="term" value="desabonnement"' in html
 
 
@@ -275,7 +261,7 @@ def test_an_editor_pins_reorders_and_removes_best_bets(acme, agent, corpus):
     results = engine.search(agent, "parcel ")
     assert ids(results)[:2] == [corpus["cancel"].pk, corpus["damaged"].pk] and results.hits[0].best_bet
 
-    html = get(acme, editor, "/search/manage/best-bets/").content.decode()
+    html = get(editor, "/search/manage/best-bets/", acme.acme).content.decode()
     assert "“parcel”" in html and "Résiliation de l&#x27;abonnement" in html and 'href="/search/?q=parcel"' in html
 
     damaged = BestBet.objects.get(article=corpus["damaged"])
@@ -319,11 +305,11 @@ def test_an_editor_cannot_pin_a_draft_or_an_article_of_another_tenant(acme, in_t
 
 def test_the_article_list_of_the_pin_form_comes_from_the_search_engine(acme, corpus, billing):
     publish(acme, billing, title="Parcel draft", body="Later.", language="en", publish=False)
-    html = get(acme, acme.acme_editor, "/search/manage/best-bets/articles/", find="damgaed").content.decode()
+    html = get(acme.acme_editor, "/search/manage/best-bets/articles/", acme.acme, find="damgaed").content.decode()
     assert f'value="{corpus["damaged"].pk}"' in html and "Damaged parcel refund — Billing" in html
-    html = get(acme, acme.acme_editor, "/search/manage/best-bets/articles/", find="parcel").content.decode()
+    html = get(acme.acme_editor, "/search/manage/best-bets/articles/", acme.acme, find="parcel").content.decode()
     assert "Parcel draft" not in html and html.count("<option") == 3
-    page = get(acme, acme.acme_editor, "/search/manage/best-bets/", query="résiliation").content.decode()
+    page = get(acme.acme_editor, "/search/manage/best-bets/", acme.acme, query="résiliation").content.decode()
     assert 'name="query" value="résiliation"' in page and f'<option value="{corpus["cancel"].pk}">' in page
     # The editor's lookups are not logged: they are not agents' content gaps.
     assert not QueryLog.objects.exists()
@@ -361,7 +347,7 @@ def rows_of(html: str) -> list[str]:
 
 
 def test_the_gap_report_shows_failed_queries_by_team_and_unhelpful_articles(gaps, corpus):
-    html = get(gaps, gaps.acme_editor, "/search/manage/").content.decode()
+    html = get(gaps.acme_editor, "/search/manage/", gaps.acme).content.decode()
     failed = rows_of(html)
     assert len(failed) == 2
     assert "<strong>Colis perdu en Corse</strong>" in failed[0]
@@ -385,26 +371,26 @@ def test_the_gap_report_shows_failed_queries_by_team_and_unhelpful_articles(gaps
 
 def test_the_gap_report_filters_by_team_and_period(gaps):
     editor = gaps.acme_editor
-    html = get(gaps, editor, "/search/manage/", team="team:Gap desk").content.decode()
+    html = get(editor, "/search/manage/", gaps.acme, team="team:Gap desk").content.decode()
     failed = rows_of(html)
     assert len(failed) == 1 and "<li>Gap desk: 2</li>" in failed[0] and "No team" not in failed[0]
     assert '<option value="team:Gap desk" selected>Gap desk</option>' in html
-    html = get(gaps, editor, "/search/manage/", team="staff").content.decode()
+    html = get(editor, "/search/manage/", gaps.acme, team="staff").content.decode()
     assert len(rows_of(html)) == 1 and "investigation" in rows_of(html)[0]
-    html = get(gaps, editor, "/search/manage/", team="none").content.decode()
+    html = get(editor, "/search/manage/", gaps.acme, team="none").content.decode()
     assert len(rows_of(html)) == 1 and "<li>No team: 1</li>" in rows_of(html)[0]
-    html = get(gaps, editor, "/search/manage/", team="team:Night shift").content.decode()
+    html = get(editor, "/search/manage/", gaps.acme, team="team:Night shift").content.decode()
     assert "No failed search from Night shift in this period." in html
 
     # Searches of 10 days ago are in the last 30 days, not this week.
     QueryLog.objects.filter(normalised="investigation").update(created_at=timezone.now() - datetime.timedelta(days=10))
-    assert len(rows_of(get(gaps, editor, "/search/manage/").content.decode())) == 1
-    html = get(gaps, editor, "/search/manage/", period="month").content.decode()
+    assert len(rows_of(get(editor, "/search/manage/", gaps.acme).content.decode())) == 1
+    html = get(editor, "/search/manage/", gaps.acme, period="month").content.decode()
     assert len(rows_of(html)) == 2 and '<option value="month" selected>' in html
 
 
 def test_bad_filters_fall_back_with_a_message(gaps):
-    html = get(gaps, gaps.acme_editor, "/search/manage/", period="year", team="<script>").content.decode()
+    html = get(gaps.acme_editor, "/search/manage/", gaps.acme, period="year", team="<script>").content.decode()
     assert "Unknown period: showing this week." in html and "Unknown team: showing every team." in html
     assert len(rows_of(html)) == 2 and "<script>" not in html
 
@@ -417,14 +403,14 @@ def test_client_staff_are_client_staff_whatever_was_logged(acme, agent):
     assert french_label != "Viewer" and QueryLog.objects.get(normalised="zorglub").team == french_label
     QueryLog.objects.create(query="plumbus", normalised="plumbus", results=0, user_id=acme.acme_admin.pk, team="Chef")
     engine.search(agent, "plumbus ")
-    failed = rows_of(get(acme, acme.acme_editor, "/search/manage/").content.decode())
+    failed = rows_of(get(acme.acme_editor, "/search/manage/", acme.acme).content.decode())
     assert len(failed) == 2
     assert "<li>Client staff: 1</li><li>Gap desk: 1</li>" in failed[0] and "zorglub" in failed[1]
     assert "<li>Client staff: 1</li>" in failed[1] and "Gap desk" not in failed[1]
 
 
 def test_an_empty_report_says_what_to_do_next(acme):
-    html = get(acme, acme.acme_editor, "/search/manage/").content.decode()
+    html = get(acme.acme_editor, "/search/manage/", acme.acme).content.decode()
     assert "No failed search in this period" in html and "add a synonym for the words agents use" in html
     assert "No article was marked not helpful in this period." in html
 
@@ -450,7 +436,7 @@ def test_the_report_costs_the_same_queries_for_one_row_or_many(acme, agent, corp
 
 
 def test_the_gap_report_exports_as_csv_and_the_export_is_audited(gaps):
-    response = get(gaps, gaps.acme_admin, "/search/manage/export/", period="month")
+    response = get(gaps.acme_admin, "/search/manage/export/", gaps.acme, period="month")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "acme-content-gaps-month-" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -467,5 +453,5 @@ def test_the_gap_report_exports_as_csv_and_the_export_is_audited(gaps):
 
 def test_the_csv_export_neutralises_formulas(acme, agent):
     engine.search(agent, "=HYPERLINK(zzz) ")
-    rows = list(csv.reader(io.StringIO(get(acme, acme.acme_editor, "/search/manage/export/").content.decode())))
+    rows = list(csv.reader(io.StringIO(get(acme.acme_editor, "/search/manage/export/", acme.acme).content.decode())))
     assert rows[1][:3] == ["hyperlink zzz", "'=HYPERLINK(zzz)", "Gap desk"]
