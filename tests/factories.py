@@ -8,6 +8,8 @@ from types import SimpleNamespace
 from django.db import connection
 from django.test import Client as HttpClient
 
+from articles import services as articles
+from articles.models import Kind
 from tenants import services
 from tenants.models import Client, ProviderOrganisation, ProviderRole, Role, User
 
@@ -59,3 +61,26 @@ def get(user: User | None, path: str, where: Client | str, *, htmx: bool = False
     if isinstance(where, Client):
         connection.set_tenant(where)
     return response
+
+
+def publish(world, collection, *, title: str, kind: str = Kind.ARTICLE, body: str = "", steps=(), faqs=(),
+            tags="", language: str = "fr", confidential: bool = False, editor: User | None = None,
+            publish: bool = True, index: bool = True):
+    """An article of `kind` in `collection`, written by `editor` (Acme's editor by default) and
+    published (`publish=False`: a draft), then indexed for search unless `index=False` (as when
+    its indexing task is lost: tests run in a transaction, so on-commit work never happens).
+    `steps`: (title, body) pairs; `faqs`: (question, alternatives, answer) triples."""
+    article = articles.article_create(
+        kind=kind, collection=collection, acting_user=editor or world.acme_editor, publish=publish,
+        confidential=confidential,
+        content=articles.Content(
+            title=title, language=language, tags=tags, body=body,
+            steps=[{"title": t, "body": b} for t, b in steps],
+            faqs=[{"question": q, "alternatives": list(alts), "answer": a} for q, alts, a in faqs],
+        ),
+    )
+    if publish and index:
+        from search import indexing
+
+        indexing.index_article(article.pk)
+    return article

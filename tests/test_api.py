@@ -9,6 +9,7 @@ confidential reads audited, searches logged. The profile page creates and revoke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -26,16 +27,18 @@ from articles import services as articles
 from articles.models import Article, Kind
 from audit.models import Action, AuditEvent
 from permissions.services import grant_give
-from search import indexing
 from search.api import MAX_LIMIT, MAX_QUERY
 from search.models import QueryLog
 from tenants import services as tenants
 from tenants import tokens
 from tenants.models import ApiToken, Engagement, User
 
+from . import factories
 from .conftest import host
 
 SEARCH = "/api/v1/search"
+
+publish = functools.partial(factories.publish, language="en", tags="parcels, carriers")
 
 
 def article_path(pk: int) -> str:
@@ -57,21 +60,6 @@ def error_of(response) -> dict:
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
     assert body["error"]["message"]
     return body["error"]
-
-
-def publish(world, collection, *, title, kind=Kind.ARTICLE, body="", steps=(), faqs=(), confidential=False,
-            editor=None, language="en"):
-    article = articles.article_create(
-        kind=kind, collection=collection, acting_user=editor or world.acme_editor, publish=True,
-        confidential=confidential,
-        content=articles.Content(
-            title=title, language=language, tags="parcels, carriers", body=body,
-            steps=[{"title": t, "body": b} for t, b in steps],
-            faqs=[{"question": q, "alternatives": list(alts), "answer": a} for q, alts, a in faqs],
-        ),
-    )
-    indexing.index_article(article.pk)
-    return article
 
 
 @pytest.fixture

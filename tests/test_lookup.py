@@ -17,25 +17,13 @@ from articles import services
 from articles.models import Kind
 from permissions.models import Level
 from permissions.services import grant_give, grant_revoke
-from search import indexing
 from search.lookup import RECENT_KEPT
 from search.models import PersonalShortcut, QueryLog
 from tenants import services as tenant_services
 from tenants.models import ProviderTeam
 
 from .conftest import host
-from .factories import get, http_as
-
-
-def publish(world, collection, *, title, kind=Kind.ARTICLE, body="", steps=(), tags="", language="fr",
-            confidential=False):
-    article = services.article_create(
-        kind=kind, collection=collection, acting_user=world.acme_editor, publish=True, confidential=confidential,
-        content=services.Content(title=title, language=language, tags=tags, body=body,
-                                 steps=[{"title": t, "body": b} for t, b in steps], faqs=[]),
-    )
-    indexing.index_article(article.pk)
-    return article
+from .factories import get, http_as, publish
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from tenants import services as tenant_services
 from tenants.selectors import workspace_access
 from tenants.tasking import TenantRequired
 
+from .factories import publish
+
 
 def access_of(world, user):
     schema = connection.tenant
@@ -35,21 +37,6 @@ def viewer(acme):
 @pytest.fixture
 def billing(acme):
     return services.collection_create(name="Billing", acting_user=acme.acme_editor)
-
-
-def publish(world, collection, *, kind=Kind.ARTICLE, title, body="", steps=(), faqs=(), tags="",
-            language="fr", confidential=False, index=True):
-    article = services.article_create(
-        kind=kind, collection=collection, acting_user=world.acme_editor, publish=True, confidential=confidential,
-        content=services.Content(
-            title=title, language=language, tags=tags, body=body,
-            steps=[{"title": t, "body": b} for t, b in steps],
-            faqs=[{"question": q, "alternatives": list(alts), "answer": a} for q, alts, a in faqs],
-        ),
-    )
-    if index:
-        indexing.index_article(article.pk)
-    return article
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from articles.models import Article, Kind
 from audit.models import Action, AuditEvent
 from permissions.models import Level
 from permissions.services import grant_give
-from search import engine, indexing
+from search import engine
 from search import services as search_services
 from search.models import BestBet, QueryLog, Synonym
 from tenants import services as tenant_services
@@ -27,7 +27,7 @@ from tenants.models import ProviderTeam, Role
 from tenants.selectors import workspace_access
 
 from .conftest import host
-from .factories import get, http_as
+from .factories import get, http_as, publish
 
 TEAM = "Gap desk"
 
@@ -50,17 +50,6 @@ def access_of(world, user):
     access = workspace_access(user, world.acme)
     connection.set_tenant(world.acme)
     return access
-
-
-def publish(world, collection, *, title, body="", steps=(), language="fr", kind=Kind.ARTICLE, publish=True):
-    article = articles.article_create(
-        kind=kind, collection=collection, acting_user=world.acme_editor, publish=publish,
-        content=articles.Content(title=title, language=language, tags=[], body=body,
-                                 steps=[{"title": t, "body": b} for t, b in steps]),
-    )
-    if publish:
-        indexing.index_article(article.pk)
-    return article
 
 
 @pytest.fixture
