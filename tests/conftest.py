@@ -23,7 +23,7 @@ from django.db import connection
 from tenants import services
 from tenants.models import Client, ProviderOrganisation, ProviderRole, Role, User
 
-from .factories import PASSWORD, host, throwaway_workspace  # noqa: F401 - imported from here by test files
+from .factories import PASSWORD, content_tree, host, throwaway_workspace  # noqa: F401 - imported from here by test files
 
 
 def _person(email: str, **extra) -> User:
@@ -165,6 +165,14 @@ def acme(world, in_tenant):
     in_tenant(world.acme)
     yield world
     engine.clear_caches()
+
+
+@pytest.fixture
+def tree(world, in_tenant):
+    """Acme's collections, articles and Helios teams for the access tests (`factories.content_tree`);
+    the connection is left in Acme."""
+    in_tenant(world.acme)
+    return content_tree(world)
 
 
 @pytest.fixture

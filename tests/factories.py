@@ -84,3 +84,38 @@ def publish(world, collection, *, title: str, kind: str = Kind.ARTICLE, body: st
 
         indexing.index_article(article.pk)
     return article
+
+
+def content_tree(world) -> SimpleNamespace:
+    """Acme's content for the access tests (the connection must be in Acme): collections
+    Refunds > Marketplace; Refunds > Costs (confidential) > Under costs; Other, an article in
+    each (a draft and a confidential one among them), and Helios's teams "Refund desk"
+    (agent_both) and "Escalation" (agent_acme), with no grant yet. `c`: collections, `a`: articles."""
+    editor = world.acme_editor
+    c = {}
+    c["refunds"] = articles.collection_create(name="Refunds", acting_user=editor)
+    c["market"] = articles.collection_create(name="Marketplace", parent=c["refunds"], acting_user=editor)
+    c["costs"] = articles.collection_create(name="Costs", parent=c["refunds"], confidential=True, acting_user=editor)
+    c["under"] = articles.collection_create(name="Under costs", parent=c["costs"], acting_user=editor)
+    c["other"] = articles.collection_create(name="Other", acting_user=editor)
+
+    def article(collection, title, publish=True, confidential=False):
+        return articles.article_create(
+            kind=Kind.ARTICLE, collection=c[collection], acting_user=editor, publish=publish, confidential=confidential,
+            content=articles.Content(title=title, language="en", tags=[], body=f"{title} body"),
+        )
+
+    a = {
+        "refund": article("refunds", "Refund"),
+        "market": article("market", "Market refund"),
+        "draft": article("market", "Draft refund", publish=False),
+        "secret": article("refunds", "Secret margin", confidential=True),
+        "cost": article("costs", "Cost per contact"),
+        "under": article("under", "Under cost"),
+        "other": article("other", "Other thing"),
+    }
+    desk = services.team_create(provider=world.helios, name="Refund desk")
+    desk.members.add(world.agent_both)
+    escalation = services.team_create(provider=world.helios, name="Escalation")
+    escalation.members.add(world.agent_acme)
+    return SimpleNamespace(world=world, c=c, a=a, desk=desk, escalation=escalation)

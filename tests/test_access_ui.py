@@ -17,8 +17,6 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from articles import services as articles
-from articles.models import Kind
 from audit.models import Action, AuditEvent
 from permissions import review, services
 from permissions.grants import expand, explain_reach, grants_opening, provider_reach, strongest_level
@@ -46,41 +44,6 @@ def post(user, path, world, data):
 def events(world, in_tenant, action, client=None):
     in_tenant(client or world.acme)
     return list(AuditEvent.objects.filter(action=action).order_by("id"))
-
-
-@pytest.fixture
-def tree(world, in_tenant):
-    """Refunds > Marketplace; Refunds > Costs (confidential) > Under costs; Other. Team
-    "Refund desk" (agent_both) and team "Escalation" (agent_acme) of Helios."""
-    in_tenant(world.acme)
-    editor = world.acme_editor
-    c = {}
-    c["refunds"] = articles.collection_create(name="Refunds", acting_user=editor)
-    c["market"] = articles.collection_create(name="Marketplace", parent=c["refunds"], acting_user=editor)
-    c["costs"] = articles.collection_create(name="Costs", parent=c["refunds"], confidential=True, acting_user=editor)
-    c["under"] = articles.collection_create(name="Under costs", parent=c["costs"], acting_user=editor)
-    c["other"] = articles.collection_create(name="Other", acting_user=editor)
-
-    def article(collection, title, publish=True, confidential=False):
-        return articles.article_create(
-            kind=Kind.ARTICLE, collection=c[collection], acting_user=editor, publish=publish, confidential=confidential,
-            content=articles.Content(title=title, language="en", tags=[], body=f"{title} body"),
-        )
-
-    a = {
-        "refund": article("refunds", "Refund"),
-        "market": article("market", "Market refund"),
-        "draft": article("market", "Draft refund", publish=False),
-        "secret": article("refunds", "Secret margin", confidential=True),
-        "cost": article("costs", "Cost per contact"),
-        "under": article("under", "Under cost"),
-        "other": article("other", "Other thing"),
-    }
-    desk = tenants.team_create(provider=world.helios, name="Refund desk")
-    desk.members.add(world.agent_both)
-    escalation = tenants.team_create(provider=world.helios, name="Escalation")
-    escalation.members.add(world.agent_acme)
-    return SimpleNamespace(world=world, c=c, a=a, desk=desk, escalation=escalation)
 
 
 def give(t, target, level="read", **who):
