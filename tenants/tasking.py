@@ -147,9 +147,9 @@ def every_tenant(task: Any, *, name: str, **options: Any) -> Any:
     `task`, which takes no argument but the schema, to every client tenant."""
 
     def run() -> list[str]:
+        """Send the tenant task to every client tenant; returns their schemas."""
         return fan_out(task)
 
-    run.__doc__ = f"Send {task.name} to every client tenant."
     return shared_task(name=name, **{**RETRY_OPTIONS, **DURABLE_OPTIONS, **options})(run)
 
 
