@@ -119,3 +119,12 @@ def content_tree(world) -> SimpleNamespace:
     escalation = services.team_create(provider=world.helios, name="Escalation")
     escalation.members.add(world.agent_acme)
     return SimpleNamespace(world=world, c=c, a=a, desk=desk, escalation=escalation)
+
+
+def post(user: User | None, path: str, where: Client | str, data: dict | None = None, **extra):
+    """POST the form `data` to `path` on the tenant `where` as `user`; `extra`: headers. The
+    connection is then in that tenant, as after `get`."""
+    response = http_as(user).post(path, data or {}, HTTP_HOST=where if isinstance(where, str) else host(where), **extra)
+    if isinstance(where, Client):
+        connection.set_tenant(where)
+    return response

@@ -27,7 +27,7 @@ from tenants.models import ProviderOrganisation, ProviderRole, User
 from tenants.selectors import workspace_access
 
 from .conftest import host
-from .factories import get, http_as
+from .factories import get, http_as, post
 
 
 @pytest.fixture(autouse=True)
@@ -35,10 +35,6 @@ def _english():
     cache.clear()
     with translation.override("en"):
         yield
-
-
-def post(user, path, world, data):
-    return http_as(user).post(path, data, HTTP_HOST=host(world.acme))
 
 
 def events(world, in_tenant, action, client=None):
@@ -76,14 +72,14 @@ def test_an_admin_gives_changes_and_revokes_a_grant_and_each_is_audited(tree, in
     assert get(world.agent_both, tree.a["market"].get_absolute_url(), world.acme).status_code == 200
 
     prefix = f"collection-team-{grant.pk}"
-    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/change/", world, {
+    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/change/", world.acme, {
         f"{prefix}-level": "contribute", f"{prefix}-expires_on": ""})
     assert response.status_code == 302
     in_tenant(world.acme)
     grant = CollectionTeamGrant.objects.get(pk=grant.pk)
     assert grant.level == "contribute" and grant.expires_at is None
 
-    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/revoke/", world, {})
+    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/revoke/", world.acme, {})
     assert response.status_code == 302
     in_tenant(world.acme)
     assert not CollectionTeamGrant.objects.filter(pk=grant.pk).exists()
@@ -100,7 +96,7 @@ def test_an_admin_grants_an_article_to_one_person(tree, in_tenant):
     world, secret = tree.world, tree.a["secret"]
     url = f"/access/articles/{secret.slug}/"
     assert "confidential" in get(world.acme_admin, url, world.acme).content.decode()
-    response = post(world.acme_admin, url, world, {"grantee": f"person:{world.agent_acme.pk}", "level": "read"})
+    response = post(world.acme_admin, url, world.acme, {"grantee": f"person:{world.agent_acme.pk}", "level": "read"})
     assert response.status_code == 302
     assert get(world.agent_acme, secret.get_absolute_url(), world.acme).status_code == 200
     assert get(world.agent_both, secret.get_absolute_url(), world.acme).status_code == 404
@@ -109,7 +105,7 @@ def test_an_admin_grants_an_article_to_one_person(tree, in_tenant):
 def test_an_expiry_date_in_the_past_is_refused_with_a_clear_error(tree, in_tenant):
     world, c = tree.world, tree.c
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
-    response = post(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world, {
+    response = post(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world.acme, {
         "grantee": f"team:{tree.desk.pk}", "level": "read", "expires_on": yesterday})
     assert response.status_code == 400
     assert "This date is in the past" in response.content.decode()
@@ -118,7 +114,7 @@ def test_an_expiry_date_in_the_past_is_refused_with_a_clear_error(tree, in_tenan
 
     grant = give(tree, c["refunds"], team=tree.desk)
     prefix = f"collection-team-{grant.pk}"
-    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/change/", world, {
+    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/change/", world.acme, {
         f"{prefix}-level": "contribute", f"{prefix}-expires_on": yesterday})
     assert response.status_code == 400
     assert "This date is in the past" in response.content.decode()
@@ -129,7 +125,7 @@ def test_an_expiry_date_in_the_past_is_refused_with_a_clear_error(tree, in_tenan
 def test_a_grantee_outside_the_choices_is_refused(tree, in_tenant):
     world, c = tree.world, tree.c
     for grantee in (f"person:{world.outsider.pk}", f"person:{world.acme_editor.pk}", "team:999999", ""):
-        response = post(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world,
+        response = post(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world.acme,
                         {"grantee": grantee, "level": "read"})
         assert response.status_code == 400, grantee
     in_tenant(world.acme)
@@ -154,13 +150,13 @@ def test_access_pages_are_404_for_everyone_but_tenant_admins(tree, in_tenant):
         for path in gets:
             assert get(user, path, world.acme).status_code == 404, (user, path)
         for path in posts:
-            assert post(user, path, world, {"grantee": f"team:{tree.desk.pk}", "level": "contribute"}).status_code == 404
+            assert post(user, path, world.acme, {"grantee": f"team:{tree.desk.pk}", "level": "contribute"}).status_code == 404
     in_tenant(world.acme)
     assert CollectionTeamGrant.objects.get(pk=grant.pk).level == "read"
     # An admin gets a 404 for what does not exist, and for people who are not of this tenant.
     for path in ("/access/collections/nope/", "/access/grants/collection-team/999999/revoke/",
                  f"/access/review/people/{world.outsider.pk}/", f"/access/review/people/{world.lumiere_editor.pk}/"):
-        response = post(world.acme_admin, path, world, {}) if "revoke" in path else get(world.acme_admin, path, world.acme)
+        response = post(world.acme_admin, path, world.acme, {}) if "revoke" in path else get(world.acme_admin, path, world.acme)
         assert response.status_code == 404, path
     # The lead page is for provider leads only.
     assert get(world.acme_admin, "/access/teams/", world.acme).status_code == 404

@@ -27,7 +27,7 @@ from tenants.models import ProviderTeam, Role
 from tenants.selectors import workspace_access
 
 from .conftest import host
-from .factories import get, http_as, publish
+from .factories import get, http_as, post, publish
 
 TEAM = "Gap desk"
 
@@ -37,12 +37,6 @@ def _english():
     cache.clear()
     with translation.override("en"):
         yield
-
-
-def post(world, user, path, data, **extra):
-    response = http_as(user).post(path, data, HTTP_HOST=host(world.acme), **extra)
-    connection.set_tenant(world.acme)
-    return response
 
 
 def access_of(world, user):
@@ -109,12 +103,12 @@ def test_everyone_else_cannot_write_either(acme, corpus, who):
     group = Synonym.objects.create(term="colis", synonyms=["paquet"])
     bet = search_services.best_bet_add(query="parcel", article=corpus["parcel"])
     user = getattr(acme, who)
-    assert post(acme, user, "/search/manage/synonyms/", {"term": "x", "synonyms": "y"}).status_code == 404
-    assert post(acme, user, f"/search/manage/synonyms/{group.pk}/", {"term": "x", "synonyms": "y"}).status_code == 404
-    assert post(acme, user, f"/search/manage/synonyms/{group.pk}/delete/", {}).status_code == 404
-    assert post(acme, user, "/search/manage/best-bets/", {"query": "x", "article": corpus["cancel"].pk}).status_code == 404
-    assert post(acme, user, f"/search/manage/best-bets/{bet.pk}/move/", {"direction": "down"}).status_code == 404
-    assert post(acme, user, f"/search/manage/best-bets/{bet.pk}/delete/", {}).status_code == 404
+    assert post(user, "/search/manage/synonyms/", acme.acme, {"term": "x", "synonyms": "y"}).status_code == 404
+    assert post(user, f"/search/manage/synonyms/{group.pk}/", acme.acme, {"term": "x", "synonyms": "y"}).status_code == 404
+    assert post(user, f"/search/manage/synonyms/{group.pk}/delete/", acme.acme, {}).status_code == 404
+    assert post(user, "/search/manage/best-bets/", acme.acme, {"query": "x", "article": corpus["cancel"].pk}).status_code == 404
+    assert post(user, f"/search/manage/best-bets/{bet.pk}/move/", acme.acme, {"direction": "down"}).status_code == 404
+    assert post(user, f"/search/manage/best-bets/{bet.pk}/delete/", acme.acme, {}).status_code == 404
     assert list(Synonym.objects.values_list("term", "synonyms")) == [("colis", ["paquet"])]
     assert BestBet.objects.filter(pk=bet.pk).exists() and BestBet.objects.count() == 1
 
@@ -122,9 +116,9 @@ def test_everyone_else_cannot_write_either(acme, corpus, who):
 def test_missing_objects_are_404(acme):
     editor = acme.acme_editor
     assert get(editor, "/search/manage/synonyms/999999/", acme.acme).status_code == 404
-    assert post(acme, editor, "/search/manage/synonyms/999999/delete/", {}).status_code == 404
-    assert post(acme, editor, "/search/manage/best-bets/999999/delete/", {}).status_code == 404
-    assert post(acme, editor, "/search/manage/best-bets/999999/move/", {"direction": "up"}).status_code == 404
+    assert post(editor, "/search/manage/synonyms/999999/delete/", acme.acme, {}).status_code == 404
+    assert post(editor, "/search/manage/best-bets/999999/delete/", acme.acme, {}).status_code == 404
+    assert post(editor, "/search/manage/best-bets/999999/move/", acme.acme, {"direction": "up"}).status_code == 404
 
 
 def test_deleting_needs_a_post(acme):
@@ -160,7 +154,7 @@ def test_an_editor_adds_edits_and_deletes_a_synonym_group(acme):
     editor = acme.acme_editor
     page = get(editor, "/search/manage/synonyms/", acme.acme)
     assert "No synonyms yet" in page.content.decode()
-    response = post(acme, editor, "/search/manage/synonyms/", {"term": "Résiliation", "synonyms": "Désabonnement, fermeture"})
+    response = post(editor, "/search/manage/synonyms/", acme.acme, {"term": "Résiliation", "synonyms": "Désabonnement, fermeture"})
     assert response.status_code == 302 and response["Location"] == "/search/manage/synonyms/"
     group = Synonym.objects.get()
     assert (group.term, group.synonyms) == ("resiliation", ["desabonnement", "fermeture"])
@@ -170,12 +164,12 @@ def test_an_editor_adds_edits_and_deletes_a_synonym_group(acme):
 
     edit = get(editor, f"/search/manage/synonyms/{group.pk}/", acme.acme)
     assert 'value="desabonnement, fermeture"' in edit.content.decode()
-    response = post(acme, editor, f"/search/manage/synonyms/{group.pk}/", {"term": "résiliation", "synonyms": "résilier; clôture"})
+    response = post(editor, f"/search/manage/synonyms/{group.pk}/", acme.acme, {"term": "résiliation", "synonyms": "résilier; clôture"})
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.synonyms == ["resilier", "cloture"]
 
-    assert post(acme, editor, f"/search/manage/synonyms/{group.pk}/delete/", {}).status_code == 302
+    assert post(editor, f"/search/manage/synonyms/{group.pk}/delete/", acme.acme, {}).status_code == 302
     assert not Synonym.objects.exists()
 
 
@@ -197,7 +191,7 @@ def test_the_gap_report_prefills_the_synonym_form(acme):
     ("résiliation", ", ".join(f"mot{n}" for n in range(21)), "At most 20 synonyms in one group."),
 ])
 def test_synonyms_are_validated_with_clear_errors(acme, term, synonyms, message):
-    response = post(acme, acme.acme_editor, "/search/manage/synonyms/", {"term": term, "synonyms": synonyms})
+    response = post(acme.acme_editor, "/search/manage/synonyms/", acme.acme, {"term": term, "synonyms": synonyms})
     assert response.status_code == 400
     assert message in response.content.decode().replace("&quot;", '"')
     assert not Synonym.objects.exists()
@@ -206,27 +200,27 @@ def test_synonyms_are_validated_with_clear_errors(acme, term, synonyms, message)
 def test_a_word_has_one_group_only(acme):
     existing = Synonym.objects.create(term="resiliation", synonyms=["fermeture"])
     other = Synonym.objects.create(term="colis", synonyms=["paquet"])
-    response = post(acme, acme.acme_editor, "/search/manage/synonyms/", {"term": "Résiliation", "synonyms": "clôture"})
+    response = post(acme.acme_editor, "/search/manage/synonyms/", acme.acme, {"term": "Résiliation", "synonyms": "clôture"})
     assert response.status_code == 400
     assert "“resiliation” already has synonyms: edit that group instead." in response.content.decode()
     # Renaming a group onto another group's word is refused too; keeping its own word is fine.
-    response = post(acme, acme.acme_editor, f"/search/manage/synonyms/{other.pk}/", {"term": "resiliation", "synonyms": "x"})
+    response = post(acme.acme_editor, f"/search/manage/synonyms/{other.pk}/", acme.acme, {"term": "resiliation", "synonyms": "x"})
     assert response.status_code == 400
-    response = post(acme, acme.acme_editor, f"/search/manage/synonyms/{existing.pk}/", {"term": "résiliation", "synonyms": "clôture"})
+    response = post(acme.acme_editor, f"/search/manage/synonyms/{existing.pk}/", acme.acme, {"term": "résiliation", "synonyms": "clôture"})
     assert response.status_code == 302
     assert sorted(Synonym.objects.values_list("term", flat=True)) == ["colis", "resiliation"]
 
 
 def test_a_synonym_saved_on_the_page_changes_what_search_finds(acme, agent, corpus):
     assert engine.search(agent, "fermeture ").hits == [] and engine.search(agent, "clôture ").hits == []
-    post(acme, acme.acme_editor, "/search/manage/synonyms/", {"term": "Résiliation", "synonyms": "Fermeture"})
+    post(acme.acme_editor, "/search/manage/synonyms/", acme.acme, {"term": "Résiliation", "synonyms": "Fermeture"})
     for query in ("fermeture ", "Fermeture ", "fermeture abonnement"):
         assert ids(engine.search(agent, query)) == [corpus["cancel"].pk]
     group = Synonym.objects.get()
-    post(acme, acme.acme_editor, f"/search/manage/synonyms/{group.pk}/", {"term": "résiliation", "synonyms": "clôture"})
+    post(acme.acme_editor, f"/search/manage/synonyms/{group.pk}/", acme.acme, {"term": "résiliation", "synonyms": "clôture"})
     assert engine.search(agent, "fermeture ").hits == []
     assert ids(engine.search(agent, "clôture ")) == [corpus["cancel"].pk]
-    post(acme, acme.acme_editor, f"/search/manage/synonyms/{group.pk}/delete/", {})
+    post(acme.acme_editor, f"/search/manage/synonyms/{group.pk}/delete/", acme.acme, {})
     assert engine.search(agent, "clôture ").hits == []
 
 
@@ -241,9 +235,9 @@ def test_the_lenient_service_still_replaces_a_group(acme):
 def test_an_editor_pins_reorders_and_removes_best_bets(acme, agent, corpus):
     editor = acme.acme_editor
     assert ids(engine.search(agent, "parcel "))[0] != corpus["cancel"].pk
-    response = post(acme, editor, "/search/manage/best-bets/", {"query": "Parcel", "article": corpus["cancel"].pk})
+    response = post(editor, "/search/manage/best-bets/", acme.acme, {"query": "Parcel", "article": corpus["cancel"].pk})
     assert response.status_code == 302
-    response = post(acme, editor, "/search/manage/best-bets/", {"query": "parcel ", "article": corpus["damaged"].pk})
+    response = post(editor, "/search/manage/best-bets/", acme.acme, {"query": "parcel ", "article": corpus["damaged"].pk})
     assert response.status_code == 302
     assert list(BestBet.objects.order_by("position").values_list("query", "article_id", "position")) == [
         ("parcel", corpus["cancel"].pk, 0), ("parcel", corpus["damaged"].pk, 1)]
@@ -254,10 +248,10 @@ def test_an_editor_pins_reorders_and_removes_best_bets(acme, agent, corpus):
     assert "“parcel”" in html and "Résiliation de l&#x27;abonnement" in html and 'href="/search/?q=parcel"' in html
 
     damaged = BestBet.objects.get(article=corpus["damaged"])
-    assert post(acme, editor, f"/search/manage/best-bets/{damaged.pk}/move/", {"direction": "up"}).status_code == 302
+    assert post(editor, f"/search/manage/best-bets/{damaged.pk}/move/", acme.acme, {"direction": "up"}).status_code == 302
     assert ids(engine.search(agent, "parcel "))[:2] == [corpus["damaged"].pk, corpus["cancel"].pk]
 
-    assert post(acme, editor, f"/search/manage/best-bets/{damaged.pk}/delete/", {}).status_code == 302
+    assert post(editor, f"/search/manage/best-bets/{damaged.pk}/delete/", acme.acme, {}).status_code == 302
     assert list(BestBet.objects.values_list("article_id", flat=True)) == [corpus["cancel"].pk]
     results = engine.search(agent, "parcel ")
     assert ids(results)[0] == corpus["cancel"].pk and [h.best_bet for h in results.hits].count(True) == 1
@@ -265,7 +259,7 @@ def test_an_editor_pins_reorders_and_removes_best_bets(acme, agent, corpus):
 
 def test_pinning_twice_is_an_error(acme, corpus):
     search_services.best_bet_pin(query="parcel", article=corpus["parcel"])
-    response = post(acme, acme.acme_editor, "/search/manage/best-bets/", {"query": "PARCEL", "article": corpus["parcel"].pk})
+    response = post(acme.acme_editor, "/search/manage/best-bets/", acme.acme, {"query": "PARCEL", "article": corpus["parcel"].pk})
     assert response.status_code == 400
     assert "This article is already pinned for “parcel”." in response.content.decode()
     assert BestBet.objects.count() == 1
@@ -284,7 +278,7 @@ def test_an_editor_cannot_pin_a_draft_or_an_article_of_another_tenant(acme, in_t
     in_tenant(acme.acme)
     assert not Article.objects.filter(pk=foreign.pk).exists()
     for article_id in (draft.pk, foreign.pk, "nope"):
-        response = post(acme, acme.acme_editor, "/search/manage/best-bets/", {"query": "parcel", "article": article_id})
+        response = post(acme.acme_editor, "/search/manage/best-bets/", acme.acme, {"query": "parcel", "article": article_id})
         assert response.status_code == 400
         html = response.content.decode()
         assert "Choose a published article from the list." in html
