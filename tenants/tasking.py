@@ -85,7 +85,8 @@ RETRY_OPTIONS: dict[str, Any] = {
     "max_retries": 8,
 }
 # Acknowledged when done, and put back when the process running it dies: nothing is lost, so
-# every task must be idempotent (also the global defaults in settings: CELERY_TASK_ACKS_LATE).
+# every task must be idempotent (also the global defaults in settings: CELERY_TASK_ACKS_LATE),
+# and bounded: a task that kills its process every time (memory) would come back every time.
 DURABLE_OPTIONS: dict[str, Any] = {"acks_late": True, "reject_on_worker_lost": True}
 TENANT_TASK_OPTIONS: dict[str, Any] = {**RETRY_OPTIONS, **DURABLE_OPTIONS, "throws": (TenantRequired,)}
 
