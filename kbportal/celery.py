@@ -1,7 +1,7 @@
-"""The Celery app. Tasks that touch tenant data are declared with `kbportal.tasking.tenant_task`.
+"""The Celery app. Tasks that touch tenant data are declared with `tenants.tasking.tenant_task`.
 
 Catching up after the broker was away: while Redis is down nothing can be enqueued (requests
-log and drop, see `kbportal.tasking.enqueue`) and beat's ticks are lost; a Redis that restarts
+log and drop, see `tenants.tasking.enqueue`) and beat's ticks are lost; a Redis that restarts
 without persistence also loses what was queued. Every worker therefore sends the sweeps named in
 `RECONCILE_ON_CONNECT` (idempotent reconciliations) each time its consumer (re)connects to the
 broker, so the work is found within seconds of Redis returning (or of a worker restarting),
@@ -42,7 +42,7 @@ class ReconcileOnConnect(bootsteps.StartStopStep):
     def start(self, consumer) -> None:
         from django.conf import settings
 
-        from kbportal.tasking import BROKER_UNAVAILABLE
+        from tenants.tasking import BROKER_UNAVAILABLE
 
         for name in getattr(settings, "RECONCILE_ON_CONNECT", ()):
             try:

@@ -373,11 +373,12 @@ def failure_for(article: Article) -> IndexFailure | None:
     return IndexFailure.objects.filter(article_id=article.pk, revision_id=article.live_revision_id).first()
 
 
-def reconcile() -> int:
-    """Re-index what a lost task left behind. Returns how many articles were touched; the ones
-    that could not be indexed are recorded, logged and skipped from then on."""
+def reconcile(ids: Iterable[int] | None = None) -> int:
+    """Re-index what a lost task left behind (or only `ids`, a share of `stale_article_ids()`).
+    Returns how many articles were touched; the ones that could not be indexed are recorded,
+    logged and skipped from then on."""
     failures: list[Failure] = []
-    count = index_articles(stale_article_ids(), failures=failures)
+    count = index_articles(stale_article_ids() if ids is None else ids, failures=failures)
     skipped = len(failed_articles())
     if skipped:
         logger.warning("search reconciliation in %s: %d article(s) cannot be indexed (%d new): %s",

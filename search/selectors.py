@@ -48,7 +48,7 @@ def content_gaps(*, since: datetime.datetime | None = None, limit: int = 50) -> 
     """Top failed queries (no result, or flagged "could not find it"), by query and team."""
     since = since or timezone.now() - datetime.timedelta(days=7)
     return list(
-        QueryLog.objects.filter(Q(results=0) | Q(flagged_not_found=True), created_at__gte=since)
+        QueryLog.objects.filter(Q(results=0) | Q(flagged_not_found=True), created_at__gte=since)  # type: ignore[arg-type]  # django-stubs cannot see annotated fields
         .exclude(normalised="")
         .values("normalised", "team")
         .annotate(times=Count("id"), flagged=Count("id", filter=Q(flagged_not_found=True)), last=Max("created_at"))
@@ -65,7 +65,7 @@ def period_start(period: str) -> datetime.datetime:
 def _labels(choices) -> list[str]:
     """Every translation of these choices' labels: the engine logs the label of the person's
     role (client staff, or a provider person in no team) in the language of the request."""
-    labels = set()
+    labels: set[str] = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             labels.update(str(label) for label in choices.labels)
@@ -95,7 +95,7 @@ def team_label(key: str) -> str:
 
 
 def is_team_key(key: str) -> bool:
-    team_max = QueryLog._meta.get_field("team").max_length
+    team_max = QueryLog._meta.get_field("team").max_length or 0
     return key in (STAFF, NO_TEAM) or (key.startswith(TEAM_PREFIX) and 0 < len(key) - len(TEAM_PREFIX) <= team_max)
 
 
@@ -119,7 +119,7 @@ def _failed(client_id: int, *, since: datetime.datetime, team: str = "") -> Quer
 def gap_teams(client_id: int, *, since: datetime.datetime) -> list[tuple[str, str]]:
     """(key, label) of every team with a failed query in the period: client staff first, then
     the teams by name, then "No team"."""
-    keys = set(_failed(client_id, since=since).values_list("team_key", flat=True).distinct())
+    keys = set(_failed(client_id, since=since).values_list("team_key", flat=True).distinct())  # type: ignore[misc]  # django-stubs cannot see annotated fields
     order = {STAFF: 0, NO_TEAM: 2}
     return [(key, team_label(key)) for key in sorted(keys, key=lambda k: (order.get(k, 1), k.lower()))]
 
@@ -158,11 +158,11 @@ def failed_queries(client_id: int, *, since: datetime.datetime, team: str = "", 
     number of rows."""
     logs = _failed(client_id, since=since, team=team)
     top = list(
-        logs.values("normalised").annotate(example=LatestTyped("query"), **COUNTS).order_by("-times", "-last", "normalised")[:limit]
+        logs.values("normalised").annotate(example=LatestTyped("query"), **COUNTS).order_by("-times", "-last", "normalised")[:limit]  # type: ignore[misc]  # django-stubs cannot see annotated fields
     )
     by_query: dict[str, list[dict]] = {}
     rows = (
-        logs.filter(normalised__in=[row["normalised"] for row in top])
+        logs.filter(normalised__in=[row["normalised"] for row in top])  # type: ignore[misc]  # django-stubs cannot see annotated fields
         .values("normalised", "team_key").annotate(**COUNTS)
     )
     for row in top:
@@ -171,7 +171,7 @@ def failed_queries(client_id: int, *, since: datetime.datetime, team: str = "", 
         key = row.pop("team_key")
         by_query.setdefault(row.pop("normalised"), []).append({"key": key, "label": team_label(key), **row})
     return [
-        FailedQuery(teams=sorted(by_query.get(row["normalised"], []), key=lambda t: (-t["times"], t["label"].lower())),
+        FailedQuery(teams=sorted(by_query.get(row["normalised"], []), key=lambda t: (-t["times"], t["label"].lower())),  # type: ignore[call-arg]  # django-stubs cannot see annotated fields
                     **row)
         for row in top
     ]

@@ -27,9 +27,9 @@ from .text import normalise
 
 FLAG_WITHIN = datetime.timedelta(days=1)
 
-WORD_MAX_LENGTH = Synonym._meta.get_field("term").max_length  # 100, for the term and each synonym
+WORD_MAX_LENGTH: int = Synonym._meta.get_field("term").max_length or 100  # 100, for the term and each synonym
 SYNONYMS_MAX = 20
-QUERY_MAX_LENGTH = BestBet._meta.get_field("query").max_length  # 200
+QUERY_MAX_LENGTH: int = BestBet._meta.get_field("query").max_length or 200  # 200
 
 
 def _synonyms_changed() -> None:
@@ -69,7 +69,7 @@ def synonym_group_clean(*, term: str, synonyms: list[str], exclude_pk: int | Non
         errors.setdefault("term", []).append(_("“%(word)s” has no letter or digit.") % {"word": term.strip()[:30]})
     elif len(key) > WORD_MAX_LENGTH:
         errors.setdefault("term", []).append(_too_long(key))
-    elif Synonym.objects.filter(term=key).exclude(pk=exclude_pk).exists():
+    elif Synonym.objects.filter(term=key).exclude(pk=exclude_pk).exists():  # type: ignore[misc]  # pk=None: none
         errors.setdefault("term", []).append(
             _("“%(word)s” already has synonyms: edit that group instead.") % {"word": key})
     others: list[str] = []

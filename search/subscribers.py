@@ -12,7 +12,7 @@ def reindex_changed_article(sender, *, event: ContentEvent, **kwargs) -> None:
     """Every content change can change what search must hold for the article (its text, or
     whether it is there at all: archived, moved, confidential); the task reads the current
     state, so one kind of task serves every change."""
-    from kbportal.tasking import enqueue
+    from tenants.tasking import enqueue
 
     from .tasks import index_article_task
 

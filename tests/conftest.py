@@ -1,4 +1,5 @@
-"""The world every test shares, built once per session in real schemas:
+"""The world every test shares, built once per session in real schemas, and the fixtures every
+test file may use (the plain helpers are in tests/factories.py):
 
 two client tenants (acme, lumiere), each with an admin, an editor and a viewer; the provider
 "Helios" engaged by both, with a lead, an agent serving both clients and an agent serving acme
@@ -22,7 +23,7 @@ from django.db import connection
 from tenants import services
 from tenants.models import Client, ProviderOrganisation, ProviderRole, Role, User
 
-PASSWORD = "correct-horse-battery-staple"
+from .factories import PASSWORD, content_tree, host, throwaway_workspace  # noqa: F401 - imported from here by test files
 
 
 def _person(email: str, **extra) -> User:
@@ -155,6 +156,26 @@ def _back_to_public():
 
 
 @pytest.fixture
+def acme(world, in_tenant):
+    """The world, with the connection in Acme's schema and search's per-process caches empty
+    before and after. A test file that needs content in Acme builds on it: a fixture `acme(acme)`."""
+    from search import engine
+
+    engine.clear_caches()
+    in_tenant(world.acme)
+    yield world
+    engine.clear_caches()
+
+
+@pytest.fixture
+def tree(world, in_tenant):
+    """Acme's collections, articles and Helios teams for the access tests (`factories.content_tree`);
+    the connection is left in Acme."""
+    in_tenant(world.acme)
+    return content_tree(world)
+
+
+@pytest.fixture
 def in_tenant():
     """Switch the test's connection into a tenant: `in_tenant(world.acme)`."""
 
@@ -163,28 +184,3 @@ def in_tenant():
         return client
 
     return switch
-
-
-def host(client: Client | str) -> str:
-    from django.conf import settings
-
-    schema = client if isinstance(client, str) else client.schema_name
-    return f"{schema}.{settings.KB_BASE_DOMAIN}"
-
-
-def throwaway_workspace(*, schema: str, name: str, editor: tuple[str, str], agent: tuple[str, str],
-                        team: str) -> SimpleNamespace:
-    """A tenant of its own for a test whose data is committed (a browser, a server subprocess):
-    an editor (email, full name) and an agent of Helios (email, full name) serving it, in a
-    team of its own. The connection is left in the new tenant, to fill it."""
-    client = services.client_create(schema_name=schema, name=name)
-    editor_user = User.objects.create_user(editor[0], PASSWORD, full_name=editor[1])
-    services.membership_set(user=editor_user, client=client, role=Role.EDITOR)
-    helios = ProviderOrganisation.objects.get(name="Helios Contact")
-    services.engagement_start(provider=helios, client=client)
-    agent_user = User.objects.create_user(agent[0], PASSWORD, full_name=agent[1])
-    services.provider_member_add(user=agent_user, provider=helios, role=ProviderRole.AGENT).clients.add(client)
-    provider_team = services.team_create(provider=helios, name=team)
-    provider_team.members.add(agent_user)
-    connection.set_tenant(client)
-    return SimpleNamespace(client=client, editor=editor_user, agent=agent_user, team=provider_team)

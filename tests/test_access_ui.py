@@ -15,11 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
-from django.test import Client as HttpClient
 from django.utils import timezone, translation
 
-from articles import services as articles
-from articles.models import Kind
 from audit.models import Action, AuditEvent
 from permissions import review, services
 from permissions.grants import expand, explain_reach, grants_opening, provider_reach, strongest_level
@@ -30,6 +27,7 @@ from tenants.models import ProviderOrganisation, ProviderRole, User
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import get, http_as, post
 
 
 @pytest.fixture(autouse=True)
@@ -39,58 +37,9 @@ def _english():
         yield
 
 
-def http_as(user) -> HttpClient:
-    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
-    http.force_login(user)
-    return http
-
-
-def get(user, path, world, **params):
-    return http_as(user).get(path, params, HTTP_HOST=host(world.acme))
-
-
-def post(user, path, world, data):
-    return http_as(user).post(path, data, HTTP_HOST=host(world.acme))
-
-
 def events(world, in_tenant, action, client=None):
     in_tenant(client or world.acme)
     return list(AuditEvent.objects.filter(action=action).order_by("id"))
-
-
-@pytest.fixture
-def tree(world, in_tenant):
-    """Refunds > Marketplace; Refunds > Costs (confidential) > Under costs; Other. Team
-    "Refund desk" (agent_both) and team "Escalation" (agent_acme) of Helios."""
-    in_tenant(world.acme)
-    editor = world.acme_editor
-    c = {}
-    c["refunds"] = articles.collection_create(name="Refunds", acting_user=editor)
-    c["market"] = articles.collection_create(name="Marketplace", parent=c["refunds"], acting_user=editor)
-    c["costs"] = articles.collection_create(name="Costs", parent=c["refunds"], confidential=True, acting_user=editor)
-    c["under"] = articles.collection_create(name="Under costs", parent=c["costs"], acting_user=editor)
-    c["other"] = articles.collection_create(name="Other", acting_user=editor)
-
-    def article(collection, title, publish=True, confidential=False):
-        return articles.article_create(
-            kind=Kind.ARTICLE, collection=c[collection], acting_user=editor, publish=publish, confidential=confidential,
-            content=articles.Content(title=title, language="en", tags=[], body=f"{title} body"),
-        )
-
-    a = {
-        "refund": article("refunds", "Refund"),
-        "market": article("market", "Market refund"),
-        "draft": article("market", "Draft refund", publish=False),
-        "secret": article("refunds", "Secret margin", confidential=True),
-        "cost": article("costs", "Cost per contact"),
-        "under": article("under", "Under cost"),
-        "other": article("other", "Other thing"),
-    }
-    desk = tenants.team_create(provider=world.helios, name="Refund desk")
-    desk.members.add(world.agent_both)
-    escalation = tenants.team_create(provider=world.helios, name="Escalation")
-    escalation.members.add(world.agent_acme)
-    return SimpleNamespace(world=world, c=c, a=a, desk=desk, escalation=escalation)
 
 
 def give(t, target, level="read", **who):
@@ -102,7 +51,7 @@ def give(t, target, level="read", **who):
 
 def test_an_admin_gives_changes_and_revokes_a_grant_and_each_is_audited(tree, in_tenant):
     world, c = tree.world, tree.c
-    page = get(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world)
+    page = get(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world.acme)
     assert page.status_code == 200
     html = page.content.decode()
     assert "No grant on this collection" in html and "Team Refund desk" in html and "Agent.Both" in html
@@ -120,21 +69,21 @@ def test_an_admin_gives_changes_and_revokes_a_grant_and_each_is_audited(tree, in
     grant = CollectionTeamGrant.objects.get(content_object=c["refunds"], group=tree.desk.group)
     assert grant.level == "read" and timezone.localtime(grant.expires_at).date() == last_day
     assert grant.granted_by_id == world.acme_admin.pk
-    assert get(world.agent_both, tree.a["market"].get_absolute_url(), world).status_code == 200
+    assert get(world.agent_both, tree.a["market"].get_absolute_url(), world.acme).status_code == 200
 
     prefix = f"collection-team-{grant.pk}"
-    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/change/", world, {
+    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/change/", world.acme, {
         f"{prefix}-level": "contribute", f"{prefix}-expires_on": ""})
     assert response.status_code == 302
     in_tenant(world.acme)
     grant = CollectionTeamGrant.objects.get(pk=grant.pk)
     assert grant.level == "contribute" and grant.expires_at is None
 
-    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/revoke/", world, {})
+    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/revoke/", world.acme, {})
     assert response.status_code == 302
     in_tenant(world.acme)
     assert not CollectionTeamGrant.objects.filter(pk=grant.pk).exists()
-    assert get(world.agent_both, tree.a["market"].get_absolute_url(), world).status_code == 404
+    assert get(world.agent_both, tree.a["market"].get_absolute_url(), world.acme).status_code == 404
 
     trail = [e for e in AuditEvent.objects.filter(action__startswith="grant.").order_by("id")]
     assert [e.action for e in trail] == [Action.GRANT_GIVEN, Action.GRANT_CHANGED, Action.GRANT_REVOKED]
@@ -146,17 +95,17 @@ def test_an_admin_gives_changes_and_revokes_a_grant_and_each_is_audited(tree, in
 def test_an_admin_grants_an_article_to_one_person(tree, in_tenant):
     world, secret = tree.world, tree.a["secret"]
     url = f"/access/articles/{secret.slug}/"
-    assert "confidential" in get(world.acme_admin, url, world).content.decode()
-    response = post(world.acme_admin, url, world, {"grantee": f"person:{world.agent_acme.pk}", "level": "read"})
+    assert "confidential" in get(world.acme_admin, url, world.acme).content.decode()
+    response = post(world.acme_admin, url, world.acme, {"grantee": f"person:{world.agent_acme.pk}", "level": "read"})
     assert response.status_code == 302
-    assert get(world.agent_acme, secret.get_absolute_url(), world).status_code == 200
-    assert get(world.agent_both, secret.get_absolute_url(), world).status_code == 404
+    assert get(world.agent_acme, secret.get_absolute_url(), world.acme).status_code == 200
+    assert get(world.agent_both, secret.get_absolute_url(), world.acme).status_code == 404
 
 
 def test_an_expiry_date_in_the_past_is_refused_with_a_clear_error(tree, in_tenant):
     world, c = tree.world, tree.c
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
-    response = post(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world, {
+    response = post(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world.acme, {
         "grantee": f"team:{tree.desk.pk}", "level": "read", "expires_on": yesterday})
     assert response.status_code == 400
     assert "This date is in the past" in response.content.decode()
@@ -165,7 +114,7 @@ def test_an_expiry_date_in_the_past_is_refused_with_a_clear_error(tree, in_tenan
 
     grant = give(tree, c["refunds"], team=tree.desk)
     prefix = f"collection-team-{grant.pk}"
-    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/change/", world, {
+    response = post(world.acme_admin, f"/access/grants/collection-team/{grant.pk}/change/", world.acme, {
         f"{prefix}-level": "contribute", f"{prefix}-expires_on": yesterday})
     assert response.status_code == 400
     assert "This date is in the past" in response.content.decode()
@@ -176,7 +125,7 @@ def test_an_expiry_date_in_the_past_is_refused_with_a_clear_error(tree, in_tenan
 def test_a_grantee_outside_the_choices_is_refused(tree, in_tenant):
     world, c = tree.world, tree.c
     for grantee in (f"person:{world.outsider.pk}", f"person:{world.acme_editor.pk}", "team:999999", ""):
-        response = post(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world,
+        response = post(world.acme_admin, f"/access/collections/{c['refunds'].slug}/", world.acme,
                         {"grantee": grantee, "level": "read"})
         assert response.status_code == 400, grantee
     in_tenant(world.acme)
@@ -199,26 +148,26 @@ def test_access_pages_are_404_for_everyone_but_tenant_admins(tree, in_tenant):
     ]
     for user in (world.acme_editor, world.acme_viewer, world.agent_both, world.lead, world.lumiere_admin):
         for path in gets:
-            assert get(user, path, world).status_code == 404, (user, path)
+            assert get(user, path, world.acme).status_code == 404, (user, path)
         for path in posts:
-            assert post(user, path, world, {"grantee": f"team:{tree.desk.pk}", "level": "contribute"}).status_code == 404
+            assert post(user, path, world.acme, {"grantee": f"team:{tree.desk.pk}", "level": "contribute"}).status_code == 404
     in_tenant(world.acme)
     assert CollectionTeamGrant.objects.get(pk=grant.pk).level == "read"
     # An admin gets a 404 for what does not exist, and for people who are not of this tenant.
     for path in ("/access/collections/nope/", "/access/grants/collection-team/999999/revoke/",
                  f"/access/review/people/{world.outsider.pk}/", f"/access/review/people/{world.lumiere_editor.pk}/"):
-        response = post(world.acme_admin, path, world, {}) if "revoke" in path else get(world.acme_admin, path, world)
+        response = post(world.acme_admin, path, world.acme, {}) if "revoke" in path else get(world.acme_admin, path, world.acme)
         assert response.status_code == 404, path
     # The lead page is for provider leads only.
-    assert get(world.acme_admin, "/access/teams/", world).status_code == 404
-    assert get(world.agent_both, "/access/teams/", world).status_code == 404
+    assert get(world.acme_admin, "/access/teams/", world.acme).status_code == 404
+    assert get(world.agent_both, "/access/teams/", world.acme).status_code == 404
 
 
 def test_the_access_link_shows_for_admins_only(tree):
     world, c, a = tree.world, tree.c, tree.a
     for path in (c["refunds"].get_absolute_url(), a["refund"].get_absolute_url()):
-        assert "/access/" in get(world.acme_admin, path, world).content.decode()
-        assert "/access/" not in get(world.acme_editor, path, world).content.decode()
+        assert "/access/" in get(world.acme_admin, path, world.acme).content.decode()
+        assert "/access/" not in get(world.acme_editor, path, world.acme).content.decode()
 
 
 # --- Why: the grants behind the reach --------------------------------------------------------
@@ -350,9 +299,9 @@ def test_the_review_explains_a_direct_grant_on_confidential_content_and_notes_bl
 def test_the_review_page_and_its_csv(tree, in_tenant):
     world, c = tree.world, tree.c
     give(tree, c["refunds"], team=tree.desk)
-    page = get(world.acme_admin, f"/access/review/collections/{c['market'].slug}/", world).content.decode()
+    page = get(world.acme_admin, f"/access/review/collections/{c['market'].slug}/", world.acme).content.decode()
     assert "Team Helios Contact / Refund desk: read on Refunds (a parent collection)" in page
-    response = get(world.acme_admin, f"/access/review/collections/{c['market'].slug}/", world, format="csv")
+    response = get(world.acme_admin, f"/access/review/collections/{c['market'].slug}/", world.acme, format="csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     today = timezone.localdate().isoformat()
     assert f'filename="acme-access-{c["market"].slug}-{today}.csv"' in response["Content-Disposition"]
@@ -374,9 +323,9 @@ def test_the_person_review_lists_everything_they_reach_with_reasons(tree, in_ten
     give(tree, c["refunds"], team=tree.desk)
     give(tree, a["other"], "contribute", person=world.agent_both)
     url = f"/access/review/people/{world.agent_both.pk}/"
-    page = get(world.acme_admin, url, world).content.decode()
+    page = get(world.acme_admin, url, world.acme).content.decode()
     assert "Market refund" in page and "Cost per contact" not in page and "Draft refund" not in page
-    rows = list(csv.reader(io.StringIO(get(world.acme_admin, url, world, format="csv").content.decode())))
+    rows = list(csv.reader(io.StringIO(get(world.acme_admin, url, world.acme, format="csv").content.decode())))
     assert rows[0] == ["Kind", "Name", "Slug", "Level", "Why"]
     assert {tuple(row[:2]) for row in rows[1:]} == {
         ("Collection", "Refunds"), ("Collection", "Marketplace"),
@@ -387,7 +336,7 @@ def test_the_person_review_lists_everything_they_reach_with_reasons(tree, in_ten
     assert refund[4] == "Team Helios Contact / Refund desk: read on Refunds (the collection holding it)"
     assert events(world, in_tenant, Action.EXPORT)[-1].detail["rows"] == 5
 
-    staff = get(world.acme_admin, f"/access/review/people/{world.acme_viewer.pk}/", world).content.decode()
+    staff = get(world.acme_admin, f"/access/review/people/{world.acme_viewer.pk}/", world.acme).content.decode()
     assert "Cost per contact" in staff and "Draft refund" not in staff
     assert "reads everything published" in staff
 
@@ -416,19 +365,19 @@ def test_the_audit_log_filters_paginates_and_exports(tree, in_tenant):
     assert second[0].at <= newest[-1].at and not {e.pk for e in second} & {e.pk for e in newest}
 
     def shown(**filters):
-        return list(get(world.acme_admin, "/access/audit/", world, **filters).context["page"].object_list)
+        return list(get(world.acme_admin, "/access/audit/", world.acme, **filters).context["page"].object_list)
 
     assert {e.action for e in shown(action=Action.ROLE_CHANGED)} == {Action.ROLE_CHANGED}
     assert [e.object_label for e in shown(person="OLD@acme")] == ["Old"]
     day = timezone.localtime(old).date()
     assert [e.object_label for e in shown(start=day.isoformat(), end=day.isoformat())] == ["Old"]
     assert all(e.at.date() > day for e in shown(start=(day + datetime.timedelta(days=1)).isoformat()))
-    bad = get(world.acme_admin, "/access/audit/", world, start="2026-02-02", end="2026-01-01")
+    bad = get(world.acme_admin, "/access/audit/", world.acme, start="2026-02-02", end="2026-01-01")
     assert bad.status_code == 400 and "The end date is before the start date." in bad.content.decode()
-    assert "No event matches this filter." in get(world.acme_admin, "/access/audit/", world,
+    assert "No event matches this filter." in get(world.acme_admin, "/access/audit/", world.acme,
                                                      person="nobody-at-all").content.decode()
 
-    response = get(world.acme_admin, "/access/audit/export/", world, person="bulk@")
+    response = get(world.acme_admin, "/access/audit/export/", world.acme, person="bulk@")
     assert response["Content-Disposition"].endswith(f'-{timezone.localdate().isoformat()}.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:4] == ["When", "Who", "Action code", "Action"]
@@ -443,7 +392,7 @@ def test_a_csv_cell_never_starts_a_formula(tree, in_tenant):
     world = tree.world
     in_tenant(world.acme)
     AuditEvent.objects.create(action=Action.EXPORT, actor_label="x@acme.test", object_label="=HYPERLINK(\"http://x\")")
-    rows = list(csv.reader(io.StringIO(get(world.acme_admin, "/access/audit/export/", world,
+    rows = list(csv.reader(io.StringIO(get(world.acme_admin, "/access/audit/export/", world.acme,
                                            person="x@acme").content.decode())))
     assert rows[1][6] == "'=HYPERLINK(\"http://x\")"
 
@@ -451,11 +400,11 @@ def test_a_csv_cell_never_starts_a_formula(tree, in_tenant):
 def test_reads_of_confidential_articles_are_recorded(tree, in_tenant):
     world, a = tree.world, tree.a
     give(tree, a["secret"], person=world.agent_acme)
-    assert get(world.agent_acme, a["secret"].get_absolute_url(), world).status_code == 200
-    assert get(world.acme_viewer, a["cost"].get_absolute_url(), world).status_code == 200  # confidential collection
-    assert get(world.acme_viewer, a["under"].get_absolute_url(), world).status_code == 200  # ... its ancestor
-    assert get(world.acme_viewer, a["refund"].get_absolute_url(), world).status_code == 200  # not confidential
-    assert get(world.agent_both, a["secret"].get_absolute_url(), world).status_code == 404  # not a read
+    assert get(world.agent_acme, a["secret"].get_absolute_url(), world.acme).status_code == 200
+    assert get(world.acme_viewer, a["cost"].get_absolute_url(), world.acme).status_code == 200  # confidential collection
+    assert get(world.acme_viewer, a["under"].get_absolute_url(), world.acme).status_code == 200  # ... its ancestor
+    assert get(world.acme_viewer, a["refund"].get_absolute_url(), world.acme).status_code == 200  # not confidential
+    assert get(world.agent_both, a["secret"].get_absolute_url(), world.acme).status_code == 404  # not a read
     reads = events(world, in_tenant, Action.CONFIDENTIAL_READ)
     assert [(e.actor_id, e.object_label) for e in reads] == [
         (world.agent_acme.pk, "Secret margin"), (world.acme_viewer.pk, "Cost per contact"),
@@ -513,7 +462,7 @@ def test_a_lead_sees_only_their_teams_and_only_what_the_client_granted(tree, in_
     give(tree, c["other"], team=nova_team)
     give(tree, c["costs"], person=world.agent_both)  # a personal grant, not a team's
 
-    response = get(world.lead, "/access/teams/", world)
+    response = get(world.lead, "/access/teams/", world.acme)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Refund desk" in page and "Escalation" in page

@@ -9,6 +9,7 @@ confidential reads audited, searches logged. The profile page creates and revoke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -26,16 +27,18 @@ from articles import services as articles
 from articles.models import Article, Kind
 from audit.models import Action, AuditEvent
 from permissions.services import grant_give
-from search import engine, indexing
 from search.api import MAX_LIMIT, MAX_QUERY
 from search.models import QueryLog
 from tenants import services as tenants
 from tenants import tokens
 from tenants.models import ApiToken, Engagement, User
 
+from . import factories
 from .conftest import host
 
 SEARCH = "/api/v1/search"
+
+publish = functools.partial(factories.publish, language="en", tags="parcels, carriers")
 
 
 def article_path(pk: int) -> str:
@@ -59,27 +62,11 @@ def error_of(response) -> dict:
     return body["error"]
 
 
-def publish(world, collection, *, title, kind=Kind.ARTICLE, body="", steps=(), faqs=(), confidential=False,
-            editor=None, language="en"):
-    article = articles.article_create(
-        kind=kind, collection=collection, acting_user=editor or world.acme_editor, publish=True,
-        confidential=confidential,
-        content=articles.Content(
-            title=title, language=language, tags="parcels, carriers", body=body,
-            steps=[{"title": t, "body": b} for t, b in steps],
-            faqs=[{"question": q, "alternatives": list(alts), "answer": a} for q, alts, a in faqs],
-        ),
-    )
-    indexing.index_article(article.pk)
-    return article
-
-
 @pytest.fixture
-def acme(world, in_tenant):
+def acme(acme):
     """Acme's content: a collection granted to a Helios team (with a confidential collection
     and a confidential article inside, not granted by name), and one not granted at all."""
-    engine.clear_caches()
-    in_tenant(world.acme)
+    world = acme
     editor = world.acme_editor
     parcels = articles.collection_create(name="Parcels", acting_user=editor)
     vault = articles.collection_create(name="Parcel vault", parent=parcels, confidential=True, acting_user=editor)
@@ -103,8 +90,7 @@ def acme(world, in_tenant):
     connection.set_schema_to_public()
     world.content = content
     world.collections = {"parcels": parcels, "vault": vault, "billing": billing}
-    yield world
-    engine.clear_caches()
+    return world
 
 
 def new_token(user, name="CTI") -> str:

@@ -7,19 +7,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client as HttpClient
 from django.utils import timezone
 
 from articles import rendering, services
 from articles.models import Article, Feedback, Kind, Revision
 
 from .conftest import host
-
-
-@pytest.fixture
-def acme(world, in_tenant):
-    in_tenant(world.acme)
-    return world
+from .factories import http_as
 
 
 @pytest.fixture
@@ -154,12 +148,6 @@ def test_collections_nest_order_and_refuse_cycles(acme, refunds):
 
 
 # --- through HTTP -------------------------------------------------------------------------
-
-def http_as(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
-
 
 def test_editor_creates_a_guide_through_the_form(acme, refunds):
     http = http_as(acme.acme_editor)

@@ -13,12 +13,6 @@ from audit.services import Actor, Channel
 from .conftest import host
 
 
-@pytest.fixture
-def acme(world, in_tenant):
-    in_tenant(world.acme)
-    return world
-
-
 def test_an_event_says_who_from_where_and_through_what(acme):
     request = RequestFactory().get("/api/v1/search", HTTP_HOST=host(acme.acme), REMOTE_ADDR="203.0.113.7")
     request.user = acme.acme_admin

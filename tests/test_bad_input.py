@@ -43,12 +43,11 @@ def _product_page(response, status: int) -> None:
 
 
 @pytest.fixture
-def acme(world, in_tenant):
-    in_tenant(world.acme)
-    collection = articles.collection_create(name="Refunds", acting_user=world.acme_editor)
+def acme(acme):
+    collection = articles.collection_create(name="Refunds", acting_user=acme.acme_editor)
     connection.set_schema_to_public()
-    world.refunds = collection
-    return world
+    acme.refunds = collection
+    return acme
 
 
 # --- The reported cases ---------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client as HttpClient
 from django.utils import translation
 
 from articles import services, suggestions
@@ -17,18 +16,13 @@ from tenants import services as tenants
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import http_as
 
 
 @pytest.fixture(autouse=True)
 def _in_english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def acme(world, in_tenant):
-    in_tenant(world.acme)
-    return world
 
 
 @pytest.fixture
@@ -45,12 +39,6 @@ def guide(acme, deliveries):
             {"title": "Offer a new date", "body": "Propose the next two slots."},
         ]),
     )
-
-
-def http_as(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
 
 
 def edit_form(article, *, crlf=False, **overrides):

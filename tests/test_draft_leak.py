@@ -21,7 +21,6 @@ from urllib.parse import quote_plus
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.test import Client as HttpClient
 
 from articles import services
 from articles.models import Article, Kind
@@ -32,6 +31,7 @@ from tenants import services as tenants
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import http_as
 
 LIVE_TITLE = "Refund within fourteen days"
 LIVE_TAG = "refund-window"
@@ -100,12 +100,6 @@ def leak(world, in_tenant):
     world.readers, world.contributors = readers, contributors
     yield world
     engine.clear_caches()
-
-
-def http_as(user) -> HttpClient:
-    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
-    http.force_login(user)
-    return http
 
 
 def text(response) -> str:

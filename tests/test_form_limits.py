@@ -17,12 +17,6 @@ from .conftest import host
 
 
 @pytest.fixture
-def acme(world, in_tenant):
-    in_tenant(world.acme)
-    return world
-
-
-@pytest.fixture
 def refunds(acme):
     return services.collection_create(name="Refunds", acting_user=acme.acme_editor)
 

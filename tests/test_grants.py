@@ -14,41 +14,9 @@ from articles.models import Kind
 from audit.models import Action, AuditEvent
 from permissions import services
 from permissions.selectors import contributable_articles, visible_articles, visible_collections
-from tenants import services as tenants
 from tenants.selectors import workspace_access
 
 from .conftest import host
-
-
-@pytest.fixture
-def tree(world, in_tenant):
-    in_tenant(world.acme)
-    editor = world.acme_editor
-    c = {}
-    c["refunds"] = articles.collection_create(name="Refunds", acting_user=editor)
-    c["market"] = articles.collection_create(name="Marketplace", parent=c["refunds"], acting_user=editor)
-    c["costs"] = articles.collection_create(name="Costs", parent=c["refunds"], confidential=True, acting_user=editor)
-    c["under_costs"] = articles.collection_create(name="Under costs", parent=c["costs"], acting_user=editor)
-    c["other"] = articles.collection_create(name="Other", acting_user=editor)
-
-    def article(collection, title, publish=True, confidential=False):
-        return articles.article_create(
-            kind=Kind.ARTICLE, collection=c[collection], acting_user=editor, publish=publish, confidential=confidential,
-            content=articles.Content(title=title, language="en", tags=[], body=f"{title} body"),
-        )
-
-    a = {
-        "refund": article("refunds", "Refund"),
-        "market": article("market", "Market refund"),
-        "draft": article("market", "Draft refund", publish=False),
-        "secret": article("refunds", "Secret margin", confidential=True),
-        "cost": article("costs", "Cost per contact"),
-        "under": article("under_costs", "Under cost"),
-        "other": article("other", "Other thing"),
-    }
-    team = tenants.team_create(provider=world.helios, name="Refund desk")
-    team.members.add(world.agent_both)
-    return world, c, a, team
 
 
 def titles(queryset):
@@ -60,14 +28,14 @@ def access_for(world, user):
 
 
 def test_without_grant_a_provider_sees_nothing(tree):
-    world, c, a, team = tree
+    world = tree.world
     access = access_for(world, world.agent_both)
     assert titles(visible_articles(access)) == set()
     assert not visible_collections(access).exists()
 
 
 def test_team_grant_covers_nested_content_but_not_confidential_or_drafts(tree):
-    world, c, a, team = tree
+    world, c, team = tree.world, tree.c, tree.desk
     services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
     access = access_for(world, world.agent_both)
     assert titles(visible_articles(access)) == {"Refund", "Market refund"}
@@ -77,7 +45,7 @@ def test_team_grant_covers_nested_content_but_not_confidential_or_drafts(tree):
 
 
 def test_only_a_direct_grant_opens_confidential_content(tree):
-    world, c, a, team = tree
+    world, c, a, team = tree.world, tree.c, tree.a, tree.desk
     services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
     services.grant_give(target=c["costs"], level="read", person=world.agent_both, acting_user=world.acme_admin)
     services.grant_give(target=a["secret"], level="read", team=team, acting_user=world.acme_admin)
@@ -86,7 +54,7 @@ def test_only_a_direct_grant_opens_confidential_content(tree):
 
 
 def test_expired_grants_stop_working_on_the_next_request(tree):
-    world, c, a, team = tree
+    world, c, team = tree.world, tree.c, tree.desk
     grant = services.grant_give(target=c["other"], level="read", team=team, acting_user=world.acme_admin,
                                 expires_at=timezone.now() + datetime.timedelta(hours=1))
     assert titles(visible_articles(access_for(world, world.agent_both))) == {"Other thing"}
@@ -97,7 +65,7 @@ def test_expired_grants_stop_working_on_the_next_request(tree):
 
 
 def test_contribute_implies_read_and_is_separate_from_read(tree):
-    world, c, a, team = tree
+    world, c, a, team = tree.world, tree.c, tree.a, tree.desk
     services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
     services.grant_give(target=a["other"], level="contribute", person=world.agent_both, acting_user=world.acme_admin)
     access = access_for(world, world.agent_both)
@@ -106,7 +74,7 @@ def test_contribute_implies_read_and_is_separate_from_read(tree):
 
 
 def test_grant_changes_are_audited(tree):
-    world, c, a, team = tree
+    world, c, team = tree.world, tree.c, tree.desk
     grant = services.grant_give(target=c["refunds"], level="read", team=team, acting_user=world.acme_admin)
     services.grant_give(target=c["refunds"], level="contribute", team=team, acting_user=world.acme_admin)
     services.grant_revoke(grant=type(grant).objects.get(pk=grant.pk), acting_user=world.acme_admin)
@@ -116,7 +84,6 @@ def test_grant_changes_are_audited(tree):
 
 
 def test_audit_log_refuses_update_and_delete_in_the_database(tree):
-    world, *_ = tree
     event = AuditEvent.objects.create(action=Action.EXPORT, actor_label="x")
     for statement in ("UPDATE permissions_auditevent SET actor_label = 'forged'",
                       "DELETE FROM permissions_auditevent", "TRUNCATE permissions_auditevent"):
@@ -129,7 +96,7 @@ def test_audit_log_refuses_update_and_delete_in_the_database(tree):
 
 
 def test_provider_pages_follow_grants_and_revocation(tree):
-    world, c, a, team = tree
+    world, c, a, team = tree.world, tree.c, tree.a, tree.desk
     http = HttpClient()
     http.force_login(world.agent_both)
     url = a["refund"].get_absolute_url()
@@ -147,7 +114,7 @@ def test_listing_a_big_collection_for_a_provider_takes_bounded_queries(tree):
     articles or grants (no guardian lookup per row)."""
     from django.test.utils import CaptureQueriesContext
 
-    world, c, a, team = tree
+    world, c, team = tree.world, tree.c, tree.desk
     services.grant_give(target=c["market"], level="read", team=team, acting_user=world.acme_admin)
     http = HttpClient()
     http.force_login(world.agent_both)

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,32 +17,13 @@ from articles import services
 from articles.models import Kind
 from permissions.models import Level
 from permissions.services import grant_give, grant_revoke
-from search import engine, indexing
 from search.lookup import RECENT_KEPT
 from search.models import PersonalShortcut, QueryLog
 from tenants import services as tenant_services
 from tenants.models import ProviderTeam
 
 from .conftest import host
-
-
-@pytest.fixture
-def acme(world, in_tenant):
-    engine.clear_caches()
-    in_tenant(world.acme)
-    yield world
-    engine.clear_caches()
-
-
-def publish(world, collection, *, title, kind=Kind.ARTICLE, body="", steps=(), tags="", language="fr",
-            confidential=False):
-    article = services.article_create(
-        kind=kind, collection=collection, acting_user=world.acme_editor, publish=True, confidential=confidential,
-        content=services.Content(title=title, language=language, tags=tags, body=body,
-                                 steps=[{"title": t, "body": b} for t, b in steps], faqs=[]),
-    )
-    indexing.index_article(article.pk)
-    return article
+from .factories import get, http_as, publish
 
 
 @pytest.fixture
@@ -73,36 +53,25 @@ def content(acme):
     }
 
 
-def http_as(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
-
-
-def get(user, path, world, htmx=False, **params):
-    extra = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "lookup-results"} if htmx else {}
-    return http_as(user).get(path, params, HTTP_HOST=host(world.acme), **extra)
-
-
 def text(response) -> str:
     """The page as a person reads it: tags (highlights included) removed, entities decoded."""
     return html_module.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
 
 
 def test_the_agents_home_is_the_lookup_page_and_staff_keep_the_knowledge_base(acme, content):
-    agent_home = get(acme.agent_acme, "/", acme)
+    agent_home = get(acme.agent_acme, "/", acme.acme)
     assert agent_home.status_code == 200
     assert 'id="lookup-q"' in agent_home.content.decode()
-    staff_home = get(acme.acme_viewer, "/", acme)
+    staff_home = get(acme.acme_viewer, "/", acme.acme)
     assert 'id="lookup-q"' not in staff_home.content.decode()
     # The header box of every other page searches on the lookup page.
     assert 'action="/search/"' in staff_home.content.decode()
     # An old link with a query lands on the results.
-    assert "Lost parcel investigation" in text(get(acme.acme_viewer, "/", acme, q="parcel"))
+    assert "Lost parcel investigation" in text(get(acme.acme_viewer, "/", acme.acme, q="parcel"))
 
 
 def test_hits_show_the_matching_step_highlighted_and_link_to_it(acme, content):
-    response = get(acme.agent_acme, "/search/", acme, q="rembursement")
+    response = get(acme.agent_acme, "/search/", acme.acme, q="rembursement")
     html = response.content.decode()
     assert "Résiliation de l'abonnement" in text(response)
     assert f'href="/guides/{content["guide"].slug}/#step-2"' in html
@@ -110,59 +79,59 @@ def test_hits_show_the_matching_step_highlighted_and_link_to_it(acme, content):
     assert "Showing results for" in html  # the typo was corrected
     # ...and one click searches for exactly what was typed instead.
     assert 'href="/search/?q=rembursement&amp;as_typed=1"' in html
-    as_typed = get(acme.agent_acme, "/search/", acme, q="rembursement", as_typed="1")
+    as_typed = get(acme.agent_acme, "/search/", acme.acme, q="rembursement", as_typed="1")
     assert "Showing results for" not in as_typed.content.decode()
     assert "Résiliation de l'abonnement" not in text(as_typed)
 
 
 def test_the_agent_never_sees_what_no_grant_opens(acme, content):
-    html = text(get(acme.agent_acme, "/search/", acme, q="remboursement"))
+    html = text(get(acme.agent_acme, "/search/", acme.acme, q="remboursement"))
     assert "marges" not in html.lower() and "exceptionnel" not in html
     assert "zorbanitude" not in html and "quintessivit" not in html
     assert "1 result" in html
     # Nor through "did you mean", nor through the tag filter's choices.
-    html = get(acme.agent_acme, "/search/", acme, q="zorbonitude").content.decode()
+    html = get(acme.agent_acme, "/search/", acme.acme, q="zorbonitude").content.decode()
     assert "zorbanitude" not in html and "Did you mean" not in html
     # ... while a typo of a word the agent may read is offered, with a link that searches it.
-    response = get(acme.agent_acme, "/search/", acme, q="remboursemant zzzqqq")
+    response = get(acme.agent_acme, "/search/", acme.acme, q="remboursemant zzzqqq")
     assert "Did you mean: remboursement zzzqqq" in " ".join(text(response).split())
     assert 'href="/search/?q=remboursement+zzzqqq"' in response.content.decode()
-    page = get(acme.agent_acme, "/search/", acme).content.decode()
+    page = get(acme.agent_acme, "/search/", acme.acme).content.decode()
     assert "secret-tag" not in page and '<option value="contrat"' in page
     assert 'value="margins"' not in page and 'value="billing"' in page
     # The staff viewer gets all of it.
-    html = text(get(acme.acme_viewer, "/search/", acme, q="remboursement"))
+    html = text(get(acme.acme_viewer, "/search/", acme.acme, q="remboursement"))
     assert "Remboursement des marges" in html and "Remboursement exceptionnel" in html
 
 
 def test_results_as_you_type_come_as_a_partial_never_cached(acme, content):
-    response = get(acme.agent_acme, "/search/", acme, htmx=True, q="parc")
+    response = get(acme.agent_acme, "/search/", acme.acme, htmx=True, q="parc")
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and 'id="lookup-hits"' in html and "Lost parcel investigation" in text(response)
     assert "no-store" in response["Cache-Control"]
     assert "HX-Request" in response["Vary"]
     # An empty box shows the person's shortcuts (or what to do), not results.
-    empty = get(acme.agent_acme, "/search/", acme, htmx=True, q="").content.decode()
+    empty = get(acme.agent_acme, "/search/", acme.acme, htmx=True, q="").content.decode()
     assert "lookup-hits" not in empty and "Start typing" in empty
 
 
 def test_filters_narrow_and_bad_values_are_explained_not_fatal(acme, content):
-    html = get(acme.agent_acme, "/search/", acme, q="remboursement", kind="faq").content.decode()
+    html = get(acme.agent_acme, "/search/", acme.acme, q="remboursement", kind="faq").content.decode()
     assert "Nothing you can read matches" in html and "Search again without the filters" in html
-    html = text(get(acme.agent_acme, "/search/", acme, q="parcel", language="en", collection="billing", tag="colis"))
+    html = text(get(acme.agent_acme, "/search/", acme.acme, q="parcel", language="en", collection="billing", tag="colis"))
     assert "Lost parcel investigation" in html
-    html = text(get(acme.agent_acme, "/search/", acme, q="parcel", kind="nonsense", collection="margins",
+    html = text(get(acme.agent_acme, "/search/", acme.acme, q="parcel", kind="nonsense", collection="margins",
                     language="xx", tag="x" * 61))
     assert "Lost parcel investigation" in html  # every bad filter dropped, the search still answers
     assert "Unknown kind" in html and "collection is not available" in html
     assert "Unknown language" in html and "at most 60 characters" in html
-    html = get(acme.agent_acme, "/search/", acme, q="parcel " + "x" * 300).content.decode()
+    html = get(acme.agent_acme, "/search/", acme.acme, q="parcel " + "x" * 300).content.decode()
     assert "shortened to its first 200 characters" in html
 
 
 def test_the_agent_flags_a_failed_search_once_and_only_their_own(acme, content):
-    response = get(acme.agent_acme, "/search/", acme, htmx=True, q="chatons volants")
+    response = get(acme.agent_acme, "/search/", acme.acme, htmx=True, q="chatons volants")
     log = QueryLog.objects.get(query="chatons volants")
     assert f'name="log" value="{log.pk}"' in response.content.decode()
     agent = http_as(acme.agent_acme)
@@ -241,7 +210,7 @@ def test_a_keystroke_costs_a_bounded_number_of_queries(acme, content):
 
 def test_a_provider_person_who_may_read_nothing_gets_an_empty_answer_not_an_error(acme, content):
     # The lead is in no team with a grant here: nothing to read, nothing to count or suggest.
-    response = get(acme.lead, "/search/", acme, q="remboursement")
+    response = get(acme.lead, "/search/", acme.acme, q="remboursement")
     assert response.status_code == 200
     assert "Nothing you can read matches" in text(response)
 
@@ -260,7 +229,7 @@ def test_keystrokes_of_one_search_are_not_failed_searches(acme, content):
 
 
 def test_write_an_article_from_a_failed_query_prefills_the_title(acme):
-    html = get(acme.acme_editor, "/new/article/", acme, title="  Chatons   volants ").content.decode()
+    html = get(acme.acme_editor, "/new/article/", acme.acme, title="  Chatons   volants ").content.decode()
     assert 'value="Chatons volants"' in html
 
 
@@ -276,16 +245,16 @@ def test_the_gap_report_names_only_the_teams_that_work_in_this_tenant(acme, cont
     lumiere_billing = services.collection_create(name="Facturation", acting_user=acme.lumiere_editor)
     grant_give(target=lumiere_billing, level=Level.READ, acting_user=acme.lumiere_admin, team=other)
     connection.set_tenant(schema)
-    get(acme.agent_both, "/search/", acme, q="chatons volants")
+    get(acme.agent_both, "/search/", acme.acme, q="chatons volants")
     assert QueryLog.objects.get(query="chatons volants").team == "Lookup team"
 
 
 def test_control_characters_and_odd_digits_are_bad_input_not_errors(acme, content):
     # A NUL is refused before the view, with the product's 400 page (kbportal/input_guard.py).
-    for response in (get(acme.agent_acme, "/search/", acme, q="parc\x00el"),
-                     get(acme.agent_acme, "/search/", acme, htmx=True, q="\x00", tag="a\x00b")):
+    for response in (get(acme.agent_acme, "/search/", acme.acme, q="parc\x00el"),
+                     get(acme.agent_acme, "/search/", acme.acme, htmx=True, q="\x00", tag="a\x00b")):
         assert response.status_code == 400 and b'data-error-page="400"' in response.content
-    assert get(acme.agent_acme, "/search/", acme, q="parc\tel\x7f").status_code == 200
+    assert get(acme.agent_acme, "/search/", acme.acme, q="parc\tel\x7f").status_code == 200
     agent = http_as(acme.agent_acme)
     for value in ("99999999999999999999999", "١٢"):
         response = agent.post("/search/not-found/", {"log": value}, HTTP_HOST=host(acme.acme), HTTP_HX_REQUEST="true")

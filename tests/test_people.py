@@ -11,7 +11,6 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client as HttpClient
 from django.utils import timezone, translation
 
 from audit.models import Action, AuditEvent
@@ -29,6 +28,7 @@ from tenants.models import (
 )
 
 from .conftest import host
+from .factories import http_as
 
 PUBLIC = "kb.localhost"
 LINK = re.compile(r"http://kb\.localhost/invitations/([-\w]+)/")
@@ -39,13 +39,6 @@ def _english_and_no_lockouts():
     cache.clear()
     with translation.override("en"):
         yield
-
-
-def http_as(user=None) -> HttpClient:
-    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
-    if user is not None:
-        http.force_login(user)
-    return http
 
 
 def events(client, action):

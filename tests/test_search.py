@@ -8,7 +8,6 @@ from django.db import connection
 
 from articles import services
 from articles.models import Kind
-from kbportal.tasking import TenantRequired
 from permissions.models import Level
 from permissions.services import grant_give
 from search import engine, indexing
@@ -17,14 +16,9 @@ from search.models import QueryLog, SearchDocument, SearchPart
 from search.tasks import index_article_task, reconcile_tenant_task
 from tenants import services as tenant_services
 from tenants.selectors import workspace_access
+from tenants.tasking import TenantRequired
 
-
-@pytest.fixture
-def acme(world, in_tenant):
-    engine.clear_caches()
-    in_tenant(world.acme)
-    yield world
-    engine.clear_caches()
+from .factories import publish
 
 
 def access_of(world, user):
@@ -43,21 +37,6 @@ def viewer(acme):
 @pytest.fixture
 def billing(acme):
     return services.collection_create(name="Billing", acting_user=acme.acme_editor)
-
-
-def publish(world, collection, *, kind=Kind.ARTICLE, title, body="", steps=(), faqs=(), tags="",
-            language="fr", confidential=False, index=True):
-    article = services.article_create(
-        kind=kind, collection=collection, acting_user=world.acme_editor, publish=True, confidential=confidential,
-        content=services.Content(
-            title=title, language=language, tags=tags, body=body,
-            steps=[{"title": t, "body": b} for t, b in steps],
-            faqs=[{"question": q, "alternatives": list(alts), "answer": a} for q, alts, a in faqs],
-        ),
-    )
-    if index:
-        indexing.index_article(article.pk)
-    return article
 
 
 @pytest.fixture
@@ -321,6 +300,22 @@ def test_reconciliation_picks_up_a_lost_task(acme, billing, viewer, corpus):
     assert indexing.stale_article_ids() == []
     assert ids(engine.search(viewer, "relais ")) == [lost.pk]
     assert ids(engine.search(viewer, "claim ")) == [corpus["parcel"].pk]
+
+
+def test_reconciliation_does_a_bounded_share_and_sends_itself_for_the_rest(acme, billing, viewer, monkeypatch):
+    from search import tasks
+
+    monkeypatch.setattr(tasks, "RECONCILE_SHARE", 2)
+    lost = [publish(acme, billing, title=f"Relais perdu {n}", language="fr", body="Déposer.", index=False)
+            for n in range(3)]
+    sent = []
+    monkeypatch.setattr(tasks.reconcile_tenant_task, "delay", lambda *args: sent.append(args))
+    assert reconcile_tenant_task("acme") == 2
+    assert sent == [("acme", lost[1].pk)]  # the rest: the stale articles after the last one done
+    assert reconcile_tenant_task(*sent.pop()) == 1
+    assert sent == []  # nothing more
+    connection.set_tenant(acme.acme)
+    assert indexing.stale_article_ids() == []
 
 
 def test_reconciliation_is_dispatched_per_tenant_with_explicit_schemas(monkeypatch, world):

@@ -5,6 +5,7 @@ midway leaves the old index and vocabulary as they were)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import string
@@ -22,17 +23,12 @@ from search.models import IndexFailure, SearchDocument, SearchPart, SearchTerm
 from search.tasks import reconcile_tenant_task
 from tenants.selectors import workspace_access
 
+from . import factories
 from .conftest import host
 
 EARLY_WORD, LATE_WORD = "zanzibarique", "quokkaterminal"
 
-
-@pytest.fixture
-def acme(world, in_tenant):
-    engine.clear_caches()
-    in_tenant(world.acme)
-    yield world
-    engine.clear_caches()
+publish = functools.partial(factories.publish, body="Texte.", index=False)  # these tests index, or reconcile, themselves
 
 
 @pytest.fixture
@@ -57,14 +53,6 @@ def distinct_words(size: int, seed: int = 11) -> str:
         lines.append(line + ("\n\n" if len(lines) % 8 == 7 else "\n"))
         total += len(lines[-1])
     return "".join(lines)[:size]
-
-
-def publish(world, collection, *, title, body="Texte.", kind=Kind.ARTICLE, steps=(), language="fr"):
-    return services.article_create(
-        kind=kind, collection=collection, acting_user=world.acme_editor, publish=True,
-        content=services.Content(title=title, language=language, tags="", body=body,
-                                 steps=[{"title": t, "body": b} for t, b in steps]),
-    )
 
 
 @pytest.fixture

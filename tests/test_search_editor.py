@@ -11,7 +11,6 @@ import io
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -20,7 +19,7 @@ from articles.models import Article, Kind
 from audit.models import Action, AuditEvent
 from permissions.models import Level
 from permissions.services import grant_give
-from search import engine, indexing
+from search import engine
 from search import services as search_services
 from search.models import BestBet, QueryLog, Synonym
 from tenants import services as tenant_services
@@ -28,6 +27,7 @@ from tenants.models import ProviderTeam, Role
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import get, http_as, post, publish
 
 TEAM = "Gap desk"
 
@@ -39,48 +39,11 @@ def _english():
         yield
 
 
-@pytest.fixture
-def acme(world, in_tenant):
-    engine.clear_caches()
-    in_tenant(world.acme)
-    yield world
-    engine.clear_caches()
-
-
-def http_as(user, **extra) -> HttpClient:
-    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en", **extra)
-    http.force_login(user)
-    return http
-
-
-def get(world, user, path, **params):
-    response = http_as(user).get(path, params, HTTP_HOST=host(world.acme))
-    connection.set_tenant(world.acme)
-    return response
-
-
-def post(world, user, path, data, **extra):
-    response = http_as(user).post(path, data, HTTP_HOST=host(world.acme), **extra)
-    connection.set_tenant(world.acme)
-    return response
-
-
 def access_of(world, user):
     connection.set_schema_to_public()
     access = workspace_access(user, world.acme)
     connection.set_tenant(world.acme)
     return access
-
-
-def publish(world, collection, *, title, body="", steps=(), language="fr", kind=Kind.ARTICLE, publish=True):
-    article = articles.article_create(
-        kind=kind, collection=collection, acting_user=world.acme_editor, publish=publish,
-        content=articles.Content(title=title, language=language, tags=[], body=body,
-                                 steps=[{"title": t, "body": b} for t, b in steps]),
-    )
-    if publish:
-        indexing.index_article(article.pk)
-    return article
 
 
 @pytest.fixture
@@ -126,13 +89,13 @@ PAGES = ["/search/manage/", "/search/manage/export/", "/search/manage/synonyms/"
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("who", ["acme_admin", "acme_editor"])
 def test_client_admins_and_editors_open_every_page(acme, corpus, who, path):
-    assert get(acme, getattr(acme, who), path).status_code == 200
+    assert get(getattr(acme, who), path, acme.acme).status_code == 200
 
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("who", ["acme_viewer", "agent_acme", "agent_both", "lead", "lumiere_admin", "outsider"])
 def test_everyone_else_gets_a_404(acme, corpus, who, path):
-    assert get(acme, getattr(acme, who), path).status_code == 404
+    assert get(getattr(acme, who), path, acme.acme).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["acme_viewer", "agent_acme", "lead", "lumiere_editor"])
@@ -140,27 +103,27 @@ def test_everyone_else_cannot_write_either(acme, corpus, who):
     group = Synonym.objects.create(term="colis", synonyms=["paquet"])
     bet = search_services.best_bet_add(query="parcel", article=corpus["parcel"])
     user = getattr(acme, who)
-    assert post(acme, user, "/search/manage/synonyms/", {"term": "x", "synonyms": "y"}).status_code == 404
-    assert post(acme, user, f"/search/manage/synonyms/{group.pk}/", {"term": "x", "synonyms": "y"}).status_code == 404
-    assert post(acme, user, f"/search/manage/synonyms/{group.pk}/delete/", {}).status_code == 404
-    assert post(acme, user, "/search/manage/best-bets/", {"query": "x", "article": corpus["cancel"].pk}).status_code == 404
-    assert post(acme, user, f"/search/manage/best-bets/{bet.pk}/move/", {"direction": "down"}).status_code == 404
-    assert post(acme, user, f"/search/manage/best-bets/{bet.pk}/delete/", {}).status_code == 404
+    assert post(user, "/search/manage/synonyms/", acme.acme, {"term": "x", "synonyms": "y"}).status_code == 404
+    assert post(user, f"/search/manage/synonyms/{group.pk}/", acme.acme, {"term": "x", "synonyms": "y"}).status_code == 404
+    assert post(user, f"/search/manage/synonyms/{group.pk}/delete/", acme.acme, {}).status_code == 404
+    assert post(user, "/search/manage/best-bets/", acme.acme, {"query": "x", "article": corpus["cancel"].pk}).status_code == 404
+    assert post(user, f"/search/manage/best-bets/{bet.pk}/move/", acme.acme, {"direction": "down"}).status_code == 404
+    assert post(user, f"/search/manage/best-bets/{bet.pk}/delete/", acme.acme, {}).status_code == 404
     assert list(Synonym.objects.values_list("term", "synonyms")) == [("colis", ["paquet"])]
     assert BestBet.objects.filter(pk=bet.pk).exists() and BestBet.objects.count() == 1
 
 
 def test_missing_objects_are_404(acme):
     editor = acme.acme_editor
-    assert get(acme, editor, "/search/manage/synonyms/999999/").status_code == 404
-    assert post(acme, editor, "/search/manage/synonyms/999999/delete/", {}).status_code == 404
-    assert post(acme, editor, "/search/manage/best-bets/999999/delete/", {}).status_code == 404
-    assert post(acme, editor, "/search/manage/best-bets/999999/move/", {"direction": "up"}).status_code == 404
+    assert get(editor, "/search/manage/synonyms/999999/", acme.acme).status_code == 404
+    assert post(editor, "/search/manage/synonyms/999999/delete/", acme.acme, {}).status_code == 404
+    assert post(editor, "/search/manage/best-bets/999999/delete/", acme.acme, {}).status_code == 404
+    assert post(editor, "/search/manage/best-bets/999999/move/", acme.acme, {"direction": "up"}).status_code == 404
 
 
 def test_deleting_needs_a_post(acme):
     group = Synonym.objects.create(term="colis", synonyms=["paquet"])
-    assert get(acme, acme.acme_editor, f"/search/manage/synonyms/{group.pk}/delete/").status_code == 405
+    assert get(acme.acme_editor, f"/search/manage/synonyms/{group.pk}/delete/", acme.acme).status_code == 405
     assert Synonym.objects.filter(pk=group.pk).exists()
 
 
@@ -189,29 +152,29 @@ def test_posts_need_the_csrf_token(acme, corpus):
 
 def test_an_editor_adds_edits_and_deletes_a_synonym_group(acme):
     editor = acme.acme_editor
-    page = get(acme, editor, "/search/manage/synonyms/")
+    page = get(editor, "/search/manage/synonyms/", acme.acme)
     assert "No synonyms yet" in page.content.decode()
-    response = post(acme, editor, "/search/manage/synonyms/", {"term": "Résiliation", "synonyms": "Désabonnement, fermeture"})
+    response = post(editor, "/search/manage/synonyms/", acme.acme, {"term": "Résiliation", "synonyms": "Désabonnement, fermeture"})
     assert response.status_code == 302 and response["Location"] == "/search/manage/synonyms/"
     group = Synonym.objects.get()
     assert (group.term, group.synonyms) == ("resiliation", ["desabonnement", "fermeture"])
-    html = get(acme, editor, "/search/manage/synonyms/").content.decode()
+    html = get(editor, "/search/manage/synonyms/", acme.acme).content.decode()
     assert "desabonnement, fermeture" in html and "within a minute" in html
     assert f'/search/manage/synonyms/{group.pk}/' in html and '/search/?q=resiliation' in html
 
-    edit = get(acme, editor, f"/search/manage/synonyms/{group.pk}/")
+    edit = get(editor, f"/search/manage/synonyms/{group.pk}/", acme.acme)
     assert 'value="desabonnement, fermeture"' in edit.content.decode()
-    response = post(acme, editor, f"/search/manage/synonyms/{group.pk}/", {"term": "résiliation", "synonyms": "résilier; clôture"})
+    response = post(editor, f"/search/manage/synonyms/{group.pk}/", acme.acme, {"term": "résiliation", "synonyms": "résilier; clôture"})
     assert response.status_code == 302
     group.refresh_from_db()
     assert group.synonyms == ["resilier", "cloture"]
 
-    assert post(acme, editor, f"/search/manage/synonyms/{group.pk}/delete/", {}).status_code == 302
+    assert post(editor, f"/search/manage/synonyms/{group.pk}/delete/", acme.acme, {}).status_code == 302
     assert not Synonym.objects.exists()
 
 
 def test_the_gap_report_prefills_the_synonym_form(acme):
-    html = get(acme, acme.acme_editor, "/search/manage/synonyms/", term="desabonnement").content.decode()
+    html = get(acme.acme_editor, "/search/manage/synonyms/", acme.acme, term="desabonnement").content.decode()
     assert 'name="term" value="desabonnement"' in html
 
 
@@ -228,7 +191,7 @@ def test_the_gap_report_prefills_the_synonym_form(acme):
     ("résiliation", ", ".join(f"mot{n}" for n in range(21)), "At most 20 synonyms in one group."),
 ])
 def test_synonyms_are_validated_with_clear_errors(acme, term, synonyms, message):
-    response = post(acme, acme.acme_editor, "/search/manage/synonyms/", {"term": term, "synonyms": synonyms})
+    response = post(acme.acme_editor, "/search/manage/synonyms/", acme.acme, {"term": term, "synonyms": synonyms})
     assert response.status_code == 400
     assert message in response.content.decode().replace("&quot;", '"')
     assert not Synonym.objects.exists()
@@ -237,27 +200,27 @@ def test_synonyms_are_validated_with_clear_errors(acme, term, synonyms, message)
 def test_a_word_has_one_group_only(acme):
     existing = Synonym.objects.create(term="resiliation", synonyms=["fermeture"])
     other = Synonym.objects.create(term="colis", synonyms=["paquet"])
-    response = post(acme, acme.acme_editor, "/search/manage/synonyms/", {"term": "Résiliation", "synonyms": "clôture"})
+    response = post(acme.acme_editor, "/search/manage/synonyms/", acme.acme, {"term": "Résiliation", "synonyms": "clôture"})
     assert response.status_code == 400
     assert "“resiliation” already has synonyms: edit that group instead." in response.content.decode()
     # Renaming a group onto another group's word is refused too; keeping its own word is fine.
-    response = post(acme, acme.acme_editor, f"/search/manage/synonyms/{other.pk}/", {"term": "resiliation", "synonyms": "x"})
+    response = post(acme.acme_editor, f"/search/manage/synonyms/{other.pk}/", acme.acme, {"term": "resiliation", "synonyms": "x"})
     assert response.status_code == 400
-    response = post(acme, acme.acme_editor, f"/search/manage/synonyms/{existing.pk}/", {"term": "résiliation", "synonyms": "clôture"})
+    response = post(acme.acme_editor, f"/search/manage/synonyms/{existing.pk}/", acme.acme, {"term": "résiliation", "synonyms": "clôture"})
     assert response.status_code == 302
     assert sorted(Synonym.objects.values_list("term", flat=True)) == ["colis", "resiliation"]
 
 
 def test_a_synonym_saved_on_the_page_changes_what_search_finds(acme, agent, corpus):
     assert engine.search(agent, "fermeture ").hits == [] and engine.search(agent, "clôture ").hits == []
-    post(acme, acme.acme_editor, "/search/manage/synonyms/", {"term": "Résiliation", "synonyms": "Fermeture"})
+    post(acme.acme_editor, "/search/manage/synonyms/", acme.acme, {"term": "Résiliation", "synonyms": "Fermeture"})
     for query in ("fermeture ", "Fermeture ", "fermeture abonnement"):
         assert ids(engine.search(agent, query)) == [corpus["cancel"].pk]
     group = Synonym.objects.get()
-    post(acme, acme.acme_editor, f"/search/manage/synonyms/{group.pk}/", {"term": "résiliation", "synonyms": "clôture"})
+    post(acme.acme_editor, f"/search/manage/synonyms/{group.pk}/", acme.acme, {"term": "résiliation", "synonyms": "clôture"})
     assert engine.search(agent, "fermeture ").hits == []
     assert ids(engine.search(agent, "clôture ")) == [corpus["cancel"].pk]
-    post(acme, acme.acme_editor, f"/search/manage/synonyms/{group.pk}/delete/", {})
+    post(acme.acme_editor, f"/search/manage/synonyms/{group.pk}/delete/", acme.acme, {})
     assert engine.search(agent, "clôture ").hits == []
 
 
@@ -272,23 +235,23 @@ def test_the_lenient_service_still_replaces_a_group(acme):
 def test_an_editor_pins_reorders_and_removes_best_bets(acme, agent, corpus):
     editor = acme.acme_editor
     assert ids(engine.search(agent, "parcel "))[0] != corpus["cancel"].pk
-    response = post(acme, editor, "/search/manage/best-bets/", {"query": "Parcel", "article": corpus["cancel"].pk})
+    response = post(editor, "/search/manage/best-bets/", acme.acme, {"query": "Parcel", "article": corpus["cancel"].pk})
     assert response.status_code == 302
-    response = post(acme, editor, "/search/manage/best-bets/", {"query": "parcel ", "article": corpus["damaged"].pk})
+    response = post(editor, "/search/manage/best-bets/", acme.acme, {"query": "parcel ", "article": corpus["damaged"].pk})
     assert response.status_code == 302
     assert list(BestBet.objects.order_by("position").values_list("query", "article_id", "position")) == [
         ("parcel", corpus["cancel"].pk, 0), ("parcel", corpus["damaged"].pk, 1)]
     results = engine.search(agent, "parcel ")
     assert ids(results)[:2] == [corpus["cancel"].pk, corpus["damaged"].pk] and results.hits[0].best_bet
 
-    html = get(acme, editor, "/search/manage/best-bets/").content.decode()
+    html = get(editor, "/search/manage/best-bets/", acme.acme).content.decode()
     assert "“parcel”" in html and "Résiliation de l&#x27;abonnement" in html and 'href="/search/?q=parcel"' in html
 
     damaged = BestBet.objects.get(article=corpus["damaged"])
-    assert post(acme, editor, f"/search/manage/best-bets/{damaged.pk}/move/", {"direction": "up"}).status_code == 302
+    assert post(editor, f"/search/manage/best-bets/{damaged.pk}/move/", acme.acme, {"direction": "up"}).status_code == 302
     assert ids(engine.search(agent, "parcel "))[:2] == [corpus["damaged"].pk, corpus["cancel"].pk]
 
-    assert post(acme, editor, f"/search/manage/best-bets/{damaged.pk}/delete/", {}).status_code == 302
+    assert post(editor, f"/search/manage/best-bets/{damaged.pk}/delete/", acme.acme, {}).status_code == 302
     assert list(BestBet.objects.values_list("article_id", flat=True)) == [corpus["cancel"].pk]
     results = engine.search(agent, "parcel ")
     assert ids(results)[0] == corpus["cancel"].pk and [h.best_bet for h in results.hits].count(True) == 1
@@ -296,7 +259,7 @@ def test_an_editor_pins_reorders_and_removes_best_bets(acme, agent, corpus):
 
 def test_pinning_twice_is_an_error(acme, corpus):
     search_services.best_bet_pin(query="parcel", article=corpus["parcel"])
-    response = post(acme, acme.acme_editor, "/search/manage/best-bets/", {"query": "PARCEL", "article": corpus["parcel"].pk})
+    response = post(acme.acme_editor, "/search/manage/best-bets/", acme.acme, {"query": "PARCEL", "article": corpus["parcel"].pk})
     assert response.status_code == 400
     assert "This article is already pinned for “parcel”." in response.content.decode()
     assert BestBet.objects.count() == 1
@@ -315,7 +278,7 @@ def test_an_editor_cannot_pin_a_draft_or_an_article_of_another_tenant(acme, in_t
     in_tenant(acme.acme)
     assert not Article.objects.filter(pk=foreign.pk).exists()
     for article_id in (draft.pk, foreign.pk, "nope"):
-        response = post(acme, acme.acme_editor, "/search/manage/best-bets/", {"query": "parcel", "article": article_id})
+        response = post(acme.acme_editor, "/search/manage/best-bets/", acme.acme, {"query": "parcel", "article": article_id})
         assert response.status_code == 400
         html = response.content.decode()
         assert "Choose a published article from the list." in html
@@ -325,11 +288,11 @@ def test_an_editor_cannot_pin_a_draft_or_an_article_of_another_tenant(acme, in_t
 
 def test_the_article_list_of_the_pin_form_comes_from_the_search_engine(acme, corpus, billing):
     publish(acme, billing, title="Parcel draft", body="Later.", language="en", publish=False)
-    html = get(acme, acme.acme_editor, "/search/manage/best-bets/articles/", find="damgaed").content.decode()
+    html = get(acme.acme_editor, "/search/manage/best-bets/articles/", acme.acme, find="damgaed").content.decode()
     assert f'value="{corpus["damaged"].pk}"' in html and "Damaged parcel refund — Billing" in html
-    html = get(acme, acme.acme_editor, "/search/manage/best-bets/articles/", find="parcel").content.decode()
+    html = get(acme.acme_editor, "/search/manage/best-bets/articles/", acme.acme, find="parcel").content.decode()
     assert "Parcel draft" not in html and html.count("<option") == 3
-    page = get(acme, acme.acme_editor, "/search/manage/best-bets/", query="résiliation").content.decode()
+    page = get(acme.acme_editor, "/search/manage/best-bets/", acme.acme, query="résiliation").content.decode()
     assert 'name="query" value="résiliation"' in page and f'<option value="{corpus["cancel"].pk}">' in page
     # The editor's lookups are not logged: they are not agents' content gaps.
     assert not QueryLog.objects.exists()
@@ -367,7 +330,7 @@ def rows_of(html: str) -> list[str]:
 
 
 def test_the_gap_report_shows_failed_queries_by_team_and_unhelpful_articles(gaps, corpus):
-    html = get(gaps, gaps.acme_editor, "/search/manage/").content.decode()
+    html = get(gaps.acme_editor, "/search/manage/", gaps.acme).content.decode()
     failed = rows_of(html)
     assert len(failed) == 2
     assert "<strong>Colis perdu en Corse</strong>" in failed[0]
@@ -391,26 +354,26 @@ def test_the_gap_report_shows_failed_queries_by_team_and_unhelpful_articles(gaps
 
 def test_the_gap_report_filters_by_team_and_period(gaps):
     editor = gaps.acme_editor
-    html = get(gaps, editor, "/search/manage/", team="team:Gap desk").content.decode()
+    html = get(editor, "/search/manage/", gaps.acme, team="team:Gap desk").content.decode()
     failed = rows_of(html)
     assert len(failed) == 1 and "<li>Gap desk: 2</li>" in failed[0] and "No team" not in failed[0]
     assert '<option value="team:Gap desk" selected>Gap desk</option>' in html
-    html = get(gaps, editor, "/search/manage/", team="staff").content.decode()
+    html = get(editor, "/search/manage/", gaps.acme, team="staff").content.decode()
     assert len(rows_of(html)) == 1 and "investigation" in rows_of(html)[0]
-    html = get(gaps, editor, "/search/manage/", team="none").content.decode()
+    html = get(editor, "/search/manage/", gaps.acme, team="none").content.decode()
     assert len(rows_of(html)) == 1 and "<li>No team: 1</li>" in rows_of(html)[0]
-    html = get(gaps, editor, "/search/manage/", team="team:Night shift").content.decode()
+    html = get(editor, "/search/manage/", gaps.acme, team="team:Night shift").content.decode()
     assert "No failed search from Night shift in this period." in html
 
     # Searches of 10 days ago are in the last 30 days, not this week.
     QueryLog.objects.filter(normalised="investigation").update(created_at=timezone.now() - datetime.timedelta(days=10))
-    assert len(rows_of(get(gaps, editor, "/search/manage/").content.decode())) == 1
-    html = get(gaps, editor, "/search/manage/", period="month").content.decode()
+    assert len(rows_of(get(editor, "/search/manage/", gaps.acme).content.decode())) == 1
+    html = get(editor, "/search/manage/", gaps.acme, period="month").content.decode()
     assert len(rows_of(html)) == 2 and '<option value="month" selected>' in html
 
 
 def test_bad_filters_fall_back_with_a_message(gaps):
-    html = get(gaps, gaps.acme_editor, "/search/manage/", period="year", team="<script>").content.decode()
+    html = get(gaps.acme_editor, "/search/manage/", gaps.acme, period="year", team="<script>").content.decode()
     assert "Unknown period: showing this week." in html and "Unknown team: showing every team." in html
     assert len(rows_of(html)) == 2 and "<script>" not in html
 
@@ -423,14 +386,14 @@ def test_client_staff_are_client_staff_whatever_was_logged(acme, agent):
     assert french_label != "Viewer" and QueryLog.objects.get(normalised="zorglub").team == french_label
     QueryLog.objects.create(query="plumbus", normalised="plumbus", results=0, user_id=acme.acme_admin.pk, team="Chef")
     engine.search(agent, "plumbus ")
-    failed = rows_of(get(acme, acme.acme_editor, "/search/manage/").content.decode())
+    failed = rows_of(get(acme.acme_editor, "/search/manage/", acme.acme).content.decode())
     assert len(failed) == 2
     assert "<li>Client staff: 1</li><li>Gap desk: 1</li>" in failed[0] and "zorglub" in failed[1]
     assert "<li>Client staff: 1</li>" in failed[1] and "Gap desk" not in failed[1]
 
 
 def test_an_empty_report_says_what_to_do_next(acme):
-    html = get(acme, acme.acme_editor, "/search/manage/").content.decode()
+    html = get(acme.acme_editor, "/search/manage/", acme.acme).content.decode()
     assert "No failed search in this period" in html and "add a synonym for the words agents use" in html
     assert "No article was marked not helpful in this period." in html
 
@@ -456,7 +419,7 @@ def test_the_report_costs_the_same_queries_for_one_row_or_many(acme, agent, corp
 
 
 def test_the_gap_report_exports_as_csv_and_the_export_is_audited(gaps):
-    response = get(gaps, gaps.acme_admin, "/search/manage/export/", period="month")
+    response = get(gaps.acme_admin, "/search/manage/export/", gaps.acme, period="month")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "acme-content-gaps-month-" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -473,5 +436,5 @@ def test_the_gap_report_exports_as_csv_and_the_export_is_audited(gaps):
 
 def test_the_csv_export_neutralises_formulas(acme, agent):
     engine.search(agent, "=HYPERLINK(zzz) ")
-    rows = list(csv.reader(io.StringIO(get(acme, acme.acme_editor, "/search/manage/export/").content.decode())))
+    rows = list(csv.reader(io.StringIO(get(acme.acme_editor, "/search/manage/export/", acme.acme).content.decode())))
     assert rows[1][:3] == ["hyperlink zzz", "'=HYPERLINK(zzz)", "Gap desk"]

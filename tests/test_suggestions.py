@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client as HttpClient
 from django.utils import translation
 
 from articles import services, suggestions
@@ -17,6 +16,7 @@ from tenants import services as tenants
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .factories import get, http_as, post
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +24,6 @@ def _in_english():
     """Messages are matched in English, whatever language an earlier test left active."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def acme(world, in_tenant):
-    in_tenant(world.acme)
-    return world
 
 
 @pytest.fixture
@@ -61,20 +55,6 @@ def team(acme, deliveries):
 
 def access(world, user):
     return workspace_access(user, world.acme)
-
-
-def http_as(user):
-    http = HttpClient()
-    http.force_login(user)
-    return http
-
-
-def get(user, url, world, **params):
-    return http_as(user).get(url, params, HTTP_HOST=host(world.acme))
-
-
-def post(user, url, world, data=None):
-    return http_as(user).post(url, data or {}, HTTP_HOST=host(world.acme))
 
 
 def saturday_content(article):
@@ -148,26 +128,26 @@ def test_only_contribute_lets_a_provider_propose(acme, guide, team):
 
 
 def test_the_suggest_editor_sends_a_suggestion(acme, guide, team):
-    page = get(acme.agent_both, guide.url("read"), acme).content.decode()
+    page = get(acme.agent_both, guide.url("read"), acme.acme).content.decode()
     assert "Suggest a change" in page
-    editor = get(acme.agent_both, guide.url("suggest"), acme)
+    editor = get(acme.agent_both, guide.url("suggest"), acme.acme)
     assert editor.status_code == 200
     assert "Propose the next two slots." in editor.content.decode()
     content = saturday_content(guide).as_dict()
     content["steps"] = guide.live_revision.steps
     data = editor_form(content, base_revision=guide.live_revision_id, reason="Saturday questions")
     data["steps-k2-body"] = "Propose Saturday too."
-    response = post(acme.agent_both, guide.url("suggest"), acme, data)
+    response = post(acme.agent_both, guide.url("suggest"), acme.acme, data)
     assert response.status_code == 302 and response["Location"] == "/suggestions/mine/"
     suggestion = Suggestion.objects.get()
     assert suggestion.contributor_id == acme.agent_both.pk and suggestion.steps[1]["body"] == "Propose Saturday too."
-    mine = get(acme.agent_both, "/suggestions/mine/", acme).content.decode()
+    mine = get(acme.agent_both, "/suggestions/mine/", acme.acme).content.decode()
     assert "Redeliver a parcel" in mine and "Waiting for an editor." in mine
 
 
 def test_the_suggest_editor_keeps_the_text_and_asks_for_a_reason(acme, guide, team):
     content = saturday_content(guide).as_dict()
-    response = post(acme.agent_both, guide.url("suggest"), acme,
+    response = post(acme.agent_both, guide.url("suggest"), acme.acme,
                     editor_form(content, base_revision=guide.live_revision_id, reason=""))
     assert response.status_code == 400
     assert "customers keep asking about" in response.content.decode()
@@ -181,7 +161,7 @@ def test_the_suggest_editor_keeps_the_text_and_asks_for_a_reason(acme, guide, te
 def test_accepting_publishes_a_revision_crediting_the_contributor(acme, guide, suggestion,
                                                                   django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(acme.acme_editor, f"/suggestions/{suggestion.pk}/accept/", acme)
+        response = post(acme.acme_editor, f"/suggestions/{suggestion.pk}/accept/", acme.acme)
     assert response.status_code == 302
     guide.refresh_from_db()
     revision = guide.live_revision
@@ -197,31 +177,31 @@ def test_accepting_publishes_a_revision_crediting_the_contributor(acme, guide, s
     [message] = mail.outbox
     assert message.to == [acme.agent_both.email] and "accepted" in message.subject
     # The contributor sees the credit on the guide and on their suggestions.
-    page = get(acme.agent_both, guide.url("read"), acme).content.decode()
+    page = get(acme.agent_both, guide.url("read"), acme.acme).content.decode()
     assert "This version includes your suggestion" in page
-    assert "Accepted by" in get(acme.agent_both, "/suggestions/mine/", acme).content.decode()
+    assert "Accepted by" in get(acme.agent_both, "/suggestions/mine/", acme.acme).content.decode()
     # Editors see who contributed it in the history.
-    assert "suggested by Agent.Both" in get(acme.acme_editor, guide.url("history"), acme).content.decode()
+    assert "suggested by Agent.Both" in get(acme.acme_editor, guide.url("history"), acme.acme).content.decode()
 
 
 def test_a_suggestion_is_reviewed_once(acme, suggestion):
     suggestions.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
     with pytest.raises(ValidationError, match="already reviewed"):
         suggestions.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="no")
-    response = post(acme.acme_editor, f"/suggestions/{suggestion.pk}/accept/", acme)
+    response = post(acme.acme_editor, f"/suggestions/{suggestion.pk}/accept/", acme.acme)
     assert response.status_code == 302 and response["Location"] == f"/suggestions/{suggestion.pk}/"
     assert Article.objects.get().revisions.count() == 2
 
 
 def test_accept_with_changes_publishes_the_editors_version(acme, guide, suggestion):
     url = f"/suggestions/{suggestion.pk}/accept-with-changes/"
-    editor = get(acme.acme_editor, url, acme)
+    editor = get(acme.acme_editor, url, acme.acme)
     assert editor.status_code == 200
     assert "Saturday included." in editor.content.decode()
     content = suggestions.proposed_content(suggestion)
     data = editor_form(content, base_revision=guide.latest_revision_id, summary="Saturday, shorter")
     data["steps-k2-body"] = "Propose the next three slots (Saturday too)."
-    response = post(acme.acme_editor, url, acme, data)
+    response = post(acme.acme_editor, url, acme.acme, data)
     assert response.status_code == 302
     guide.refresh_from_db()
     revision = guide.live_revision
@@ -235,15 +215,15 @@ def test_accept_with_changes_publishes_the_editors_version(acme, guide, suggesti
 
 def test_a_new_article_proposal_becomes_a_published_article(acme, deliveries, team,
                                                             django_capture_on_commit_callbacks):
-    editor = get(acme.agent_both, "/new-suggestion/faq/", acme, collection=deliveries.slug)
+    editor = get(acme.agent_both, "/new-suggestion/faq/", acme.acme, collection=deliveries.slug)
     assert editor.status_code == 200
     data = {"title": "Saturday deliveries", "language": "en", "tags": "saturday", "collection": deliveries.pk,
             "faqs-a-question": "Do you deliver on Saturday?", "faqs-a-answer": "Yes, until noon.",
             "faqs-a-order": 1, "reason": "Asked ten times a day"}
-    assert post(acme.agent_both, "/new-suggestion/faq/", acme, data).status_code == 302
+    assert post(acme.agent_both, "/new-suggestion/faq/", acme.acme, data).status_code == 302
     suggestion = Suggestion.objects.get()
     assert suggestion.is_new_article and suggestion.collection_id == deliveries.pk
-    review = get(acme.acme_editor, f"/suggestions/{suggestion.pk}/", acme).content.decode()
+    review = get(acme.acme_editor, f"/suggestions/{suggestion.pk}/", acme.acme).content.decode()
     assert "Do you deliver on Saturday?" in review
     with django_capture_on_commit_callbacks(execute=True):
         revision = suggestions.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
@@ -266,10 +246,10 @@ def test_a_stale_suggestion_shows_the_change_and_keeps_it_when_accepted(acme, gu
         article=guide, expected_revision_id=live.pk, summary="Last scan", acting_user=acme.acme_editor,
         publish=True, content=services.Content(title=live.title, language="en", tags=list(live.tags), steps=steps),
     )
-    review = get(acme.acme_editor, f"/suggestions/{suggestion.pk}/", acme).content.decode()
+    review = get(acme.acme_editor, f"/suggestions/{suggestion.pk}/", acme.acme).content.decode()
     assert "This guide changed since the suggestion was made" in review
     assert "read the last scan" in review  # the base → current diff
-    assert "changed since" in get(acme.acme_editor, "/suggestions/", acme).content.decode()
+    assert "changed since" in get(acme.acme_editor, "/suggestions/", acme.acme).content.decode()
     revision = suggestions.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
     assert revision.number == 3
     assert revision.steps[0]["body"] == "Open the tracking page and read the last scan."
@@ -291,11 +271,11 @@ def test_merge_applies_additions_and_removals_on_the_current_steps():
 def test_rejecting_needs_a_reason_and_tells_the_contributor(acme, guide, suggestion,
                                                             django_capture_on_commit_callbacks):
     url = f"/suggestions/{suggestion.pk}/reject/"
-    response = post(acme.acme_editor, url, acme, {"reason": " "})
+    response = post(acme.acme_editor, url, acme.acme, {"reason": " "})
     assert response.status_code == 400
     assert "Tell the contributor why" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(acme.acme_editor, url, acme, {"reason": "Saturday slots end in June."})
+        response = post(acme.acme_editor, url, acme.acme, {"reason": "Saturday slots end in June."})
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.REJECTED and suggestion.review_note == "Saturday slots end in June."
@@ -307,7 +287,7 @@ def test_rejecting_needs_a_reason_and_tells_the_contributor(acme, guide, suggest
     assert "/suggestions/mine/" in message.body
     event = AuditEvent.objects.get(action=Action.SUGGESTION_REJECTED, detail__suggestion=suggestion.pk)
     assert event.detail["reason"] == "Saturday slots end in June."
-    mine = get(acme.agent_both, "/suggestions/mine/", acme).content.decode()
+    mine = get(acme.agent_both, "/suggestions/mine/", acme.acme).content.decode()
     assert "Saturday slots end in June." in mine and "Rejected" in mine
 
 
@@ -333,26 +313,26 @@ def suggestion_urls(suggestion, guide):
 def test_viewers_and_providers_without_contribute_get_404(acme, guide, suggestion):
     for user in (acme.acme_viewer, acme.agent_acme, acme.lead):
         for url in suggestion_urls(suggestion, guide):
-            assert get(user, url, acme).status_code == 404, (user, url)
+            assert get(user, url, acme.acme).status_code == 404, (user, url)
         for url in (f"/suggestions/{suggestion.pk}/accept/", f"/suggestions/{suggestion.pk}/reject/",
                     "/suggestions/editor/preview/"):
-            assert post(user, url, acme, {"reason": "x"}).status_code == 404, (user, url)
+            assert post(user, url, acme.acme, {"reason": "x"}).status_code == 404, (user, url)
     suggestion.refresh_from_db()
     assert suggestion.is_pending
-    assert "Suggest a change" not in get(acme.agent_acme, guide.url("read"), acme).content.decode()
+    assert "Suggest a change" not in get(acme.agent_acme, guide.url("read"), acme.acme).content.decode()
 
 
 def test_a_contributor_cannot_review(acme, suggestion):
     for url in ("/suggestions/", f"/suggestions/{suggestion.pk}/accept-with-changes/"):
-        assert get(acme.agent_both, url, acme).status_code == 404
-    assert post(acme.agent_both, f"/suggestions/{suggestion.pk}/accept/", acme).status_code == 404
-    own = get(acme.agent_both, f"/suggestions/{suggestion.pk}/", acme)
+        assert get(acme.agent_both, url, acme.acme).status_code == 404
+    assert post(acme.agent_both, f"/suggestions/{suggestion.pk}/accept/", acme.acme).status_code == 404
+    own = get(acme.agent_both, f"/suggestions/{suggestion.pk}/", acme.acme)
     assert own.status_code == 200 and "Accept and publish" not in own.content.decode()
 
 
 def test_editors_and_admins_see_the_queue(acme, suggestion):
     for user in (acme.acme_editor, acme.acme_admin):
-        page = get(user, "/suggestions/", acme).content.decode()
+        page = get(user, "/suggestions/", acme.acme).content.decode()
         assert "Redeliver a parcel" in page and "Agent.Both" in page
 
 
@@ -367,7 +347,7 @@ def test_providers_see_only_their_own_suggestions(acme, guide, team, suggestion)
 
 def test_another_tenants_suggestion_is_not_found(acme, suggestion, in_tenant):
     in_tenant(acme.lumiere)
-    assert get(acme.lumiere_editor, f"/suggestions/{suggestion.pk}/", acme).status_code == 404  # wrong tenant host
+    assert get(acme.lumiere_editor, f"/suggestions/{suggestion.pk}/", acme.acme).status_code == 404  # wrong tenant host
     response = http_as(acme.lumiere_editor).get(f"/suggestions/{suggestion.pk}/", HTTP_HOST=host(acme.lumiere))
     assert response.status_code == 404
 
@@ -377,14 +357,14 @@ def test_client_author_names_are_hidden_from_providers(acme, suggestion):
     acme.acme_editor.save(update_fields=["full_name"])
     suggestions.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="Not now.")
     for url in ("/suggestions/mine/", f"/suggestions/{suggestion.pk}/"):
-        page = get(acme.agent_both, url, acme).content.decode()
+        page = get(acme.agent_both, url, acme.acme).content.decode()
         assert "Eve Margins" not in page and "Acme Parcels editor" in page, url
     # The client sees its own staff's names.
-    assert "Eve Margins" in get(acme.acme_admin, f"/suggestions/{suggestion.pk}/", acme).content.decode()
+    assert "Eve Margins" in get(acme.acme_admin, f"/suggestions/{suggestion.pk}/", acme.acme).content.decode()
     # A tenant that does not hide them shows the name.
     acme.acme.hide_author_names_from_providers = False
     acme.acme.save(update_fields=["hide_author_names_from_providers"])
-    assert "Eve Margins" in get(acme.agent_both, "/suggestions/mine/", acme).content.decode()
+    assert "Eve Margins" in get(acme.agent_both, "/suggestions/mine/", acme.acme).content.decode()
 
 
 def test_the_queue_is_bounded_in_queries(acme, guide, team, django_assert_max_num_queries):
@@ -407,7 +387,7 @@ def test_the_review_page_warns_of_an_unpublished_draft(acme, guide, suggestion):
         content=services.Content(title="Redeliver a parcel (draft)", language="en", tags=list(live.tags),
                                  steps=live.steps),
     )
-    review = get(acme.acme_editor, f"/suggestions/{suggestion.pk}/", acme).content.decode()
+    review = get(acme.acme_editor, f"/suggestions/{suggestion.pk}/", acme.acme).content.decode()
     assert "An unpublished draft (revision 2)" in review
     revision = suggestions.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
     assert revision.number == 3 and revision.title == "Redeliver a parcel"  # the draft is not published

@@ -9,60 +9,53 @@ from tenants import services
 from tenants.models import Engagement
 
 from .conftest import host
-
-
-def get(user, client_or_host, path="/"):
-    http = HttpClient()
-    if user is not None:
-        http.force_login(user)
-    target = client_or_host if isinstance(client_or_host, str) else host(client_or_host)
-    return http.get(path, HTTP_HOST=target)
+from .factories import get
 
 
 def test_member_sees_own_tenant_shell(world):
-    response = get(world.acme_editor, world.acme)
+    response = get(world.acme_editor, "/", world.acme)
     assert response.status_code == 200
     assert "Acme Parcels" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["admin", "editor", "viewer"])
 def test_member_of_acme_gets_nothing_from_lumiere(world, role):
-    response = get(getattr(world, f"acme_{role}"), world.lumiere)
+    response = get(getattr(world, f"acme_{role}"), "/", world.lumiere)
     assert response.status_code == 404
     assert "Lumière" not in response.content.decode()
 
 
 def test_anonymous_is_sent_to_sign_in_on_public_site(world):
-    response = get(None, world.acme)
+    response = get(None, "/", world.acme)
     assert response.status_code == 302
     assert response["Location"].startswith("http://kb.localhost/accounts/sign-in/?next=")
     assert "acme.kb.localhost" in response["Location"]
 
 
 def test_outsider_signed_in_gets_404(world):
-    assert get(world.outsider, world.acme).status_code == 404
-    assert get(world.outsider, world.lumiere).status_code == 404
+    assert get(world.outsider, "/", world.acme).status_code == 404
+    assert get(world.outsider, "/", world.lumiere).status_code == 404
 
 
 def test_unknown_subdomain_is_a_clear_404(world):
-    response = get(world.acme_admin, "nosuchtenant.kb.localhost")
+    response = get(world.acme_admin, "/", "nosuchtenant.kb.localhost")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 
 
 def test_provider_agent_serving_both_sees_both(world):
-    assert get(world.agent_both, world.acme).status_code == 200
-    assert get(world.agent_both, world.lumiere).status_code == 200
+    assert get(world.agent_both, "/", world.acme).status_code == 200
+    assert get(world.agent_both, "/", world.lumiere).status_code == 200
 
 
 def test_provider_agent_serving_acme_only_gets_nothing_from_lumiere(world):
-    assert get(world.agent_acme, world.acme).status_code == 200
-    assert get(world.agent_acme, world.lumiere).status_code == 404
+    assert get(world.agent_acme, "/", world.acme).status_code == 200
+    assert get(world.agent_acme, "/", world.lumiere).status_code == 404
 
 
 def test_provider_lead_reaches_every_engaged_client(world):
-    assert get(world.lead, world.acme).status_code == 200
-    assert get(world.lead, world.lumiere).status_code == 200
+    assert get(world.lead, "/", world.acme).status_code == 200
+    assert get(world.lead, "/", world.lumiere).status_code == 200
 
 
 def test_ending_an_engagement_removes_access_on_next_request(world):
@@ -89,7 +82,7 @@ def test_workspaces_page_lists_exactly_the_persons_tenants(world):
 
 
 def test_workspace_switcher_never_names_other_tenants(world):
-    body = get(world.acme_editor, world.acme).content.decode()
+    body = get(world.acme_editor, "/", world.acme).content.decode()
     assert "Lumière" not in body
 
 
@@ -104,7 +97,7 @@ def test_inactive_person_gets_nothing(world):
 
 
 def test_pages_carry_a_strict_content_security_policy(world):
-    policy = get(world.acme_editor, world.acme)["Content-Security-Policy"]
+    policy = get(world.acme_editor, "/", world.acme)["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "object-src 'none'" in policy

@@ -228,13 +228,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Celery: Redis is broker (and result store for the rare task whose result is read).
-# Tasks are tenant-explicit (kbportal.tasking). Redis or a worker may fail at any time:
+# Tasks are tenant-explicit (tenants.tasking). Redis or a worker may fail at any time:
 # - A request never waits on the broker for more than about ENQUEUE_TIMEOUT_SECONDS, and never
-#   fails because of it (kbportal.tasking.enqueue logs and drops; reconciliation does the work).
+#   fails because of it (tenants.tasking.enqueue logs and drops; reconciliation does the work).
 # - A task whose worker dies is run again: acknowledged only when done (acks_late, also when the
-#   pool process is killed), and redelivered by any live worker CELERY_VISIBILITY_TIMEOUT seconds
-#   after it was handed out when the whole worker died. So no task may run, or wait for its ETA,
-#   longer than that (retries back off at most 20 s: kbportal.tasking.RETRY_OPTIONS).
+#   pool process is killed: reject_on_worker_lost), and redelivered by any live worker
+#   CELERY_VISIBILITY_TIMEOUT seconds after it was handed out when the whole worker died.
+# - The visibility timeout is therefore short (30 s, not kombu's hour: a dead worker's task is
+#   done again within a minute, tests/test_faults.py) and every task must end, or wait for its
+#   retry's ETA, within it, or it is handed to a second worker meanwhile. The longest tasks: a
+#   retry waits at most 20 s (tenants.tasking.RETRY_OPTIONS, checked against this timeout by
+#   tests/test_celery_tenancy.py); a reconciliation indexes at most 2,000 articles (about 4 s)
+#   and sends itself for the rest (search.tasks.RECONCILE_SHARE); publishing indexes one
+#   article (1-2 s for the largest, 900 KB). Bulk rebuilds (`manage.py reindex`) run in a
+#   command, not a task. A new task that can run longer must do a bounded share the same way.
 ENQUEUE_TIMEOUT_SECONDS = env_float("ENQUEUE_TIMEOUT_SECONDS", 0.5)
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 30)
 WORKER_BROKER_SOCKET_TIMEOUT = env_float("WORKER_BROKER_SOCKET_TIMEOUT", 5)
