@@ -8,7 +8,6 @@ and `services.article_publish(...)` keep working.
 from ..text import slug_base
 from .articles import (
     SaveResult,
-    _apply_settings,
     article_archive,
     article_create,
     article_save,
@@ -17,51 +16,33 @@ from .articles import (
     feedback_add,
 )
 from .collections import collection_archive, collection_create, collection_move, collection_update
-from .content import (
-    Content,
-    EditConflict,
-    _known_ids,
-    _new_id,
-    clean_content,
-    normalise_tags,
-    render_content,
-    unique_slug,
-)
-from .revisions import (
-    _append_revision,
-    _lock_unchanged_since,
-    _take_reader_fields,
-    article_publish,
-    revision_create,
-    revision_restore,
-)
+from .content import Content, EditConflict, clean_content, normalise_tags, render_content, unique_slug
+from .revisions import article_publish, revision_create, revision_restore
+from .suggestions import suggestion_accept, suggestion_create, suggestion_reject
 
 __all__ = [
-    "slug_base",
-    "EditConflict",
     "Content",
-    "_new_id",
-    "normalise_tags",
-    "clean_content",
-    "render_content",
-    "_known_ids",
-    "unique_slug",
-    "_append_revision",
-    "_take_reader_fields",
-    "_lock_unchanged_since",
-    "revision_create",
-    "article_publish",
-    "revision_restore",
-    "article_create",
+    "EditConflict",
     "SaveResult",
-    "_apply_settings",
+    "article_archive",
+    "article_create",
+    "article_publish",
     "article_save",
     "article_update_settings",
     "article_verify",
-    "article_archive",
-    "feedback_add",
-    "collection_create",
-    "collection_update",
-    "collection_move",
+    "clean_content",
     "collection_archive",
+    "collection_create",
+    "collection_move",
+    "collection_update",
+    "feedback_add",
+    "normalise_tags",
+    "render_content",
+    "revision_create",
+    "revision_restore",
+    "slug_base",
+    "suggestion_accept",
+    "suggestion_create",
+    "suggestion_reject",
+    "unique_slug",
 ]

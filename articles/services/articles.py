@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .. import events
 from ..models import Article, Collection, Feedback, Revision
 from ..text import clean_line
-from .content import Content, _known_ids, clean_content, unique_slug
+from .content import Content, clean_content, known_ids, unique_slug
 from .revisions import (
     _append_revision,
     _lock_unchanged_since,
@@ -108,7 +108,7 @@ def article_save(
     Content equal to the latest revision makes no new revision (publishing then publishes the
     latest revision if it is not live yet)."""
     locked = _lock_unchanged_since(article, expected_revision_id)
-    content = clean_content(locked.kind, content, known_ids=_known_ids(locked))
+    content = clean_content(locked.kind, content, known_ids=known_ids(locked))
     latest = locked.latest_revision
     revision = None
     if latest is None or content.as_dict() != latest.content():

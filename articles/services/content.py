@@ -154,7 +154,7 @@ def render_content(content: dict) -> dict:
         )]}) from error
 
 
-def _known_ids(article: Article | None) -> set[str]:
+def known_ids(article: Article | None) -> set[str]:
     if article is None or article.latest_revision is None:
         return set()
     revision = article.latest_revision

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from .. import events, rendering
 from ..models import Article, Materiality, Revision
 from ..text import clean_line
-from .content import Content, EditConflict, _known_ids, clean_content, render_content
+from .content import Content, EditConflict, clean_content, known_ids, render_content
 
 
 def _append_revision(
@@ -76,7 +76,7 @@ def revision_create(
 ) -> Revision:
     """Save a new revision, refusing to overwrite a revision the author has not seen."""
     locked = _lock_unchanged_since(article, expected_revision_id)
-    content = clean_content(locked.kind, content, known_ids=_known_ids(locked))
+    content = clean_content(locked.kind, content, known_ids=known_ids(locked))
     revision = _append_revision(
         article=locked, content=content.as_dict(), summary=summary, acting_user=acting_user, contributor=contributor
     )

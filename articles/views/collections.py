@@ -20,7 +20,6 @@ from permissions.selectors import (
 from .. import services
 from ..forms import CollectionForm
 from ..models import Kind
-from .access import _require_editor
 
 COLLECTION_PAGE_SIZE = 200
 
@@ -48,7 +47,6 @@ def collection_detail(request, slug):
 
 @requires("edit")
 def collection_create(request):
-    _require_editor(request)
     collections = visible_collections(request.workspace).active()
     form = CollectionForm(request.POST or None, collections=collections,
                           initial={"parent": request.GET.get("parent") and collections.filter(slug=request.GET["parent"]).first()})

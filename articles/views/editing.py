@@ -23,10 +23,9 @@ from .. import rendering, services
 from ..diff import diff_revisions
 from ..forms import ArticleForm, rows_from_revision
 from ..models import Collection, Kind
-from .access import _require_editor
 
 
-def _editor_context(request, form, kind, article=None, steps=None, faqs=None, **extra) -> dict:
+def editor_context(request, form, kind, article=None, steps=None, faqs=None, **extra) -> dict:
     return {
         "form": form,
         "kind": kind,
@@ -41,7 +40,6 @@ def _editor_context(request, form, kind, article=None, steps=None, faqs=None, **
 
 @requires("edit")
 def article_create(request, kind):
-    _require_editor(request)
     if kind not in Kind.values:
         raise Http404
     collections = visible_collections(request.workspace).active()
@@ -64,14 +62,14 @@ def article_create(request, kind):
             else:
                 messages.success(request, _("Published.") if article.is_published else _("Draft saved."))
                 return redirect(article.url("read") + ("" if article.is_published else "?draft=1"))
-        return render(request, "articles/editor.html", _editor_context(request, form, kind), status=400)
+        return render(request, "articles/editor.html", editor_context(request, form, kind), status=400)
     collection = collections.filter(slug=request.GET.get("collection", "")).first()
     form = ArticleForm(kind=kind, collections=collections, initial={
         "collection": collection, "language": request.LANGUAGE_CODE[:2] if request.LANGUAGE_CODE else "en",
         "title": " ".join(request.GET.get("title", "").split())[:200],  # from the content-gap report
     })
     starter = [{"key": uuid.uuid4().hex[:8], "order": 1}]
-    return render(request, "articles/editor.html", _editor_context(
+    return render(request, "articles/editor.html", editor_context(
         request, form, kind,
         steps=starter if kind == Kind.GUIDE else [],
         faqs=starter if kind == Kind.FAQ else [],
@@ -106,14 +104,14 @@ def article_edit(request, prefix, slug):
                 live = article.live_revision_id == article.latest_revision_id
                 messages.success(request, _save_message(saved))
                 return redirect(article.url("read") + ("" if live else "?draft=1"))
-        return render(request, "articles/editor.html", _editor_context(request, form, article.kind, article), status=400)
+        return render(request, "articles/editor.html", editor_context(request, form, article.kind, article), status=400)
     form = ArticleForm(kind=article.kind, collections=collections.distinct(), initial={
         "title": latest.title, "collection": article.collection, "language": latest.language,
         "tags": ", ".join(latest.tags), "review_by": article.review_by, "body": latest.body,
         "base_revision": latest.pk, "confidential": article.confidential,
     })
     steps, faqs = rows_from_revision(latest)
-    return render(request, "articles/editor.html", _editor_context(request, form, article.kind, article, steps, faqs))
+    return render(request, "articles/editor.html", editor_context(request, form, article.kind, article, steps, faqs))
 
 
 def _save_message(saved: services.SaveResult) -> str:
@@ -136,7 +134,7 @@ def _conflict(request, form, article, current):
     data["base_revision"] = str(current.pk)
     merged_form = ArticleForm(data, kind=article.kind, collections=form.fields["collection"].queryset)
     merged_form.is_valid()
-    return render(request, "articles/conflict.html", _editor_context(
+    return render(request, "articles/conflict.html", editor_context(
         request, merged_form, article.kind, article,
         current=current, sections=sections,
     ), status=409)
@@ -212,7 +210,6 @@ def render_editor_row(request, group):
 @requires("edit")
 @require_POST
 def preview(request):
-    _require_editor(request)
     return render_preview(request)
 
 
@@ -220,7 +217,6 @@ def preview(request):
 @require_GET
 def similar(request):
     """'A similar article exists': near-duplicate titles among what this person can see."""
-    _require_editor(request)
     title = " ".join(request.GET.get("title", "").split())[:200]
     matches = []
     if len(title) >= 4:
@@ -237,5 +233,4 @@ def similar(request):
 @requires("edit")
 @require_GET
 def editor_row(request, group):
-    _require_editor(request)
     return render_editor_row(request, group)

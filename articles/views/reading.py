@@ -33,7 +33,7 @@ def article_read(request, prefix, slug):
     if revision is None:
         raise Http404
     show_draft = revision.pk != article.live_revision_id
-    context = _reading_context(request, article, revision, show_draft)
+    context = reading_context(request, article, revision, show_draft)
     if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
         audit.record(Action.CONFIDENTIAL_READ, obj=article, actor=Actor.from_request(request), detail={"revision": revision.number})
     if revision == article.live_revision:
@@ -41,7 +41,7 @@ def article_read(request, prefix, slug):
     return render(request, "articles/read.html", context)
 
 
-def _reading_context(request, article: Article, revision, show_draft: bool) -> dict:
+def reading_context(request, article: Article, revision, show_draft: bool) -> dict:
     rendered = revision.rendered or {}
     steps = [
         {"n": n, "title": step["title"], "html": html}

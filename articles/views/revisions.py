@@ -13,7 +13,7 @@ from permissions.selectors import get_rw_article_for_user
 
 from .. import services
 from ..diff import diff_revisions, has_changes
-from .reading import _reading_context
+from .reading import reading_context
 
 
 @requires("edit")
@@ -29,7 +29,7 @@ def revision_detail(request, prefix, slug, number):
     revision = article.revisions.filter(number=number).first()
     if revision is None:
         raise Http404
-    context = _reading_context(request, article, revision, show_draft=True)
+    context = reading_context(request, article, revision, show_draft=True)
     context["viewing_revision"] = True
     return render(request, "articles/read.html", context)
 

@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from articles.models import Collection
-from tenants.models import User
 
 from .. import review
 from ..policy import requires
-from ..selectors import get_article_for_user, get_collection_for_user
-from .common import _access_url, _csv_response
+from ..selectors import get_article_for_user, get_collection_for_user, get_reviewable_person_for_admin
+from .common import access_url, csv_response
 
 
 def _review_page(request, result: review.Review, export_url: str, csv_name: str):
@@ -22,13 +21,13 @@ def _review_page(request, result: review.Review, export_url: str, csv_name: str)
                  _("Client staff") if line.side == "client" else _("Provider"), line.role, line.level_label,
                  " | ".join(line.reasons)] for line in result.lines)
         header = [_("Name"), _("E-mail address"), _("Side"), _("Role"), _("Level"), _("Why")]
-        return _csv_response(request, csv_name, header, rows, obj=result.target, what="access review")
+        return csv_response(request, csv_name, header, rows, obj=result.target, what="access review")
     return render(request, "permissions/review.html", {
         "target": result.target,
         "is_collection": isinstance(result.target, Collection),
         "review": result,
         "export_url": export_url,
-        "grants_url": _access_url(result.target),
+        "grants_url": access_url(result.target),
     })
 
 
@@ -54,19 +53,9 @@ def review_people(request):
     return render(request, "permissions/review_people.html", {"staff": staff, "providers": providers})
 
 
-def _get_reviewable_person(request, pk: int) -> User:
-    """A person of this tenant (client staff or a provider person serving it); anyone else,
-    existing or not, is a 404."""
-    staff, providers = review.reviewable_people(request.workspace.client)
-    people = {m.user.pk: m.user for m in staff} | {p.user.pk: p.user for p in providers}
-    if pk not in people:
-        raise Http404
-    return people[pk]
-
-
 @requires("admin")
 def review_person(request, pk):
-    person = _get_reviewable_person(request, pk)
+    person = get_reviewable_person_for_admin(request, pk)
     result = review.person_review(person, request.workspace.client)
     if result is None:
         raise Http404
@@ -78,7 +67,7 @@ def review_person(request, pk):
                 yield [item.obj.get_kind_display(), item.obj.title, item.obj.slug, item.level_label,
                        " | ".join(item.reasons)]
         header = [_("Kind"), _("Name"), _("Slug"), _("Level"), _("Why")]
-        return _csv_response(request, f"access-{person.pk}", header, rows(), what=f"access review of {person.email}")
+        return csv_response(request, f"access-{person.pk}", header, rows(), what=f"access review of {person.email}")
     return render(request, "permissions/review_person.html", {
         "review": result,
         "person": person,

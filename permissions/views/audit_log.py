@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 
 from ..forms import AuditFilterForm
 from ..policy import requires
-from .common import _csv_response
+from .common import csv_response
 
 AUDIT_PAGE_SIZE = 50
 
@@ -58,4 +58,4 @@ def audit_export(request):
              e.object_id, e.object_label, _detail_text(e.detail), e.ip or ""] for e in events)
     header = [_("When"), _("Who"), _("Action code"), _("Action"), _("Object type"), _("Object id"), _("Object"),
               _("Detail"), _("IP address")]
-    return _csv_response(request, "audit-log", header, rows, what="audit log")
+    return csv_response(request, "audit-log", header, rows, what="audit log")

@@ -1,4 +1,4 @@
-"""What the access pages share: grant kinds, links to an object's pages, CSV files."""
+"""What the access pages share: links to an object's pages, CSV files."""
 
 from __future__ import annotations
 
@@ -14,32 +14,20 @@ from audit import services as audit
 from audit.models import Action
 from audit.services import Actor
 
-from ..models import (
-    ArticlePersonGrant,
-    ArticleTeamGrant,
-    CollectionPersonGrant,
-    CollectionTeamGrant,
-)
-
-GRANT_KINDS = {
-    "collection-team": CollectionTeamGrant,
-    "collection-person": CollectionPersonGrant,
-    "article-team": ArticleTeamGrant,
-    "article-person": ArticlePersonGrant,
-}
+from ..selectors import GRANT_KINDS
 
 
-def _kind_of(grant) -> str:
+def kind_of(grant) -> str:
     return next(kind for kind, model in GRANT_KINDS.items() if isinstance(grant, model))
 
 
-def _access_url(target) -> str:
+def access_url(target) -> str:
     if isinstance(target, Collection):
         return reverse("access:collection", args=[target.slug])
     return reverse("access:article", args=[target.prefix, target.slug])
 
 
-def _review_url(target) -> str:
+def review_url(target) -> str:
     if isinstance(target, Collection):
         return reverse("access:review-collection", args=[target.slug])
     return reverse("access:review-article", args=[target.prefix, target.slug])
@@ -51,7 +39,7 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv_response(request, name: str, header: list[str], rows, *, obj=None, what: str) -> HttpResponse:
+def csv_response(request, name: str, header: list[str], rows, *, obj=None, what: str) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)

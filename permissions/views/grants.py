@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Collection
-from articles.suggestions import person_labels
 from audit.services import Actor
-from tenants.selectors import providers_engaged_by, teams_serving
+from tenants.selectors import person_labels, providers_engaged_by, teams_serving
 
 from .. import review, services
 from ..forms import GrantChangeForm, GrantForm, day_from_expiry
@@ -24,8 +22,8 @@ from ..models import (
     CollectionTeamGrant,
 )
 from ..policy import requires
-from ..selectors import get_article_for_user, get_collection_for_user
-from .common import GRANT_KINDS, _access_url, _kind_of, _review_url
+from ..selectors import GRANT_KINDS, get_article_for_user, get_collection_for_user, get_grant_for_admin
+from .common import access_url, kind_of, review_url
 
 
 def _grant_rows(grants, access) -> list[dict]:
@@ -34,7 +32,7 @@ def _grant_rows(grants, access) -> list[dict]:
     labels = person_labels([g.granted_by_id for g in grants], access)
     rows = []
     for grant in grants:
-        kind = _kind_of(grant)
+        kind = kind_of(grant)
         team = teams.get(getattr(grant, "group_id", None))
         person = grant.user if kind.endswith("person") else None
         rows.append({
@@ -116,7 +114,7 @@ def _target_page(request, target, *, form=None, change_forms=None, status=200):
         "is_collection": isinstance(target, Collection),
         "rows": rows,
         "form": form or _grant_form(request),
-        "review_url": _review_url(target),
+        "review_url": review_url(target),
         "breadcrumbs": (target.ancestors() if isinstance(target, Collection)
                         else target.collection.ancestors() + [target.collection]),
     }, status=status)
@@ -138,7 +136,7 @@ def _give(request, target):
         else:
             grantee = form.cleaned_data["team"] or form.cleaned_data["person"]
             messages.success(request, _("Access given to %(grantee)s.") % {"grantee": grantee})
-            return redirect(_access_url(target))
+            return redirect(access_url(target))
     return _target_page(request, target, form=form, status=400)
 
 
@@ -162,19 +160,11 @@ def article_grants(request, prefix, slug):
     return _give(request, get_article_for_user(request, prefix, slug, drafts=True))
 
 
-def _get_grant(kind: str, pk: int):
-    model = GRANT_KINDS.get(kind)
-    if model is None:
-        raise Http404
-    related = ["permission", "content_object"] + (["user"] if kind.endswith("person") else ["group"])
-    return get_object_or_404(model.objects.select_related(*related), pk=pk)
-
-
 @requires("admin")
 @require_POST
 def grant_change(request, kind, pk):
     pk = int(pk)
-    grant = _get_grant(kind, pk)
+    grant = get_grant_for_admin(request, kind, pk)
     target = grant.content_object
     form = GrantChangeForm(request.POST, prefix=f"{kind}-{grant.pk}")
     if form.is_valid():
@@ -188,7 +178,7 @@ def grant_change(request, kind, pk):
             _add_errors(form, error)
         else:
             messages.success(request, _("Grant changed."))
-            return redirect(_access_url(target))
+            return redirect(access_url(target))
     return _target_page(request, target, change_forms={f"{kind}-{grant.pk}": form}, status=400)
 
 
@@ -196,9 +186,9 @@ def grant_change(request, kind, pk):
 @require_POST
 def grant_revoke(request, kind, pk):
     pk = int(pk)
-    grant = _get_grant(kind, pk)
+    grant = get_grant_for_admin(request, kind, pk)
     target = grant.content_object
     grantee = grant.group.provider_team if kind.endswith("team") else grant.user
     services.grant_revoke(grant=grant, acting_user=request.user, actor=Actor.from_request(request))
     messages.success(request, _("Access of %(grantee)s revoked.") % {"grantee": grantee})
-    return redirect(_access_url(target))
+    return redirect(access_url(target))

@@ -20,7 +20,7 @@ from ..models import (
     ProviderOrganisation,
     User,
 )
-from .common import _audit, _require_admin
+from .common import audit_in_tenant, require_admin
 
 
 @transaction.atomic
@@ -52,7 +52,7 @@ def engagement_start(*, provider: ProviderOrganisation, client: Client, actor: A
     if existing is not None:
         return existing
     engagement = Engagement.objects.create(provider=provider, client=client)
-    _audit(client, Action.ENGAGEMENT_STARTED, actor=actor or Actor.system(Channel.ADMIN), obj=engagement,
+    audit_in_tenant(client, Action.ENGAGEMENT_STARTED, actor=actor or Actor.system(Channel.ADMIN), obj=engagement,
            label=str(provider), detail={"provider": provider.name})
     return engagement
 
@@ -63,7 +63,7 @@ def engagement_end(*, engagement: Engagement, actor: Actor | None = None) -> Eng
     ended = Engagement.objects.filter(pk=engagement.pk, ended_at__isnull=True).update(ended_at=timezone.now())
     engagement.refresh_from_db()
     if ended:
-        _audit(engagement.client, Action.ENGAGEMENT_ENDED, actor=actor or Actor.system(Channel.ADMIN),
+        audit_in_tenant(engagement.client, Action.ENGAGEMENT_ENDED, actor=actor or Actor.system(Channel.ADMIN),
                obj=engagement, label=str(engagement.provider), detail={"provider": engagement.provider.name})
     return engagement
 
@@ -74,12 +74,12 @@ def client_image_sources_set(*, client: Client, text: str, acting_user: User,
     """The other sites the tenant's articles may show images from (its pages' CSP allows them,
     kbportal/csp.py). Checked (https origins only: nothing can widen the policy), saved one per
     line, and written to the tenant's audit log with what it replaced."""
-    _require_admin(acting_user, client)
+    require_admin(acting_user, client)
     origins = parse_image_sources(text)
     before = client.image_sources.split()
     if origins != before:
         client.image_sources = "\n".join(origins)
         client.save(update_fields=["image_sources"])
-        _audit(client, Action.SETTINGS_CHANGED, actor=actor or Actor.of(acting_user), label=_("Image sources"),
+        audit_in_tenant(client, Action.SETTINGS_CHANGED, actor=actor or Actor.of(acting_user), label=_("Image sources"),
                detail={"image_sources": origins, "before": before})
     return origins

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import secrets
 
@@ -26,17 +25,10 @@ from ..models import (
     SiteAddress,
     User,
 )
-from .common import _audit, _require_admin
+from ..selectors import secret_digest
+from .common import audit_in_tenant, require_admin
 
 logger = logging.getLogger(__name__)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("client", "invited_by").filter(token_hash=token_hash(token)).first()
 
 
 def invitation_link(site: SiteAddress, token: str) -> str:
@@ -50,7 +42,7 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
     """Invite `email` to join `client` with `role`, and e-mail the link. A pending invitation
     to the same address is replaced (its link stops working). Returns the invitation and the
     token of its link (never stored)."""
-    _require_admin(acting_user, client)
+    require_admin(acting_user, client)
     email = User.objects.normalize_email(email).strip().lower()
     role = Role(role)
     if Membership.objects.filter(client=client, user__email__iexact=email).exists():
@@ -66,9 +58,9 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
         Invitation.objects.filter(pk__in=replaced).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        client=client, email=email, role=role, token_hash=token_hash(token), invited_by=acting_user, created_at=now
+        client=client, email=email, role=role, token_hash=secret_digest(token), invited_by=acting_user, created_at=now
     )
-    _audit(client, Action.PERSON_INVITED, actor=actor or Actor.of(acting_user), obj=invitation, label=email,
+    audit_in_tenant(client, Action.PERSON_INVITED, actor=actor or Actor.of(acting_user), obj=invitation, label=email,
            detail={"email": email, "role": str(role), "replaced": len(replaced)})
     context = {
         "client": client,
@@ -91,11 +83,11 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
 
 
 def invitation_revoke(*, invitation: Invitation, acting_user: User, actor: Actor | None = None) -> None:
-    _require_admin(acting_user, invitation.client)
+    require_admin(acting_user, invitation.client)
     revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now())
     if revoked:
-        _audit(invitation.client, Action.INVITATION_REVOKED, actor=actor or Actor.of(acting_user),
+        audit_in_tenant(invitation.client, Action.INVITATION_REVOKED, actor=actor or Actor.of(acting_user),
                label=invitation.email, detail={"role": invitation.role})
 
 
@@ -141,7 +133,7 @@ def invitation_accept(*, invitation: Invitation, user: User, actor: Actor | None
         user=user, client=invitation.client, defaults={"role": invitation.role}
     )
     if created:
-        _audit(invitation.client, Action.PERSON_JOINED, actor=actor or Actor.of(user), obj=user, label=user.email,
+        audit_in_tenant(invitation.client, Action.PERSON_JOINED, actor=actor or Actor.of(user), obj=user, label=user.email,
                detail={"role": membership.role, "invitation": invitation.pk,
                        "invited_by": invitation.invited_by.email if invitation.invited_by else None})
     return membership

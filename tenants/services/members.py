@@ -14,7 +14,7 @@ from ..models import (
     Role,
     User,
 )
-from .common import _audit, _require_admin
+from .common import audit_in_tenant, require_admin
 
 
 def _other_admins(membership: Membership):
@@ -26,7 +26,7 @@ def _other_admins(membership: Membership):
 @transaction.atomic
 def membership_role_change(*, membership: Membership, role: str, acting_user: User,
                            actor: Actor | None = None) -> Membership:
-    _require_admin(acting_user, membership.client)
+    require_admin(acting_user, membership.client)
     role = Role(role)
     membership = Membership.objects.select_for_update().select_related("user", "client").get(pk=membership.pk)
     before = membership.role
@@ -40,7 +40,7 @@ def membership_role_change(*, membership: Membership, role: str, acting_user: Us
         )
     membership.role = role
     membership.save(update_fields=["role"])
-    _audit(membership.client, Action.ROLE_CHANGED, actor=actor or Actor.of(acting_user), obj=membership.user,
+    audit_in_tenant(membership.client, Action.ROLE_CHANGED, actor=actor or Actor.of(acting_user), obj=membership.user,
            label=membership.user.email, detail={"before": before, "after": str(role)})
     return membership
 
@@ -48,7 +48,7 @@ def membership_role_change(*, membership: Membership, role: str, acting_user: Us
 @transaction.atomic
 def membership_remove(*, membership: Membership, acting_user: User, actor: Actor | None = None) -> None:
     """Remove a person from the tenant: from their next request on, they reach nothing of it."""
-    _require_admin(acting_user, membership.client)
+    require_admin(acting_user, membership.client)
     membership = Membership.objects.select_for_update().select_related("user", "client").get(pk=membership.pk)
     if membership.role == Role.ADMIN and not _other_admins(membership).exists():
         raise ValidationError(
@@ -58,5 +58,5 @@ def membership_remove(*, membership: Membership, acting_user: User, actor: Actor
         )
     user, client, role = membership.user, membership.client, membership.role
     membership.delete()
-    _audit(client, Action.PERSON_REMOVED, actor=actor or Actor.of(acting_user), obj=user, label=user.email,
+    audit_in_tenant(client, Action.PERSON_REMOVED, actor=actor or Actor.of(acting_user), obj=user, label=user.email,
            detail={"role": role})

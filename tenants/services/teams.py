@@ -20,7 +20,7 @@ from ..models import (
     ProviderTeam,
     User,
 )
-from .common import _audit, _require_lead
+from .common import audit_in_tenant, require_lead
 
 
 def ensure_team_group(team: ProviderTeam) -> None:
@@ -57,7 +57,7 @@ def _team_name_free(provider: ProviderOrganisation, name: str, exclude_pk: int |
 def team_create_by_lead(*, provider: ProviderOrganisation, name: str, acting_user: User) -> ProviderTeam:
     """A new team works for no client yet: the lead chooses which, and until then no client
     sees it."""
-    _require_lead(acting_user, provider)
+    require_lead(acting_user, provider)
     return team_create(provider=provider, name=_team_name_free(provider, name), clients=())
 
 
@@ -65,7 +65,7 @@ def team_create_by_lead(*, provider: ProviderOrganisation, name: str, acting_use
 def team_clients_set(*, team: ProviderTeam, clients, acting_user: User) -> ProviderTeam:
     """Which of the clients engaging the provider this team works for (their admins see it and
     may grant it access; the others never learn its name). Grants it already holds stay."""
-    _require_lead(acting_user, team.provider)
+    require_lead(acting_user, team.provider)
     engaged = set(Engagement.objects.active().filter(provider_id=team.provider_id).values_list("client_id", flat=True))
     chosen = {client.pk for client in clients}
     if chosen - engaged:
@@ -77,7 +77,7 @@ def team_clients_set(*, team: ProviderTeam, clients, acting_user: User) -> Provi
 
 @transaction.atomic
 def team_rename(*, team: ProviderTeam, name: str, acting_user: User) -> ProviderTeam:
-    _require_lead(acting_user, team.provider)
+    require_lead(acting_user, team.provider)
     team.name = _team_name_free(team.provider, name, exclude_pk=team.pk)
     team.save(update_fields=["name"])
     # Keep the backing group's name in step, so a new team may take the old name.
@@ -109,7 +109,7 @@ def _audit_where_team_works(team: ProviderTeam, action: Action, *, actor: User, 
 @transaction.atomic
 def team_member_add(*, team: ProviderTeam, user: User, acting_user: User) -> None:
     """From the next request on, the person reaches what the team was granted."""
-    _require_lead(acting_user, team.provider)
+    require_lead(acting_user, team.provider)
     _provider_person(team.provider, user)
     if not team.members.filter(pk=user.pk).exists():
         team.members.add(user)
@@ -119,7 +119,7 @@ def team_member_add(*, team: ProviderTeam, user: User, acting_user: User) -> Non
 @transaction.atomic
 def team_member_remove(*, team: ProviderTeam, user: User, acting_user: User) -> None:
     """From the next request on, the person no longer reaches what the team was granted."""
-    _require_lead(acting_user, team.provider)
+    require_lead(acting_user, team.provider)
     if team.members.filter(pk=user.pk).exists():
         team.members.remove(user)
         _audit_where_team_works(team, Action.TEAM_MEMBER_REMOVED, actor=acting_user, person=user)
@@ -128,7 +128,7 @@ def team_member_remove(*, team: ProviderTeam, user: User, acting_user: User) -> 
 @transaction.atomic
 def provider_member_clients_set(*, membership: ProviderMembership, clients, acting_user: User) -> ProviderMembership:
     """Which of the clients engaging the provider this person works for."""
-    _require_lead(acting_user, membership.provider)
+    require_lead(acting_user, membership.provider)
     engaged = set(
         Engagement.objects.active().filter(provider_id=membership.provider_id).values_list("client_id", flat=True)
     )
@@ -143,6 +143,6 @@ def provider_member_clients_set(*, membership: ProviderMembership, clients, acti
     # Each workspace the person starts or stops serving records it (no other client learns).
     for client in Client.objects.filter(pk__in=(chosen - before) | (before & engaged) - chosen):
         action = Action.PROVIDER_PERSON_SERVES if client.pk in chosen else Action.PROVIDER_PERSON_LEAVES
-        _audit(client, action, actor=Actor.of(acting_user), obj=membership.user, label=membership.user.email,
+        audit_in_tenant(client, action, actor=Actor.of(acting_user), obj=membership.user, label=membership.user.email,
                detail={"provider": membership.provider.name})
     return membership
