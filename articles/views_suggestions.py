@@ -20,57 +20,29 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.services import Actor
 from permissions.policy import requires
 from permissions.selectors import (
-    PREFIX_TO_KIND,
-    can_edit,
-    contributable_articles,
+    can_contribute,
     contributable_collections,
+    get_contributable_article_for_user,
+    get_contributor_access,
+    get_rw_suggestion_for_user,
+    get_suggestion_for_user,
+    suggestions_for,
     visible_articles,
 )
 from tenants.models import SiteAddress
+from tenants.selectors import person_labels
 
-from . import suggestions
+from . import selectors, services
 from .diff import diff_revisions, has_changes
 from .forms import AcceptForm, RejectForm, SuggestionForm, rows_from_revision
-from .models import Article, Collection, Kind, Suggestion, SuggestionStatus
+from .models import Collection, Kind, Suggestion, SuggestionStatus
 from .services import EditConflict
-from .views import _editor_context, render_editor_row, render_preview
+from .views import editor_context, render_editor_row, render_preview
 
 
-def _require_editor(request) -> None:
-    if not can_edit(request):
-        raise Http404
-
-
-def _require_contributor(request) -> None:
-    if not suggestions.can_contribute(request.workspace):
-        raise Http404
-
-
-def _get_suggestion_for_user(request, pk: int) -> Suggestion:
-    """The suggestion, or 404 whether it is missing or someone else's business."""
-    try:
-        return (
-            suggestions.suggestions_for(request.workspace)
-            .select_related("article__live_revision", "article__collection", "collection", "base_revision",
-                            "resulting_revision__article")
-            .get(pk=pk)
-        )
-    except Suggestion.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_pending_for_editor(request, pk: int) -> Suggestion:
-    _require_editor(request)
-    suggestion = _get_suggestion_for_user(request, pk)
-    if not suggestion.is_pending:
-        messages.info(request, _("This suggestion was already reviewed."))
-        raise _AlreadyReviewed(suggestion)
-    return suggestion
-
-
-class _AlreadyReviewed(Exception):
-    def __init__(self, suggestion: Suggestion):
-        self.suggestion = suggestion
+def _already_reviewed(request, suggestion: Suggestion):
+    messages.info(request, _("This suggestion was already reviewed."))
+    return redirect("articles:suggestion", suggestion.pk)
 
 
 # The review queue and page (client editors and admins) ---------------------------------------
@@ -79,20 +51,20 @@ class _AlreadyReviewed(Exception):
 @requires("edit")
 def queue(request):
     """Suggestions waiting for review (or the reviewed ones, by status)."""
-    _require_editor(request)
     status = request.GET.get("status", SuggestionStatus.PENDING)
     if status not in SuggestionStatus.values:
         status = SuggestionStatus.PENDING
+    reviewable = suggestions_for(request.workspace)
     items = list(
-        Suggestion.objects.filter(status=status)
+        reviewable.filter(status=status)
         .select_related("article", "collection")
         .order_by("created_at" if status == SuggestionStatus.PENDING else "-reviewed_at")[:200]
     )
-    names = suggestions.person_labels({s.contributor_id for s in items}, request.workspace)
-    rows = [{"suggestion": s, "contributor": names.get(s.contributor_id), "stale": suggestions.is_stale(s)} for s in items]
+    names = person_labels({s.contributor_id for s in items}, request.workspace)
+    rows = [{"suggestion": s, "contributor": names.get(s.contributor_id), "stale": selectors.is_stale(s)} for s in items]
     return render(request, "articles/suggestions.html", {
         "rows": rows, "status": status, "statuses": SuggestionStatus.choices,
-        "pending_count": Suggestion.objects.filter(status=SuggestionStatus.PENDING).count(),
+        "pending_count": reviewable.filter(status=SuggestionStatus.PENDING).count(),
     })
 
 
@@ -101,7 +73,7 @@ def detail(request, pk, reject_form=None, status=200):
     """For editors, the review page: what accepting would change in the published version,
     and what changed in the article since the suggestion was made. For the contributor, their
     suggestion and what became of it."""
-    suggestion = _get_suggestion_for_user(request, pk)
+    suggestion = get_suggestion_for_user(request, pk)
     access = request.workspace
     article = suggestion.article
     current = article.live_revision if article is not None else None
@@ -109,14 +81,14 @@ def detail(request, pk, reject_form=None, status=200):
     reviewing = access.can_edit and suggestion.is_pending
     if reviewing:
         old = current.content() if current is not None else {}
-        sections = diff_revisions(old, suggestions.proposed_content(suggestion), suggestion.kind)
+        sections = diff_revisions(old, selectors.proposed_content(suggestion), suggestion.kind)
     else:
         sections = diff_revisions(base.content() if base is not None else {}, suggestion.content(), suggestion.kind)
-    stale = reviewing and suggestions.is_stale(suggestion)
+    stale = reviewing and selectors.is_stale(suggestion)
     stale_sections = []
     if stale and base is not None and current is not None:
         stale_sections = diff_revisions(base.content(), current.content(), suggestion.kind)
-    names = suggestions.person_labels({suggestion.contributor_id, suggestion.reviewed_by_id}, access)
+    names = person_labels({suggestion.contributor_id, suggestion.reviewed_by_id}, access)
     return render(request, "articles/suggestion.html", {
         "suggestion": suggestion,
         "article": article,
@@ -143,12 +115,11 @@ def _readable(access, article) -> bool:
 @require_POST
 def accept(request, pk):
     """Accept as it is: published at once, crediting the contributor."""
+    suggestion = get_rw_suggestion_for_user(request, pk)
+    if not suggestion.is_pending:
+        return _already_reviewed(request, suggestion)
     try:
-        suggestion = _get_pending_for_editor(request, pk)
-    except _AlreadyReviewed as done:
-        return redirect("articles:suggestion", done.suggestion.pk)
-    try:
-        revision = suggestions.suggestion_accept(
+        revision = services.suggestion_accept(
             suggestion=suggestion, acting_user=request.user, actor=Actor.from_request(request), site=SiteAddress.from_request(request))
     except (ValidationError, EditConflict) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
@@ -161,10 +132,9 @@ def accept(request, pk):
 @requires("edit")
 def accept_with_changes(request, pk):
     """The editor, prefilled with the suggestion; saving accepts and publishes."""
-    try:
-        suggestion = _get_pending_for_editor(request, pk)
-    except _AlreadyReviewed as done:
-        return redirect("articles:suggestion", done.suggestion.pk)
+    suggestion = get_rw_suggestion_for_user(request, pk)
+    if not suggestion.is_pending:
+        return _already_reviewed(request, suggestion)
     article = suggestion.article
     kind = suggestion.kind
     summary = (_("Suggestion: %(reason)s") % {"reason": " ".join(suggestion.reason.split())})[:300]
@@ -172,7 +142,7 @@ def accept_with_changes(request, pk):
         form = AcceptForm(request.POST, kind=kind, collections=Collection.objects.none())
         if form.is_valid():
             try:
-                revision = suggestions.suggestion_accept(
+                revision = services.suggestion_accept(
                     suggestion=suggestion, acting_user=request.user, content=form.content(),
                     expected_revision_id=form.cleaned_data["base_revision"] if article is not None else None,
                     summary=form.cleaned_data["summary"] or summary,
@@ -189,8 +159,8 @@ def accept_with_changes(request, pk):
                                             "The contributor is told.") % {"n": revision.number})
                 return redirect(revision.article.get_absolute_url())
         return render(request, "articles/suggestion_accept.html",
-                      _editor_context(request, form, kind, article, suggestion=suggestion), status=400)
-    content = suggestions.proposed_content(suggestion)
+                      editor_context(request, form, kind, article, suggestion=suggestion), status=400)
+    content = selectors.proposed_content(suggestion)
     form = AcceptForm(kind=kind, collections=Collection.objects.none(), initial={
         "title": content["title"], "language": content["language"], "tags": ", ".join(content["tags"]),
         "body": content["body"], "summary": summary,
@@ -198,7 +168,7 @@ def accept_with_changes(request, pk):
     })
     steps, faqs = rows_from_revision(_Rows(content))
     return render(request, "articles/suggestion_accept.html",
-                  _editor_context(request, form, kind, article, steps, faqs, suggestion=suggestion))
+                  editor_context(request, form, kind, article, steps, faqs, suggestion=suggestion))
 
 
 class _Rows:
@@ -212,14 +182,13 @@ class _Rows:
 @requires("edit")
 @require_POST
 def reject(request, pk):
-    try:
-        suggestion = _get_pending_for_editor(request, pk)
-    except _AlreadyReviewed as done:
-        return redirect("articles:suggestion", done.suggestion.pk)
+    suggestion = get_rw_suggestion_for_user(request, pk)
+    if not suggestion.is_pending:
+        return _already_reviewed(request, suggestion)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            suggestions.suggestion_reject(suggestion=suggestion, acting_user=request.user,
+            services.suggestion_reject(suggestion=suggestion, acting_user=request.user,
                                           reason=form.cleaned_data["reason"], actor=Actor.from_request(request), site=SiteAddress.from_request(request))
         except ValidationError as error:
             form.add_error("reason", error)
@@ -236,12 +205,10 @@ def reject(request, pk):
 def mine(request):
     """The contributor's suggestions and what became of them."""
     access = request.workspace
-    if not access.is_provider:
+    items = list(suggestions_for(access).select_related("article", "collection", "resulting_revision__article"))
+    if not items and not can_contribute(access):
         raise Http404
-    items = list(suggestions.suggestions_for(access).select_related("article", "collection", "resulting_revision__article"))
-    if not items and not suggestions.can_contribute(access):
-        raise Http404
-    names = suggestions.person_labels({s.reviewed_by_id for s in items}, access)
+    names = person_labels({s.reviewed_by_id for s in items}, access)
     article_ids = {s.article_id or (s.resulting_revision.article_id if s.resulting_revision else None) for s in items}
     readable = set()
     if article_ids - {None}:
@@ -261,21 +228,14 @@ def mine(request):
 def suggest(request, prefix, slug):
     """The editor for proposing a change to an article the person may contribute to."""
     access = request.workspace
-    kind = PREFIX_TO_KIND.get(prefix)
-    try:
-        article = (
-            contributable_articles(access).active().select_related("live_revision", "collection")
-            .get(slug=slug, kind=kind)
-        )
-    except Article.DoesNotExist:
-        raise Http404 from None
+    article = get_contributable_article_for_user(request, prefix, slug)
     live = article.live_revision
     if request.method == "POST":
         form = SuggestionForm(request.POST, kind=article.kind, collections=Collection.objects.none())
         if form.is_valid():
             base = article.revisions.filter(pk=form.cleaned_data["base_revision"] or 0).first()
             try:
-                suggestions.suggestion_create(
+                services.suggestion_create(
                     access=access, acting_user=request.user, article=article, base_revision=base,
                     content=form.content(), reason=form.cleaned_data["reason"],
                 )
@@ -285,14 +245,14 @@ def suggest(request, prefix, slug):
                 messages.success(request, _("Thank you: your suggestion was sent to the editors. You will hear "
                                             "back by e-mail and under “My suggestions”."))
                 return redirect("articles:suggestions-mine")
-        return render(request, "articles/suggest.html", _editor_context(request, form, article.kind, article),
+        return render(request, "articles/suggest.html", editor_context(request, form, article.kind, article),
                       status=400)
     form = SuggestionForm(kind=article.kind, collections=Collection.objects.none(), initial={
         "title": live.title, "language": live.language, "tags": ", ".join(live.tags), "body": live.body,
         "base_revision": live.pk,
     })
     steps, faqs = rows_from_revision(live)
-    return render(request, "articles/suggest.html", _editor_context(request, form, article.kind, article, steps, faqs))
+    return render(request, "articles/suggest.html", editor_context(request, form, article.kind, article, steps, faqs))
 
 
 @requires("contribute")
@@ -308,7 +268,7 @@ def suggest_new(request, kind):
         form = SuggestionForm(request.POST, kind=kind, collections=collections, new_article=True)
         if form.is_valid():
             try:
-                suggestions.suggestion_create(
+                services.suggestion_create(
                     access=access, acting_user=request.user, collection=form.cleaned_data["collection"],
                     kind=kind, content=form.content(), reason=form.cleaned_data["reason"],
                 )
@@ -318,13 +278,13 @@ def suggest_new(request, kind):
                 messages.success(request, _("Thank you: your proposal was sent to the editors. You will hear "
                                             "back by e-mail and under “My suggestions”."))
                 return redirect("articles:suggestions-mine")
-        return render(request, "articles/suggest.html", _editor_context(request, form, kind), status=400)
+        return render(request, "articles/suggest.html", editor_context(request, form, kind), status=400)
     form = SuggestionForm(kind=kind, collections=collections, new_article=True, initial={
         "collection": collections.filter(slug=request.GET.get("collection", "")).first(),
         "language": (request.LANGUAGE_CODE or "en")[:2],
     })
     starter = [{"key": uuid.uuid4().hex[:8], "order": 1}]
-    return render(request, "articles/suggest.html", _editor_context(
+    return render(request, "articles/suggest.html", editor_context(
         request, form, kind, steps=starter if kind == Kind.GUIDE else [], faqs=starter if kind == Kind.FAQ else [],
     ))
 
@@ -333,7 +293,7 @@ def suggest_new(request, kind):
 @require_GET
 def editor_row(request, group):
     """A blank step or question row for the suggestion editor."""
-    _require_contributor(request)
+    get_contributor_access(request)
     return render_editor_row(request, group)
 
 
@@ -341,5 +301,5 @@ def editor_row(request, group):
 @require_POST
 def preview(request):
     """Live preview for the suggestion editor: the same render and sanitiser as a revision."""
-    _require_contributor(request)
+    get_contributor_access(request)
     return render_preview(request)

@@ -3,7 +3,7 @@ sidebars look procedures up and show them next to the call.
 
 Same permission layer as the pages: hits come from `search.engine.search` (filtered by
 `visible_articles` before anything is counted or ranked), an article is resolved through
-`visible_articles(access)` (missing and forbidden are the same 404), a confidential read is
+`permissions.selectors.get_published_article_by_id_for_user` (missing and forbidden are the same 404), a confidential read is
 written to the audit log like on the reading page, and searches are logged like the lookup
 page's so that content gaps include API lookups. Authentication (session or personal token)
 and JSON errors for everything that is not a view are in tenants.api_auth.
@@ -23,7 +23,7 @@ from audit import services as audit
 from audit.models import Action
 from audit.services import Actor
 from permissions.policy import requires
-from permissions.selectors import visible_articles, visible_collections
+from permissions.selectors import find_collection_for_user, get_published_article_by_id_for_user
 from tenants.api_auth import api_error
 
 from . import engine
@@ -89,9 +89,7 @@ def _collection(request) -> Collection | None:
     slug = request.GET.get("collection", "").strip()
     if not slug:
         return None
-    # No slug holds a NUL (PostgreSQL refuses one in a query) or is longer than the column.
-    valid = "\x00" not in slug and len(slug) <= Collection._meta.get_field("slug").max_length
-    collection = visible_collections(request.workspace).filter(slug=slug).first() if valid else None
+    collection = find_collection_for_user(request, slug)
     if collection is None:
         shown = slug.replace("\x00", "")[:MAX_TAG]
         raise BadRequest("unknown_collection", _("There is no collection %(slug)s that you can read.") % {"slug": shown})
@@ -185,14 +183,7 @@ def _is_confidential(article, breadcrumbs) -> bool:
 @requires("read")
 def article(request, pk: int):
     """The published revision of one article, guide or FAQ, as the reading page shows it."""
-    found = (
-        visible_articles(request.workspace)
-        .select_related("collection", "live_revision")
-        .filter(pk=pk, live_revision__isnull=False)
-        .first()
-    )
-    if found is None:
-        raise Http404
+    found = get_published_article_by_id_for_user(request, pk)
     revision = found.live_revision
     breadcrumbs = found.collection.ancestors() + [found.collection]
     if _is_confidential(found, breadcrumbs):

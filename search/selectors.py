@@ -25,6 +25,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Concat, RowNumber
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from permissions.selectors import visible_articles
 from tenants.models import Membership, ProviderRole, Role
 from tenants.selectors import WorkspaceAccess
 
-from .models import BestBet, QueryLog
+from .models import BestBet, PersonalShortcut, QueryLog, Synonym
 
 # The periods of the report: key → days back from now. The first one is the default.
 PERIODS = {"week": 7, "month": 30}
@@ -235,3 +236,58 @@ def best_bets_by_query() -> list[tuple[str, list[BestBet]]]:
     for bet in bets:
         groups.setdefault(bet.query, []).append(bet)
     return list(groups.items())
+
+
+# --- The lookup page's shortcuts (pinned and recently opened procedures) ----------------------
+
+SHORTCUTS_SHOWN = 9  # one keystroke each: Alt+1 … Alt+9
+
+
+def is_pinned(*, access: WorkspaceAccess, article: Article) -> bool:
+    return PersonalShortcut.objects.filter(user_id=access.user_id, kind=PersonalShortcut.Kind.PINNED, article=article).exists()
+
+
+def shortcuts(access: WorkspaceAccess) -> dict[str, list[Article]]:
+    """{"pinned": [...], "recent": [...]}, each at most SHORTCUTS_SHOWN, readable now, published, not
+    archived; an article pinned is not repeated among the recent ones. One query."""
+    rows = (
+        PersonalShortcut.objects.filter(user_id=access.user_id)
+        .filter(article__in=visible_articles(access).active().filter(live_revision__isnull=False))
+        .select_related("article", "article__collection")
+        .order_by("kind", "-at")
+    )
+    pinned: list[Article] = []
+    recent: list[Article] = []
+    for row in rows:
+        (pinned if row.kind == PersonalShortcut.Kind.PINNED else recent).append(row.article)
+    pinned_ids = {a.pk for a in pinned}
+    recent = [a for a in recent if a.pk not in pinned_ids]
+    return {"pinned": pinned[:SHORTCUTS_SHOWN], "recent": recent[: max(0, SHORTCUTS_SHOWN - len(pinned[:SHORTCUTS_SHOWN]))]}
+
+
+# --- Search tuning (client editors) -------------------------------------------------------------
+
+
+def _editor(request_or_access) -> None:
+    """Client editors and admins only (the request's workspace, or a WorkspaceAccess)."""
+    access = getattr(request_or_access, "workspace", request_or_access)
+    if not isinstance(access, WorkspaceAccess) or not access.can_edit:
+        raise Http404
+
+
+def get_synonym_for_editor(request, pk: int) -> Synonym:
+    """A synonym group of this tenant, for its editors; 404 for anyone else and a missing one."""
+    _editor(request)
+    synonym = Synonym.objects.filter(pk=pk).first()
+    if synonym is None:
+        raise Http404
+    return synonym
+
+
+def get_best_bet_for_editor(request, pk: int) -> BestBet:
+    """A best bet of this tenant, with its article, for its editors; 404 otherwise."""
+    _editor(request)
+    bet = BestBet.objects.select_related("article").filter(pk=pk).first()
+    if bet is None:
+        raise Http404
+    return bet

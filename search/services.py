@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from articles.models import Article
 from tenants.selectors import WorkspaceAccess
 
 from . import engine
-from .models import BestBet, QueryLog, Synonym
+from .models import BestBet, PersonalShortcut, QueryLog, Synonym
 from .text import normalise
 
 FLAG_WITHIN = datetime.timedelta(days=1)
@@ -180,3 +180,38 @@ def query_flag_not_found(*, access: WorkspaceAccess, log_id: int) -> bool:
     fresh = timezone.now() - FLAG_WITHIN
     return bool(QueryLog.objects.filter(pk=log_id, user_id=access.user_id, created_at__gte=fresh)
                 .update(flagged_not_found=True))
+
+
+# --- The lookup page's memory of one person: pinned and recently opened procedures -----------
+# (read back by `selectors.shortcuts`, through the permission layer every time, so that a
+# shortcut never outlives the access that made it)
+
+RECENT_KEPT = 20
+
+
+def _upsert(*, user_id: int, kind: str, article: Article) -> None:
+    PersonalShortcut.objects.bulk_create(
+        [PersonalShortcut(user_id=user_id, kind=kind, article=article, at=timezone.now())],
+        update_conflicts=True, unique_fields=["user_id", "kind", "article"], update_fields=["at"],
+    )
+
+
+def opened(*, access: WorkspaceAccess, article: Article) -> None:
+    """Remember that this person opened `article` (the reading page calls it). Two queries:
+    the upsert, and trimming what is past the RECENT_KEPT most recent."""
+    _upsert(user_id=access.user_id, kind=PersonalShortcut.Kind.RECENT, article=article)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""DELETE FROM {PersonalShortcut._meta.db_table} WHERE user_id = %s AND kind = %s AND id NOT IN (
+                  SELECT id FROM {PersonalShortcut._meta.db_table} WHERE user_id = %s AND kind = %s
+                  ORDER BY at DESC LIMIT %s)""",
+            [access.user_id, PersonalShortcut.Kind.RECENT, access.user_id, PersonalShortcut.Kind.RECENT, RECENT_KEPT],
+        )
+
+
+def pin(*, access: WorkspaceAccess, article: Article) -> None:
+    _upsert(user_id=access.user_id, kind=PersonalShortcut.Kind.PINNED, article=article)
+
+
+def unpin(*, access: WorkspaceAccess, article: Article) -> None:
+    PersonalShortcut.objects.filter(user_id=access.user_id, kind=PersonalShortcut.Kind.PINNED, article=article).delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from articles.events import ContentEvent
 
-from . import indexing, lookup
+from . import indexing, selectors, services
 
 
 def reindex_changed_article(sender, *, event: ContentEvent, **kwargs) -> None:
@@ -24,8 +24,8 @@ def remember_opened(sender, *, access, article, **kwargs) -> dict:
     procedures and shows whether it is pinned; editors also learn whether it could be indexed."""
     context: dict = {}
     if not article.is_archived:
-        lookup.opened(access=access, article=article)
-        context["pinned"] = lookup.is_pinned(access=access, article=article)
+        services.opened(access=access, article=article)
+        context["pinned"] = selectors.is_pinned(access=access, article=article)
     if access.can_edit:
         context["index_failure"] = indexing.failure_for(article)
     return context

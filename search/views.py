@@ -31,8 +31,7 @@ from permissions.grants import provider_reach
 from permissions.policy import requires
 from permissions.selectors import get_article_for_user, visible_articles, visible_collections
 
-from . import engine, services
-from . import lookup as personal
+from . import engine, selectors, services
 from .models import SearchDocument
 
 MAX_QUERY, MAX_TAG = engine.MAX_QUERY, engine.MAX_TAG
@@ -175,14 +174,14 @@ def lookup(request):
     context["problems"] = problems
     if request.htmx and request.htmx.target == RESULTS_TARGET:
         if not query:
-            context["shortcuts"] = personal.shortcuts(access)
+            context["shortcuts"] = selectors.shortcuts(access)
         response = render(request, "search/_results.html", context)
         # The address bar follows the search, without the empty filters the form sends.
         params = {"q": query, **filters.as_params()} if query else filters.as_params()
         response["HX-Replace-Url"] = reverse("search:lookup") + ("?" + urlencode(params) if params else "")
         return _no_store(response)
     context.update({
-        "shortcuts": personal.shortcuts(access),
+        "shortcuts": selectors.shortcuts(access),
         "collections": collections(),
         "top_collections": [c for c in collections() if c.depth == 0],
         "tags": _tag_choices(access),
@@ -216,10 +215,10 @@ def pin(request, prefix, slug):
     access = request.workspace
     article = get_article_for_user(request, prefix, slug)
     if request.POST.get("pinned") == "0":
-        personal.unpin(access=access, article=article)
+        services.unpin(access=access, article=article)
         pinned, text = False, _("Unpinned.")
     else:
-        personal.pin(access=access, article=article)
+        services.pin(access=access, article=article)
         pinned, text = True, _("Pinned: it is one keystroke away on the lookup page.")
     if request.htmx:
         return render(request, "search/_pin.html", {"article": article, "pinned": pinned, "text": text})

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -29,7 +29,7 @@ from permissions.selectors import visible_articles
 
 from . import engine, selectors, services
 from .forms import BestBetForm, GapFilterForm, SynonymForm
-from .models import BestBet, Synonym
+from .models import Synonym
 
 GAP_ROWS = 50
 EXPORT_ROWS = 1000
@@ -145,7 +145,7 @@ def synonyms(request):
 
 @requires("edit")
 def synonym_edit(request, pk):
-    synonym = get_object_or_404(Synonym, pk=pk)
+    synonym = selectors.get_synonym_for_editor(request, pk)
     if request.method == "POST":
         form = SynonymForm(request.POST)
         if _save_synonym(request, form, synonym) is not None:
@@ -164,7 +164,7 @@ def synonym_edit(request, pk):
 @requires("edit")
 @require_POST
 def synonym_delete(request, pk):
-    synonym = get_object_or_404(Synonym, pk=pk)
+    synonym = selectors.get_synonym_for_editor(request, pk)
     label = str(synonym)
     services.synonym_delete(synonym=synonym)
     messages.success(request, _("Synonyms deleted: “%(group)s”.") % {"group": label})
@@ -238,7 +238,7 @@ def article_options(request):
 @requires("edit")
 @require_POST
 def best_bet_move(request, pk):
-    bet = get_object_or_404(BestBet, pk=pk)
+    bet = selectors.get_best_bet_for_editor(request, pk)
     services.best_bet_move(bet=bet, offset=-1 if request.POST.get("direction") == "up" else 1)
     return redirect("searchadmin:best-bets")
 
@@ -246,7 +246,7 @@ def best_bet_move(request, pk):
 @requires("edit")
 @require_POST
 def best_bet_delete(request, pk):
-    bet = get_object_or_404(BestBet.objects.select_related("article"), pk=pk)
+    bet = selectors.get_best_bet_for_editor(request, pk)
     services.best_bet_remove(bet=bet)
     messages.success(request, _("“%(title)s” is no longer pinned for “%(query)s”.")
                      % {"title": bet.article.title, "query": bet.query})

@@ -185,23 +185,23 @@ class MembershipAdmin(admin.ModelAdmin):
         return ["user", "client"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        from .services import _audit
+        from .services import audit_in_tenant
 
         before = Membership.objects.filter(pk=obj.pk).values_list("role", flat=True).first() if change else None
         super().save_model(request, obj, form, change)
         if not change:
-            _audit(obj.client, Action.PERSON_JOINED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=obj.user, label=obj.user.email,
+            audit_in_tenant(obj.client, Action.PERSON_JOINED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=obj.user, label=obj.user.email,
                    detail={"role": obj.role, "by": "platform admin"})
         elif before != obj.role:
-            _audit(obj.client, Action.ROLE_CHANGED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=obj.user, label=obj.user.email,
+            audit_in_tenant(obj.client, Action.ROLE_CHANGED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=obj.user, label=obj.user.email,
                    detail={"before": before, "after": obj.role, "by": "platform admin"})
 
     def delete_model(self, request, obj):
-        from .services import _audit
+        from .services import audit_in_tenant
 
         client, user, role = obj.client, obj.user, obj.role
         super().delete_model(request, obj)
-        _audit(client, Action.PERSON_REMOVED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=user, label=user.email,
+        audit_in_tenant(client, Action.PERSON_REMOVED, actor=Actor.from_request(request, channel=Channel.ADMIN), obj=user, label=user.email,
                detail={"role": role, "by": "platform admin"})
 
 
@@ -233,7 +233,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        from .tokens import token_revoke
+        from .services import token_revoke
 
         for token in queryset.filter(revoked_at__isnull=True):
             token_revoke(token=token, acting_user=request.user)

@@ -19,7 +19,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
 
-from .tokens import token_resolve
+from .services import token_resolve
 
 API_PREFIX = "/api/"
 QUERY_TOKEN_NAMES = ("access_token", "token", "api_token", "key")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from .auth import AccountBackend
 from .models import (
+    ApiToken,
     Client,
     Engagement,
+    Invitation,
     Membership,
     ProviderMembership,
     ProviderOrganisation,
@@ -132,3 +140,227 @@ def workspace_admin_names(client: Client) -> list[str]:
         .values_list("user__full_name", "user__email")
     )
     return [full_name or email for full_name, email in names]
+
+
+def person_labels(user_ids, access: WorkspaceAccess) -> dict[int, str]:
+    """How to name these people to `access`'s person. Provider people see client staff as a
+    role ("Acme Parcels editor") when the tenant hides its authors' names from providers."""
+    ids = {pk for pk in user_ids if pk is not None}
+    users = User.objects.in_bulk(ids)
+    client = access.client
+    hide = access.is_provider and client.hide_author_names_from_providers
+    roles = dict(Membership.objects.filter(client=client, user_id__in=ids).values_list("user_id", "role")) if hide else {}
+    labels: dict[int, str] = {}
+    for pk in ids:
+        if hide and pk != access.user_id:
+            role = roles.get(pk)
+            if role == Role.ADMIN:
+                labels[pk] = _("%(client)s admin") % {"client": client.name}
+            elif role == Role.EDITOR:
+                labels[pk] = _("%(client)s editor") % {"client": client.name}
+            else:
+                labels[pk] = _("%(client)s team") % {"client": client.name}
+        elif pk in users:
+            labels[pk] = users[pk].get_full_name()
+        else:
+            labels[pk] = _("a former member")
+    return labels
+
+
+# --- The people pages of a client tenant (its admins) ---------------------------------------
+
+
+def _admin_client(access: WorkspaceAccess) -> Client:
+    """The tenant whose people `access`'s person may manage: theirs, if they are its admin."""
+    if access is None or not access.is_admin:
+        raise Http404
+    return access.client
+
+
+def client_staff(access: WorkspaceAccess) -> QuerySet[Membership]:
+    """The client staff of the tenant, for its admins."""
+    return (
+        Membership.objects.filter(client=_admin_client(access)).select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def pending_invitations(access: WorkspaceAccess) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.pending().filter(client=_admin_client(access)).select_related("invited_by")
+        .order_by("email")
+    )
+
+
+def get_membership_for_admin(access: WorkspaceAccess, pk: int) -> Membership:
+    """A membership of this tenant; 404 for one of another tenant, a missing one, and anyone
+    who is not this tenant's admin."""
+    membership = (
+        Membership.objects.select_related("user", "client").filter(client=_admin_client(access), pk=pk).first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def get_pending_invitation_for_admin(access: WorkspaceAccess, pk: int) -> Invitation:
+    """A pending invitation to this tenant; 404 for used, withdrawn, another tenant's, missing."""
+    invitation = (
+        Invitation.objects.pending().select_related("client").filter(client=_admin_client(access), pk=pk).first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def engaged_providers(access: WorkspaceAccess) -> list[dict]:
+    """Each provider engaged by the tenant, with its people who serve it and its teams (members
+    limited to those people), for the tenant's admins."""
+    client = _admin_client(access)
+    providers = list(providers_engaged_by(client).order_by("name"))
+    serving = (
+        ProviderMembership.objects.filter(provider__in=providers)
+        .filter(Q(role=ProviderRole.LEAD) | Q(clients=client))
+        .select_related("user")
+        .distinct()
+        .order_by("user__full_name", "user__email")
+    )
+    people: dict[int, list[ProviderMembership]] = {}
+    for membership in serving:
+        people.setdefault(membership.provider_id, []).append(membership)
+    teams: dict[int, list[tuple[ProviderTeam, list[User]]]] = {}
+    for team in teams_serving(client).prefetch_related("members").order_by("name"):
+        serving_ids = {m.user_id for m in people.get(team.provider_id, [])}
+        members = [user for user in team.members.all() if user.pk in serving_ids]
+        teams.setdefault(team.provider_id, []).append((team, members))
+    return [
+        {"provider": provider, "people": people.get(provider.pk, []), "teams": teams.get(provider.pk, [])}
+        for provider in providers
+    ]
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation the link's token names (whatever its state), or None."""
+    return Invitation.objects.select_related("client", "invited_by").filter(token_hash=secret_digest(token)).first()
+
+
+def secret_digest(raw: str) -> str:
+    """What is stored of a secret (an invitation link's token, an API token): its SHA-256.
+    The secrets are 256 random bits, so a plain hash is enough."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- A provider lead's pages (public site) ------------------------------------------------------
+
+
+def providers_led_by(user: User) -> QuerySet[ProviderOrganisation]:
+    if not user.is_authenticated:
+        return ProviderOrganisation.objects.none()
+    return ProviderOrganisation.objects.filter(
+        memberships__user=user, memberships__role=ProviderRole.LEAD
+    ).order_by("name")
+
+
+def get_provider_for_lead(user: User, pk: int) -> ProviderOrganisation:
+    """The provider `pk` when the person leads it; a 404 for anyone else and for missing ones."""
+    provider = providers_led_by(user).filter(pk=pk).first()
+    if provider is None:
+        raise Http404
+    return provider
+
+
+def get_team_for_lead(user: User, provider_pk: int, team_pk: int) -> ProviderTeam:
+    """A team of a provider the person leads; 404 for another provider's team or a missing one."""
+    provider = get_provider_for_lead(user, provider_pk)
+    team = ProviderTeam.objects.select_related("provider").filter(provider=provider, pk=team_pk).first()
+    if team is None:
+        raise Http404
+    return team
+
+
+def get_team_member_for_lead(user: User, team: ProviderTeam, member_pk: int) -> User:
+    """A member of `team` (found with `get_team_for_lead`); 404 for anyone else."""
+    get_provider_for_lead(user, team.provider_id)
+    member = team.members.filter(pk=member_pk).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def get_provider_person_for_lead(user: User, provider_pk: int, person_pk: int) -> ProviderMembership:
+    """One of the people of a provider the person leads; 404 for anyone else."""
+    provider = get_provider_for_lead(user, provider_pk)
+    membership = (
+        ProviderMembership.objects.select_related("user", "provider").filter(provider=provider, user_id=person_pk).first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def clients_engaging(provider: ProviderOrganisation) -> QuerySet[Client]:
+    active = Engagement.objects.active().filter(provider=provider).values("client_id")
+    return Client.objects.filter(pk__in=active).order_by("name")
+
+
+def provider_people(provider: ProviderOrganisation) -> QuerySet[User]:
+    return User.objects.filter(provider_memberships__provider=provider).order_by("full_name", "email")
+
+
+def provider_overview(provider: ProviderOrganisation) -> dict:
+    """A lead's overview of their provider (found with `get_provider_for_lead`): the clients
+    engaging it, its people with the engaged clients each serves, its teams with theirs."""
+    clients = clients_engaging(provider)
+    people = (
+        ProviderMembership.objects.filter(provider=provider)
+        .select_related("user")
+        .prefetch_related(Prefetch("clients", queryset=clients, to_attr="engaged_clients"))
+        .order_by("user__full_name", "user__email")
+    )
+    teams = (
+        ProviderTeam.objects.filter(provider=provider)
+        .prefetch_related(Prefetch("members", queryset=User.objects.order_by("full_name", "email")))
+        .prefetch_related(Prefetch("clients", queryset=clients, to_attr="serving"))
+        .order_by("name")
+    )
+    return {"clients": clients, "people": people, "teams": teams}
+
+
+def account_exists(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+# --- Personal API tokens -------------------------------------------------------------------------
+
+TOKEN_PREFIX = "kbp"  # noqa: S105 - the public marker of our tokens, not a secret
+# kbp_ + 8 hex + _ + 43 URL-safe base64 characters (32 bytes); a little slack for the future.
+TOKEN_PATTERN = re.compile(r"^kbp_[0-9a-f]{8}_[A-Za-z0-9_-]{40,100}$")
+
+
+def find_api_token(raw: str) -> ApiToken | None:
+    """The active token `raw` names, with its person, or None: malformed, unknown, revoked, or
+    its person may not sign in (inactive, or a demo account while KB_DEMO_ACCOUNTS is off).
+    Lookups go by the hash (unique, indexed), compared again in constant time. Reads only:
+    `services.token_resolve` records the use."""
+    if not raw or not TOKEN_PATTERN.match(raw):
+        return None
+    digest = secret_digest(raw)
+    token = ApiToken.objects.select_related("user").filter(token_hash=digest).first()
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    if token.is_revoked or not AccountBackend().user_can_authenticate(token.user):
+        return None
+    return token
+
+
+def tokens_for_user(user: User) -> QuerySet[ApiToken]:
+    """The person's tokens, active first, newest first."""
+    return ApiToken.objects.filter(user=user).order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-id")
+
+
+def get_own_api_token(user: User, pk: int) -> ApiToken:
+    """One of the person's own tokens; 404 for anyone else's and for a missing one."""
+    token = ApiToken.objects.filter(pk=pk, user_id=user.pk).first()
+    if token is None:
+        raise Http404
+    return token

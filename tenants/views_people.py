@@ -3,7 +3,8 @@
 
 Every tenant view here is `@requires("admin")`: anyone else, provider people included, gets a
 404 and so never sees the client staff directory. Objects are resolved inside the tenant of
-the request (a membership id of another tenant is a 404 like a missing one).
+the request by tenants.selectors (a membership id of another tenant is a 404 like a missing
+one).
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,66 +27,29 @@ from permissions.policy import requires
 from . import services
 from .forms_people import InviteForm, JoinForm, RoleForm
 from .models import (
-    Invitation,
-    Membership,
-    ProviderMembership,
-    ProviderRole,
-    ProviderTeam,
     Role,
     SiteAddress,
-    User,
     public_url,
 )
-from .selectors import providers_engaged_by, teams_serving
-
-
-def _get_membership(request, pk: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("user", "client"), client=request.workspace.client, pk=pk
-    )
-
-
-def _get_invitation(request, pk: int) -> Invitation:
-    return get_object_or_404(
-        Invitation.objects.pending().select_related("client"), client=request.workspace.client, pk=pk
-    )
-
-
-def _engaged_providers(client) -> list[dict]:
-    """Each provider engaged by `client`, with its people who serve this client and its teams
-    (members limited to those people)."""
-    providers = list(providers_engaged_by(client).order_by("name"))
-    serving = (
-        ProviderMembership.objects.filter(provider__in=providers)
-        .filter(Q(role=ProviderRole.LEAD) | Q(clients=client))
-        .select_related("user")
-        .distinct()
-        .order_by("user__full_name", "user__email")
-    )
-    people: dict[int, list[ProviderMembership]] = {}
-    for membership in serving:
-        people.setdefault(membership.provider_id, []).append(membership)
-    teams: dict[int, list[tuple[ProviderTeam, list[User]]]] = {}
-    for team in teams_serving(client).prefetch_related("members").order_by("name"):
-        serving_ids = {m.user_id for m in people.get(team.provider_id, [])}
-        members = [user for user in team.members.all() if user.pk in serving_ids]
-        teams.setdefault(team.provider_id, []).append((team, members))
-    return [
-        {"provider": provider, "people": people.get(provider.pk, []), "teams": teams.get(provider.pk, [])}
-        for provider in providers
-    ]
+from .selectors import (
+    account_exists,
+    client_staff,
+    engaged_providers,
+    get_membership_for_admin,
+    get_pending_invitation_for_admin,
+    invitation_for_token,
+    pending_invitations,
+)
 
 
 def _people_page(request, *, invite_form: InviteForm, status: int = 200):
-    client = request.workspace.client
-    staff = Membership.objects.filter(client=client).select_related("user").order_by("user__full_name", "user__email")
-    invitations = Invitation.objects.pending().filter(client=client).select_related("invited_by").order_by("email")
+    access = request.workspace
     return render(request, "tenants/people/list.html", {
-        "staff": staff,
-        "invitations": invitations,
+        "staff": client_staff(access),
+        "invitations": pending_invitations(access),
         "invite_form": invite_form,
         "roles": Role.choices,
-        "providers": _engaged_providers(client),
+        "providers": engaged_providers(access),
     }, status=status)
 
 
@@ -127,7 +90,7 @@ def invite(request):
 @require_POST
 def invitation_resend(request, pk: int):
     """Send a fresh link to the same address with the same role (the old link stops working)."""
-    old = _get_invitation(request, pk)
+    old = get_pending_invitation_for_admin(request.workspace, pk)
     try:
         invitation, _token = services.invitation_create(
             client=old.client, email=old.email, role=old.role, acting_user=request.user,
@@ -144,7 +107,7 @@ def invitation_resend(request, pk: int):
 @requires("admin")
 @require_POST
 def invitation_revoke(request, pk: int):
-    invitation = _get_invitation(request, pk)
+    invitation = get_pending_invitation_for_admin(request.workspace, pk)
     services.invitation_revoke(invitation=invitation, acting_user=request.user, actor=Actor.from_request(request))
     messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
     return redirect("people:list")
@@ -153,7 +116,7 @@ def invitation_revoke(request, pk: int):
 @requires("admin")
 @require_POST
 def role_change(request, pk: int):
-    membership = _get_membership(request, pk)
+    membership = get_membership_for_admin(request.workspace, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
@@ -176,7 +139,7 @@ def role_change(request, pk: int):
 @requires("admin")
 def remove(request, pk: int):
     """GET asks for confirmation; POST removes the person from the tenant."""
-    membership = _get_membership(request, pk)
+    membership = get_membership_for_admin(request.workspace, pk)
     if request.method == "POST":
         try:
             services.membership_remove(membership=membership, acting_user=request.user, actor=Actor.from_request(request))
@@ -202,7 +165,7 @@ def _invitation_error(request, message: str, status: int):
 def invitation(request, token: str):
     """Accept an invitation: a signed-in person with the invited address joins; a person with
     an account signs in first; a new person chooses a name and a password."""
-    invitation = services.invitation_for_token(token)
+    invitation = invitation_for_token(token)
     if invitation is None:
         return _invitation_error(request, _(
             "This invitation link is not valid. Check that you opened the whole link from the e-mail."), 404)
@@ -224,7 +187,7 @@ def invitation(request, token: str):
             messages.success(request, _("Welcome to %(client)s.") % {"client": client.name})
             return HttpResponseRedirect(client.url(request))
         return render(request, "tenants/people/invitation.html", {"invitation": invitation})
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    if account_exists(invitation.email):
         messages.info(request, _("You already have an account: sign in to accept the invitation to %(client)s.")
                       % {"client": client.name})
         return HttpResponseRedirect(

@@ -2,7 +2,7 @@
 
 A token is created here and its plaintext shown once, in the answer to the POST that created
 it (never stored, never put in the session, never shown again); the page is not cached. A
-token is personal and spans tenants, so creating and revoking it is logged (tenants.tokens)
+token is personal and spans tenants, so creating and revoking it is logged (tenants.services.tokens)
 rather than written to a tenant's audit log; its use in a tenant is audited there (see
 tenants.middleware.TenantAccessMiddleware).
 """
@@ -15,14 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from . import tokens
 from .forms_profile import ApiTokenForm
 from .models import ApiToken
-from .selectors import workspaces_for_user
+from .selectors import get_own_api_token, tokens_for_user, workspaces_for_user
+from .services.tokens import MAX_ACTIVE_TOKENS, token_create, token_revoke
 
 
 @login_required
@@ -39,10 +39,10 @@ def profile(request):
 def _page(request, form: ApiTokenForm, *, new_token: str = "", created: ApiToken | None = None, status: int = 200):
     response = render(request, "tenants/profile.html", {
         "form": form,
-        "tokens": tokens.tokens_for_user(request.user),
+        "tokens": tokens_for_user(request.user),
         "new_token": new_token,
         "created": created,
-        "max_tokens": tokens.MAX_ACTIVE_TOKENS,
+        "max_tokens": MAX_ACTIVE_TOKENS,
         **_examples(request),
     }, status=status)
     add_never_cache_headers(response)  # the page may hold a token's plaintext
@@ -63,7 +63,7 @@ def _create(request):
     if not form.is_valid():
         return _page(request, form, status=400)
     try:
-        token, plaintext = tokens.token_create(user=request.user, name=form.cleaned_data["name"])
+        token, plaintext = token_create(user=request.user, name=form.cleaned_data["name"])
     except ValidationError as error:
         by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
         for field, errors in by_field.items():
@@ -77,7 +77,7 @@ def _revoke(request):
     pk = request.POST.get("token", "")
     if not re.fullmatch(r"[0-9]{1,18}", pk):
         raise Http404
-    token = get_object_or_404(ApiToken, pk=int(pk), user=request.user)  # one's own tokens only
-    tokens.token_revoke(token=token, acting_user=request.user)
+    token = get_own_api_token(request.user, int(pk))
+    token_revoke(token=token, acting_user=request.user)
     messages.success(request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name})
     return redirect("profile")

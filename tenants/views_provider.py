@@ -10,48 +10,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
 from .forms_people import ServesClientsForm, TeamForm, TeamMemberForm
 from .models import (
-    Client,
-    Engagement,
-    ProviderMembership,
     ProviderOrganisation,
     ProviderRole,
     ProviderTeam,
-    User,
 )
-
-
-def _led_providers(request):
-    return ProviderOrganisation.objects.filter(
-        memberships__user=request.user, memberships__role=ProviderRole.LEAD
-    ).order_by("name")
-
-
-def _get_provider_for_lead(request, pk: int) -> ProviderOrganisation:
-    """The provider `pk` when the person leads it; a 404 for anyone else and for missing ones."""
-    return get_object_or_404(_led_providers(request), pk=pk)
-
-
-def _get_team_for_lead(request, provider_pk: int, team_pk: int) -> ProviderTeam:
-    provider = _get_provider_for_lead(request, provider_pk)
-    return get_object_or_404(ProviderTeam.objects.select_related("provider"), provider=provider, pk=team_pk)
-
-
-def _engaged_clients(provider: ProviderOrganisation):
-    active = Engagement.objects.active().filter(provider=provider).values("client_id")
-    return Client.objects.filter(pk__in=active).order_by("name")
-
-
-def _provider_people(provider: ProviderOrganisation):
-    return User.objects.filter(provider_memberships__provider=provider).order_by("full_name", "email")
+from .selectors import (
+    clients_engaging,
+    get_provider_for_lead,
+    get_provider_person_for_lead,
+    get_team_for_lead,
+    get_team_member_for_lead,
+    provider_overview,
+    provider_people,
+    providers_led_by,
+)
 
 
 def _show_errors(request, error: ValidationError) -> None:
@@ -61,7 +41,7 @@ def _show_errors(request, error: ValidationError) -> None:
 
 @login_required
 def home(request):
-    providers = list(_led_providers(request))
+    providers = list(providers_led_by(request.user))
     if not providers:
         raise Http404
     if len(providers) == 1:
@@ -70,35 +50,22 @@ def home(request):
 
 
 def _overview_page(request, provider: ProviderOrganisation, *, team_form: TeamForm, status: int = 200):
-    clients = _engaged_clients(provider)
-    people = (
-        ProviderMembership.objects.filter(provider=provider)
-        .select_related("user")
-        .prefetch_related(Prefetch("clients", queryset=clients, to_attr="engaged_clients"))
-        .order_by("user__full_name", "user__email")
-    )
-    teams = provider.teams.prefetch_related(
-        Prefetch("members", queryset=User.objects.order_by("full_name", "email")),
-        Prefetch("clients", queryset=clients, to_attr="serving"),
-    ).order_by("name")
     return render(request, "tenants/provider/overview.html", {
         "provider": provider,
-        "clients": clients,
-        "people": people,
-        "teams": teams,
+        **provider_overview(provider),
         "team_form": team_form,
     }, status=status)
 
 
 @login_required
 def overview(request, provider: int):
-    return _overview_page(request, _get_provider_for_lead(request, provider), team_form=TeamForm())
+    return _overview_page(request, get_provider_for_lead(request.user, provider), team_form=TeamForm())
 
 
 @login_required
 @require_POST
 def team_create(request, provider: int):
-    organisation = _get_provider_for_lead(request, provider)
+    organisation = get_provider_for_lead(request.user, provider)
     form = TeamForm(request.POST)
     if form.is_valid():
         try:
@@ -115,13 +82,13 @@ def team_create(request, provider: int):
 
 
 def _team_clients_form(team: ProviderTeam, data=None) -> ServesClientsForm:
-    clients = _engaged_clients(team.provider)
+    clients = clients_engaging(team.provider)
     return ServesClientsForm(data, clients=clients, initial={"clients": list(team.clients.filter(pk__in=clients))})
 
 
 def _team_page(request, team: ProviderTeam, *, rename_form: TeamForm | None = None, status: int = 200):
     members = team.members.order_by("full_name", "email")
-    candidates = _provider_people(team.provider).exclude(pk__in=team.members.values("pk"))
+    candidates = provider_people(team.provider).exclude(pk__in=team.members.values("pk"))
     clients_form = _team_clients_form(team)
     return render(request, "tenants/provider/team.html", {
         "provider": team.provider,
@@ -137,13 +104,13 @@ def _team_page(request, team: ProviderTeam, *, rename_form: TeamForm | None = No
 
 @login_required
 def team_detail(request, provider: int, team: int):
-    return _team_page(request, _get_team_for_lead(request, provider, team))
+    return _team_page(request, get_team_for_lead(request.user, provider, team))
 
 
 @login_required
 @require_POST
 def team_rename(request, provider: int, team: int):
-    team_obj = _get_team_for_lead(request, provider, team)
+    team_obj = get_team_for_lead(request.user, provider, team)
     form = TeamForm(request.POST)
     if form.is_valid():
         try:
@@ -162,7 +129,7 @@ def team_rename(request, provider: int, team: int):
 @require_POST
 def team_clients(request, provider: int, team: int):
     """Which clients the team works for: only their admins see it."""
-    team_obj = _get_team_for_lead(request, provider, team)
+    team_obj = get_team_for_lead(request.user, provider, team)
     form = _team_clients_form(team_obj, request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose among the clients that engage %(provider)s.") % {"provider": team_obj.provider.name})
@@ -179,8 +146,8 @@ def team_clients(request, provider: int, team: int):
 @login_required
 @require_POST
 def team_member_add(request, provider: int, team: int):
-    team_obj = _get_team_for_lead(request, provider, team)
-    form = TeamMemberForm(request.POST, people=_provider_people(team_obj.provider))
+    team_obj = get_team_for_lead(request.user, provider, team)
+    form = TeamMemberForm(request.POST, people=provider_people(team_obj.provider))
     if not form.is_valid():
         messages.error(request, _("Choose one of %(provider)s's people.") % {"provider": team_obj.provider.name})
     else:
@@ -197,8 +164,8 @@ def team_member_add(request, provider: int, team: int):
 @login_required
 @require_POST
 def team_member_remove(request, provider: int, team: int, user: int):
-    team_obj = _get_team_for_lead(request, provider, team)
-    member = get_object_or_404(team_obj.members.all(), pk=user)
+    team_obj = get_team_for_lead(request.user, provider, team)
+    member = get_team_member_for_lead(request.user, team_obj, user)
     services.team_member_remove(team=team_obj, user=member, acting_user=request.user)
     messages.success(request, _("%(person)s left %(team)s.") % {"person": member, "team": team_obj.name})
     return redirect("provider:team", provider=provider, team=team)
@@ -207,11 +174,9 @@ def team_member_remove(request, provider: int, team: int, user: int):
 @login_required
 def person_clients(request, provider: int, person: int):
     """Which of the clients engaging the provider one of its people works for."""
-    organisation = _get_provider_for_lead(request, provider)
-    membership = get_object_or_404(
-        ProviderMembership.objects.select_related("user", "provider"), provider=organisation, user_id=person
-    )
-    clients = _engaged_clients(organisation)
+    membership = get_provider_person_for_lead(request.user, provider, person)
+    organisation = membership.provider
+    clients = clients_engaging(organisation)
     form = ServesClientsForm(
         request.POST or None, clients=clients, initial={"clients": list(membership.clients.filter(pk__in=clients))}
     )

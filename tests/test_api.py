@@ -30,8 +30,8 @@ from permissions.services import grant_give
 from search.api import MAX_LIMIT, MAX_QUERY
 from search.models import QueryLog
 from tenants import services as tenants
-from tenants import tokens
 from tenants.models import ApiToken, Engagement, User
+from tenants.services import tokens
 
 from . import factories
 from .conftest import host

@@ -26,7 +26,8 @@ from django.db import connection
 from django.test import Client as Http
 from articles.models import Collection
 from permissions import services as grants
-from tenants import services, tokens
+from tenants import services
+from tenants.services import tokens
 from tenants.models import Client, ProviderOrganisation, User
 agent = User.objects.get(email="agent.both@helios.test")
 _, raw = tokens.token_create(user=agent, name="CTI")
@@ -46,7 +47,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from permissions import services as grants
 from permissions.models import CollectionTeamGrant
-from tenants import tokens
+from tenants.services import tokens
 from tenants.models import ApiToken, Client, User
 agent = User.objects.get(email="agent.both@helios.test")
 tokens.token_revoke(token=ApiToken.objects.get(user=agent, name="CTI"), acting_user=agent)

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from articles import services, suggestions
+from articles import services
 from articles.models import Article, Collection, Kind, Revision, Suggestion
 from permissions import services as grants
 from permissions.selectors import visible_articles
@@ -190,7 +190,7 @@ def test_a_suggestion_is_stored_with_lf(acme, guide, contributor):
     live = guide.live_revision
     steps = [dict(step) for step in live.steps]
     steps[1]["body"] = "Propose\r\nthree slots."
-    suggestion = suggestions.suggestion_create(
+    suggestion = services.suggestion_create(
         access=workspace_access(contributor, acme.acme), acting_user=contributor, article=guide,
         content=services.Content(title=live.title, language="en", tags=live.tags, body="Intro\r\n\r\nMore", steps=steps),
         reason="Saturday\r\nslots",

@@ -24,7 +24,7 @@ from django.db import DatabaseError, connection, transaction
 
 from articles import services
 from articles.models import Article, Kind
-from articles.suggestions import suggestion_accept, suggestion_create
+from articles.services import suggestion_accept, suggestion_create
 from permissions.services import grant_give
 from search import engine, indexing
 from tenants import services as tenants

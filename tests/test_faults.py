@@ -24,8 +24,8 @@ from audit.models import Action, AuditEvent
 from permissions import services as permissions
 from search import indexing
 from search.models import SearchDocument
-from tenants import tokens
 from tenants.models import Client
+from tenants.services import tokens
 
 from .conftest import PASSWORD, throwaway_workspace
 from .faults import (

@@ -1,4 +1,11 @@
-"""guardian in a schema-per-tenant world: content types and the permission cache."""
+"""guardian in a schema-per-tenant world: content types and the permission cache.
+
+kbportal stores grants in guardian's direct-foreign-key tables but never asks guardian's
+checker: the access layer (permissions.selectors, through permissions.grants) reads the grant
+tables of the tenant the connection is on. These tests show why (the checker's cache crosses
+schemas) and that the access layer does not fall into it; tests/test_architecture.py checks
+that no app code calls the checker.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,9 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
 from articles.models import Collection
-from permissions.access import has_object_permission
 from permissions.models import CollectionPersonGrant
+from permissions.selectors import visible_collections
+from tenants.selectors import workspace_access
 
 
 def tables_in(schema: str) -> set[str]:
@@ -61,7 +69,9 @@ def test_a_grant_uses_the_same_content_type_id_in_every_tenant(world, in_tenant)
         direct = assign_perm("articles.view_collection", world.agent_both, collection)
         assert isinstance(direct, CollectionPersonGrant)
         assert direct.permission.content_type_id == permission.content_type_id
-        assert has_object_permission(world.agent_both, "view_collection", collection)
+        # ...and the access layer opens it in this tenant.
+        access = workspace_access(world.agent_both, tenant)
+        assert visible_collections(access).filter(pk=collection.pk).exists()
     assert ids[0] == ids[1] == ContentType.objects.get_for_model(Collection).pk
 
 
@@ -74,15 +84,15 @@ def test_permission_cache_never_carries_one_tenants_grants_into_another(world, i
     Collection.objects.create(pk=9001, name="Margins", slug="margins-9001", confidential=True)
 
     in_tenant(world.acme)
-    assert has_object_permission(user, "view_collection", Collection.objects.get(pk=9001))
+    assert visible_collections(workspace_access(user, world.acme)).filter(pk=9001).exists()
     # The trap is real: one guardian checker reused across the switch answers from its cache.
     reused = ObjectPermissionChecker(user)
     assert reused.has_perm("view_collection", Collection.objects.get(pk=9001))
 
     in_tenant(world.lumiere)
     lumiere_collection = Collection.objects.get(pk=9001)
-    assert reused.has_perm("view_collection", lumiere_collection)  # wrong, and why we wrap it
+    assert reused.has_perm("view_collection", lumiere_collection)  # wrong, and why we never ask it
     # The same user object, through the access layer, gets the truth for this tenant.
-    assert not has_object_permission(user, "view_collection", lumiere_collection)
+    assert not visible_collections(workspace_access(user, world.lumiere)).filter(pk=9001).exists()
     assert not user.has_perm("articles.view_collection", lumiere_collection)
     assert not CollectionPersonGrant.objects.filter(user=user).exists()

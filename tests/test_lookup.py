@@ -17,8 +17,9 @@ from articles import services
 from articles.models import Kind
 from permissions.models import Level
 from permissions.services import grant_give, grant_revoke
-from search.lookup import RECENT_KEPT
+from search import engine, indexing
 from search.models import PersonalShortcut, QueryLog
+from search.services import RECENT_KEPT
 from tenants import services as tenant_services
 from tenants.models import ProviderTeam
 
@@ -178,7 +179,7 @@ def test_opened_and_pinned_procedures_wait_on_the_lookup_page(acme, content):
 
 
 def test_only_the_latest_opened_are_kept(acme, content):
-    from search import lookup
+    from search import selectors, services
     from tenants.selectors import workspace_access
 
     schema = connection.tenant
@@ -187,11 +188,11 @@ def test_only_the_latest_opened_are_kept(acme, content):
     connection.set_tenant(schema)
     for n in range(RECENT_KEPT + 5):
         article = publish(acme, content["billing"], title=f"Procédure {n}", body="Texte.")
-        lookup.opened(access=access, article=article)
+        services.opened(access=access, article=article)
     kept = PersonalShortcut.objects.filter(user_id=acme.acme_viewer.pk, kind="recent")
     assert kept.count() == RECENT_KEPT
     assert not kept.filter(article__title="Procédure 0").exists()
-    assert [a.title for a in lookup.shortcuts(access)["recent"]][:2] == [f"Procédure {RECENT_KEPT + 4}", f"Procédure {RECENT_KEPT + 3}"]
+    assert [a.title for a in selectors.shortcuts(access)["recent"]][:2] == [f"Procédure {RECENT_KEPT + 4}", f"Procédure {RECENT_KEPT + 3}"]
 
 
 def test_a_keystroke_costs_a_bounded_number_of_queries(acme, content):

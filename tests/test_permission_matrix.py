@@ -31,7 +31,7 @@ from django.urls.resolvers import RegexPattern
 
 from articles import services as articles
 from articles.models import Article, Collection, Kind, Suggestion
-from articles.suggestions import suggestion_create
+from articles.services import suggestion_create
 from permissions import services as grants
 from permissions.models import (
     ArticlePersonGrant,

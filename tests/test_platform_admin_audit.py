@@ -60,7 +60,7 @@ def test_role_changes_and_removals_in_the_admin_reach_the_tenants_log(world, pla
 
 
 def test_platform_staff_revoke_a_persons_api_token_but_never_see_or_create_one(world, platform):
-    from tenants.tokens import token_authenticate, token_create
+    from tenants.services import token_authenticate, token_create
 
     token, raw = token_create(user=world.agent_acme, name="CRM sidebar")
     page = platform.get("/admin/tenants/apitoken/").content.decode()

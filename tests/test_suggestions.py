@@ -8,10 +8,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from articles import services, suggestions
+from articles import selectors, services
 from articles.models import Article, Kind, Suggestion, SuggestionStatus
 from audit.models import Action, AuditEvent
 from permissions import services as grants
+from permissions.selectors import suggestions_for
 from tenants import services as tenants
 from tenants.selectors import workspace_access
 
@@ -66,7 +67,7 @@ def saturday_content(article):
 
 @pytest.fixture
 def suggestion(acme, guide, team):
-    return suggestions.suggestion_create(
+    return services.suggestion_create(
         access=access(acme, acme.agent_both), acting_user=acme.agent_both, article=guide,
         content=saturday_content(guide), reason="Customers keep asking about Saturday deliveries.",
     )
@@ -98,13 +99,13 @@ def test_a_contributor_proposes_a_change_on_the_live_revision(suggestion, guide)
 def test_a_suggestion_needs_a_reason_and_a_change(acme, guide, team):
     agent = access(acme, acme.agent_both)
     with pytest.raises(ValidationError) as error:
-        suggestions.suggestion_create(access=agent, acting_user=acme.agent_both, article=guide,
+        services.suggestion_create(access=agent, acting_user=acme.agent_both, article=guide,
                                       content=saturday_content(guide), reason="  ")
     assert "reason" in error.value.message_dict
     live = guide.live_revision
     unchanged = services.Content(title=live.title, language="en", tags=list(live.tags), steps=live.steps)
     with pytest.raises(ValidationError, match="does not change anything"):
-        suggestions.suggestion_create(access=agent, acting_user=acme.agent_both, article=guide,
+        services.suggestion_create(access=agent, acting_user=acme.agent_both, article=guide,
                                       content=unchanged, reason="Because")
 
 
@@ -116,13 +117,13 @@ def test_a_step_of_another_article_is_refused(acme, guide, deliveries, team):
     content = saturday_content(guide)
     content.steps[0]["id"] = other.live_revision.steps[0]["id"]
     with pytest.raises(ValidationError, match="does not belong"):
-        suggestions.suggestion_create(access=access(acme, acme.agent_both), acting_user=acme.agent_both,
+        services.suggestion_create(access=access(acme, acme.agent_both), acting_user=acme.agent_both,
                                       article=guide, content=content, reason="Because")
 
 
 def test_only_contribute_lets_a_provider_propose(acme, guide, team):
     with pytest.raises(PermissionDenied):
-        suggestions.suggestion_create(access=access(acme, acme.agent_acme), acting_user=acme.agent_acme,
+        services.suggestion_create(access=access(acme, acme.agent_acme), acting_user=acme.agent_acme,
                                       article=guide, content=saturday_content(guide), reason="Because")
     assert not Suggestion.objects.exists()
 
@@ -185,9 +186,9 @@ def test_accepting_publishes_a_revision_crediting_the_contributor(acme, guide, s
 
 
 def test_a_suggestion_is_reviewed_once(acme, suggestion):
-    suggestions.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
+    services.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
     with pytest.raises(ValidationError, match="already reviewed"):
-        suggestions.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="no")
+        services.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="no")
     response = post(acme.acme_editor, f"/suggestions/{suggestion.pk}/accept/", acme.acme)
     assert response.status_code == 302 and response["Location"] == f"/suggestions/{suggestion.pk}/"
     assert Article.objects.get().revisions.count() == 2
@@ -198,7 +199,7 @@ def test_accept_with_changes_publishes_the_editors_version(acme, guide, suggesti
     editor = get(acme.acme_editor, url, acme.acme)
     assert editor.status_code == 200
     assert "Saturday included." in editor.content.decode()
-    content = suggestions.proposed_content(suggestion)
+    content = selectors.proposed_content(suggestion)
     data = editor_form(content, base_revision=guide.latest_revision_id, summary="Saturday, shorter")
     data["steps-k2-body"] = "Propose the next three slots (Saturday too)."
     response = post(acme.acme_editor, url, acme.acme, data)
@@ -226,7 +227,7 @@ def test_a_new_article_proposal_becomes_a_published_article(acme, deliveries, te
     review = get(acme.acme_editor, f"/suggestions/{suggestion.pk}/", acme.acme).content.decode()
     assert "Do you deliver on Saturday?" in review
     with django_capture_on_commit_callbacks(execute=True):
-        revision = suggestions.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
+        revision = services.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
     article = revision.article
     assert article.kind == Kind.FAQ and article.live_revision_id == revision.pk and article.collection == deliveries
     assert revision.contributor_id == acme.agent_both.pk
@@ -250,7 +251,7 @@ def test_a_stale_suggestion_shows_the_change_and_keeps_it_when_accepted(acme, gu
     assert "This guide changed since the suggestion was made" in review
     assert "read the last scan" in review  # the base → current diff
     assert "changed since" in get(acme.acme_editor, "/suggestions/", acme.acme).content.decode()
-    revision = suggestions.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
+    revision = services.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
     assert revision.number == 3
     assert revision.steps[0]["body"] == "Open the tracking page and read the last scan."
     assert revision.steps[1]["body"] == "Propose the next three slots, Saturday included."
@@ -261,7 +262,7 @@ def test_merge_applies_additions_and_removals_on_the_current_steps():
     base = [{"id": "a", "t": 1}, {"id": "b", "t": 1}, {"id": "c", "t": 1}]
     current = [{"id": "a", "t": 2}, {"id": "b", "t": 1}, {"id": "c", "t": 1}, {"id": "d", "t": 1}]
     proposed = [{"id": "a", "t": 1}, {"id": "n", "t": 9}, {"id": "b", "t": 5}]  # c removed
-    merged = suggestions._merge_items(base, current, proposed)
+    merged = selectors.merge_items(base, current, proposed)
     assert merged == [{"id": "a", "t": 2}, {"id": "n", "t": 9}, {"id": "b", "t": 5}, {"id": "d", "t": 1}]
 
 
@@ -295,7 +296,7 @@ def test_the_email_speaks_the_contributors_language(acme, suggestion, django_cap
     acme.agent_both.language = "fr"
     acme.agent_both.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
-        suggestions.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="Non.")
+        services.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="Non.")
     [message] = mail.outbox
     assert message.to == [acme.agent_both.email] and "Non." in message.body
 
@@ -342,7 +343,7 @@ def test_providers_see_only_their_own_suggestions(acme, guide, team, suggestion)
     assert other.get(f"/suggestions/{suggestion.pk}/", HTTP_HOST=host(acme.acme)).status_code == 404
     mine = other.get("/suggestions/mine/", HTTP_HOST=host(acme.acme))
     assert mine.status_code == 200 and "Redeliver a parcel" not in mine.content.decode()
-    assert set(suggestions.suggestions_for(access(acme, acme.agent_acme))) == set()
+    assert set(suggestions_for(access(acme, acme.agent_acme))) == set()
 
 
 def test_another_tenants_suggestion_is_not_found(acme, suggestion, in_tenant):
@@ -355,7 +356,7 @@ def test_another_tenants_suggestion_is_not_found(acme, suggestion, in_tenant):
 def test_client_author_names_are_hidden_from_providers(acme, suggestion):
     acme.acme_editor.full_name = "Eve Margins"
     acme.acme_editor.save(update_fields=["full_name"])
-    suggestions.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="Not now.")
+    services.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="Not now.")
     for url in ("/suggestions/mine/", f"/suggestions/{suggestion.pk}/"):
         page = get(acme.agent_both, url, acme.acme).content.decode()
         assert "Eve Margins" not in page and "Acme Parcels editor" in page, url
@@ -372,7 +373,7 @@ def test_the_queue_is_bounded_in_queries(acme, guide, team, django_assert_max_nu
     for n in range(10):
         content = saturday_content(guide)
         content.steps[2]["body"] = f"Variant {n}"
-        suggestions.suggestion_create(access=agent, acting_user=acme.agent_both, article=guide, content=content,
+        services.suggestion_create(access=agent, acting_user=acme.agent_both, article=guide, content=content,
                                       reason=f"Reason {n}")
     http = http_as(acme.acme_editor)
     http.get("/suggestions/", HTTP_HOST=host(acme.acme))
@@ -389,5 +390,5 @@ def test_the_review_page_warns_of_an_unpublished_draft(acme, guide, suggestion):
     )
     review = get(acme.acme_editor, f"/suggestions/{suggestion.pk}/", acme.acme).content.decode()
     assert "An unpublished draft (revision 2)" in review
-    revision = suggestions.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
+    revision = services.suggestion_accept(suggestion=suggestion, acting_user=acme.acme_editor)
     assert revision.number == 3 and revision.title == "Redeliver a parcel"  # the draft is not published

@@ -11,38 +11,29 @@ when it was last used.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import re
 import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .auth import AccountBackend
-from .models import ApiToken, User
+from ..models import ApiToken, User
+from ..selectors import TOKEN_PREFIX, find_api_token, secret_digest
 
 logger = logging.getLogger(__name__)
 
-TOKEN_PREFIX = "kbp"  # noqa: S105 - the public marker of our tokens, not a secret
 MAX_ACTIVE_TOKENS = 20
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
-# kbp_ + 8 hex + _ + 43 URL-safe base64 characters (32 bytes); a little slack for the future.
-TOKEN_PATTERN = re.compile(r"^kbp_[0-9a-f]{8}_[A-Za-z0-9_-]{40,100}$")
-
-
-def token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _new_token_string() -> tuple[str, str]:
     prefix = secrets.token_hex(4)
     return prefix, f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+
 
 
 @transaction.atomic
@@ -52,7 +43,7 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": [_("Give the token a name, such as the tool that will use it.")]})
-    if len(name) > ApiToken._meta.get_field("name").max_length:
+    if len(name) > (ApiToken._meta.get_field("name").max_length or 0):
         raise ValidationError({"name": [_("The name is too long (100 characters at most).")]})
     User.objects.select_for_update().filter(pk=user.pk).first()  # serialise concurrent creations
     if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
@@ -62,9 +53,10 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
             code="too_many_tokens",
         )
     prefix, raw = _new_token_string()
-    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, token_hash=token_hash(raw))
+    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, token_hash=secret_digest(raw))
     logger.info("API token %s (kbp_%s) created by user %s", token.pk, prefix, user.pk)
     return token, raw
+
 
 
 def token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
@@ -80,18 +72,11 @@ def token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
 
 
 def token_resolve(raw: str) -> ApiToken | None:
-    """The active token `raw` names, with its person, or None: malformed, unknown, revoked, or
-    its person may not sign in (inactive, or a demo account while KB_DEMO_ACCOUNTS is off). Records the
-    use, at most once per TOUCH_EVERY."""
-    if not raw or not TOKEN_PATTERN.match(raw):
-        return None
-    digest = token_hash(raw)
-    token = ApiToken.objects.select_related("user").filter(token_hash=digest).first()
-    if token is None or not hmac.compare_digest(token.token_hash, digest):
-        return None
-    if token.is_revoked or not AccountBackend().user_can_authenticate(token.user):
-        return None
-    _touch(token)
+    """The active token `raw` names, with its person (`selectors.find_api_token`), and the use
+    recorded, at most once per TOUCH_EVERY; None when it authenticates no one."""
+    token = find_api_token(raw)
+    if token is not None:
+        _touch(token)
     return token
 
 
@@ -99,6 +84,7 @@ def token_authenticate(raw: str) -> User | None:
     """The person the token `raw` authenticates, or None."""
     token = token_resolve(raw)
     return token.user if token is not None else None
+
 
 
 def _touch(token: ApiToken) -> None:
@@ -110,8 +96,3 @@ def _touch(token: ApiToken) -> None:
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOUCH_EVERY)
     ).update(last_used_at=now)
     token.last_used_at = now
-
-
-def tokens_for_user(user: User) -> QuerySet[ApiToken]:
-    """The person's tokens, active first, newest first."""
-    return ApiToken.objects.filter(user=user).order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-id")

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,123 +25,18 @@ from audit import services as audit
 from audit.models import Action
 from audit.services import Actor
 from permissions.selectors import contributable_articles, contributable_collections
-from tenants.models import Membership, Role, SiteAddress, User
+from tenants.models import SiteAddress, User
 from tenants.selectors import WorkspaceAccess
 
-from . import services
-from .diff import diff_revisions, has_changes
-from .models import Article, Collection, Kind, Revision, Suggestion, SuggestionStatus
-from .services import Content
-from .text import clean_multiline
+from ..diff import diff_revisions, has_changes
+from ..models import Article, Collection, Kind, Revision, Suggestion, SuggestionStatus
+from ..selectors import proposed_content, revision_item_ids
+from ..text import clean_multiline
+from .articles import article_create
+from .content import Content, clean_content, render_content
+from .revisions import revision_create
 
 MAX_REASON = 1000
-CONTENT_FIELDS = ("title", "language", "tags", "body")
-
-
-# Reads ---------------------------------------------------------------------------------------
-
-
-def suggestions_for(access: WorkspaceAccess) -> QuerySet[Suggestion]:
-    """The suggestions this person may look at: client editors and admins all of them (the
-    review queue), provider people only their own, everyone else none."""
-    if access.can_edit:
-        return Suggestion.objects.all()
-    if access.is_provider:
-        return Suggestion.objects.filter(contributor_id=access.user_id)
-    return Suggestion.objects.none()
-
-
-def can_contribute(access: WorkspaceAccess) -> bool:
-    """Whether this person holds any contribute grant (provider people only)."""
-    if not access.is_provider:
-        return False
-    from permissions.grants import provider_reach
-
-    reach = provider_reach(access)
-    return bool(reach.contribute_collections or reach.contribute_articles)
-
-
-def person_labels(user_ids, access: WorkspaceAccess) -> dict[int, str]:
-    """How to name these people to `access`'s person. Provider people see client staff as a
-    role ("Acme Parcels editor") when the tenant hides its authors' names from providers."""
-    ids = {pk for pk in user_ids if pk is not None}
-    users = User.objects.in_bulk(ids)
-    client = access.client
-    hide = access.is_provider and client.hide_author_names_from_providers
-    roles = dict(Membership.objects.filter(client=client, user_id__in=ids).values_list("user_id", "role")) if hide else {}
-    labels: dict[int, str] = {}
-    for pk in ids:
-        if hide and pk != access.user_id:
-            role = roles.get(pk)
-            if role == Role.ADMIN:
-                labels[pk] = _("%(client)s admin") % {"client": client.name}
-            elif role == Role.EDITOR:
-                labels[pk] = _("%(client)s editor") % {"client": client.name}
-            else:
-                labels[pk] = _("%(client)s team") % {"client": client.name}
-        elif pk in users:
-            labels[pk] = users[pk].get_full_name()
-        else:
-            labels[pk] = _("a former member")
-    return labels
-
-
-def _ids(revision: Revision | None) -> set[str]:
-    if revision is None:
-        return set()
-    return {s["id"] for s in revision.steps} | {p["id"] for p in revision.faqs}
-
-
-def _merge_items(base: list[dict], current: list[dict], proposed: list[dict]) -> list[dict]:
-    """Steps (or questions) of `current` with the contributor's edits, additions and removals
-    (relative to `base`) applied; items the contributor left alone keep their current text."""
-    base_by_id = {item.get("id"): item for item in base}
-    proposed_ids = {item.get("id") for item in proposed}
-    removed = {pk for pk in base_by_id if pk not in proposed_ids}
-    result = [dict(item) for item in current if item.get("id") not in removed]
-    previous = None
-    for item in proposed:
-        pk = item.get("id")
-        if pk in base_by_id and item == base_by_id[pk]:
-            previous = pk
-            continue
-        ids = [row.get("id") for row in result]
-        if pk in ids:
-            result[ids.index(pk)] = dict(item)
-        elif previous is None:
-            result.insert(0, dict(item))
-        elif previous in ids:
-            result.insert(ids.index(previous) + 1, dict(item))
-        else:
-            result.append(dict(item))
-        previous = pk
-    return result
-
-
-def proposed_content(suggestion: Suggestion, article: Article | None = None) -> dict:
-    """What accepting `suggestion` as it is would publish (a `Revision.content()` dict)."""
-    proposed = suggestion.content()
-    article = article or suggestion.article
-    if article is None:
-        return proposed
-    current = article.live_revision or article.latest_revision
-    base = suggestion.base_revision
-    if current is None or base is None or base.pk == current.pk:
-        return proposed
-    old, now = base.content(), current.content()
-    merged = {field: proposed[field] if proposed[field] != old[field] else now[field] for field in CONTENT_FIELDS}
-    merged["steps"] = _merge_items(old["steps"], now["steps"], proposed["steps"])
-    merged["faqs"] = _merge_items(old["faqs"], now["faqs"], proposed["faqs"])
-    return merged
-
-
-def is_stale(suggestion: Suggestion) -> bool:
-    """Whether the article was published again since the contributor made the suggestion."""
-    article = suggestion.article
-    return article is not None and suggestion.base_revision_id != article.live_revision_id
-
-
-# Writes --------------------------------------------------------------------------------------
 
 
 def _clean_reason(reason: str) -> str:
@@ -179,7 +73,7 @@ def suggestion_create(
     try:
         # Step and question ids are those of the revision the contributor saw, so that the
         # diff pairs them; an id from anywhere else is refused.
-        content = services.clean_content(kind, content, known_ids=_ids(base_revision))
+        content = clean_content(kind, content, known_ids=revision_item_ids(base_revision))
     except ValidationError as error:
         errors = {field: list(messages) for field, messages in error.message_dict.items()}
     reason = _clean_reason(reason)
@@ -191,7 +85,7 @@ def suggestion_create(
         raise ValidationError(errors)
     if base_revision is not None and not has_changes(diff_revisions(base_revision.content(), content.as_dict(), kind)):
         raise ValidationError(_("Your suggestion does not change anything yet: edit the text, then send it."))
-    services.render_content(content.as_dict())  # refuse now what could not be published later
+    render_content(content.as_dict())  # refuse now what could not be published later
     return Suggestion.objects.create(
         article=article,
         collection=collection,
@@ -241,23 +135,26 @@ def suggestion_accept(
     locked = _lock_pending(suggestion)
     contributor = User.objects.filter(pk=locked.contributor_id).first()
     summary = (summary or _("Suggestion: %(reason)s") % {"reason": " ".join(locked.reason.split())})[:300]
+    target: Article | Collection | None
     if locked.article_id is None:
-        article = services.article_create(
+        assert locked.collection is not None  # a proposed new article names its collection
+        article = article_create(
             kind=locked.kind, collection=locked.collection,
             content=_without_unknown_ids(content.as_dict() if content is not None else locked.content(), set()),
             acting_user=acting_user, publish=True, summary=summary, contributor=contributor,
         )
         revision = article.latest_revision
+        assert revision is not None  # article_create appends the first revision
         target = locked.collection
     else:
         article = Article.objects.select_for_update().get(pk=locked.article_id)
         new_content = content.as_dict() if content is not None else proposed_content(locked, article)
         if content is None or expected_revision_id is None:
             expected_revision_id = article.latest_revision_id
-        revision = services.revision_create(
+        revision = revision_create(
             article=article,
             expected_revision_id=expected_revision_id,
-            content=_without_unknown_ids(new_content, _ids(article.latest_revision)),
+            content=_without_unknown_ids(new_content, revision_item_ids(article.latest_revision)),
             summary=summary,
             acting_user=acting_user,
             publish=True,
@@ -307,11 +204,8 @@ def suggestion_reject(*, suggestion: Suggestion, acting_user, reason: str, actor
     return suggestion
 
 
-# Telling the contributor ---------------------------------------------------------------------
-
-
 def _link(site: SiteAddress | None, path: str) -> str:
-    return (site or SiteAddress.configured()).tenant(connection.tenant, path)
+    return (site or SiteAddress.configured()).tenant(connection.tenant, path)  # type: ignore[attr-defined]  # django-tenants' connection
 
 
 def _tell_contributor(suggestion: Suggestion, contributor: User | None, *, site: SiteAddress | None = None,
@@ -320,7 +214,7 @@ def _tell_contributor(suggestion: Suggestion, contributor: User | None, *, site:
     suggestions" page shows the same outcome from the suggestion's row.)"""
     if contributor is None or not contributor.is_active or not contributor.email:
         return
-    workspace = connection.tenant.name
+    workspace = connection.tenant.name  # type: ignore[attr-defined]  # django-tenants' connection
     link = _link(site, reverse("articles:suggestions-mine"))
     values = {"workspace": workspace, "title": suggestion.title, "name": contributor.get_short_name(),
               "reason": suggestion.reason, "note": suggestion.review_note, "link": link}
