@@ -42,16 +42,16 @@ def visible_collections(access: WorkspaceAccess) -> QuerySet[Collection]:
     return provider_collections(access)
 
 
-def visible_articles(access: WorkspaceAccess, *, drafts: bool = False) -> QuerySet[Article]:
+def visible_articles(access: WorkspaceAccess, *, drafts: bool = False) -> ArticleQuerySet:
     """Articles this person may read. `drafts=True` adds never-published articles for editors."""
     if access.is_client_staff:
         articles = Article.objects.all()
         if not (drafts and access.can_edit):
             articles = articles.published()
-        return articles
+        return cast(ArticleQuerySet, articles)
     from .grants import provider_articles
 
-    return provider_articles(access)
+    return cast(ArticleQuerySet, provider_articles(access))
 
 
 def contributable_articles(access: WorkspaceAccess) -> QuerySet[Article]:

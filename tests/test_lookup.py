@@ -17,7 +17,6 @@ from articles import services
 from articles.models import Kind
 from permissions.models import Level
 from permissions.services import grant_give, grant_revoke
-from search import engine, indexing
 from search.models import PersonalShortcut, QueryLog
 from search.services import RECENT_KEPT
 from tenants import services as tenant_services
