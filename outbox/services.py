@@ -11,9 +11,13 @@ Interface for the other apps (keep these names):
         person_id=42,                            # the recipient's User id (required by bulk streams)
         headers={"X-Kb-Digest": "daily"},        # extra headers (optional)
         site=None,                               # a tenants.models.SiteAddress for the links (optional)
+        send=True,                               # False: the caller enqueues in one go (below)
     )
     outbox.queue_template(to=…, template="tenants/people/invitation_email", context={…},
                           subject=…, stream=…, language=…, schema_name=…, person_id=…)
+
+Thousands at once (a digest run): `queue(..., send=False)` for each, then one
+`send_after_commit([ids])`, which enqueues the sends in chunks of 50 after commit.
 
 `queue` writes the row in the caller's transaction and enqueues the send after commit (best
 effort: a broker that is down is logged, and the sweep `outbox.sweep`, every minute and each
@@ -40,6 +44,7 @@ import hashlib
 import logging
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import make_msgid
@@ -96,8 +101,30 @@ def public_url(path: str, site: Any = None) -> str:
     return f"{scheme}://{settings.KB_BASE_DOMAIN}{port}{path}"
 
 
-def tenant_url(schema_name: str, path: str, site: Any = None) -> str:
+# Workspace names and hosts for the mail being composed, kept a minute per process: a digest
+# run queues thousands of messages about one workspace (a renamed workspace shows its old name
+# in mail for at most that long).
+_CLIENTS: dict[str, tuple[float, Any]] = {}
+CLIENT_CACHE_SECONDS = 60
+
+
+def _client(schema_name: str | None):
+    if not schema_name:
+        return None
+    now = time.monotonic()
+    cached = _CLIENTS.get(schema_name)
+    if cached is not None and cached[0] > now:
+        return cached[1]
     client = get_tenant_model().objects.prefetch_related("domains").filter(schema_name=schema_name).first()
+    if client is not None:
+        if len(_CLIENTS) > 1000:
+            _CLIENTS.clear()
+        _CLIENTS[schema_name] = (now + CLIENT_CACHE_SECONDS, client)
+    return client
+
+
+def tenant_url(schema_name: str, path: str, site: Any = None, client: Any = None) -> str:
+    client = client if client is not None else _client(schema_name)
     host = client.host if client is not None else f"{schema_name}.{settings.KB_BASE_DOMAIN}"
     if site is not None:
         return site.url(host, path)
@@ -105,10 +132,10 @@ def tenant_url(schema_name: str, path: str, site: Any = None) -> str:
     return f"{scheme}://{host}{port}{path}"
 
 
-def settings_url(schema_name: str | None, site: Any = None) -> str:
+def settings_url(schema_name: str | None, site: Any = None, client: Any = None) -> str:
     """Where the person changes what they get: the workspace's e-mail settings, or the profile."""
     if schema_name:
-        return tenant_url(schema_name, reverse("outbox:preferences", urlconf=settings.ROOT_URLCONF), site)
+        return tenant_url(schema_name, reverse("outbox:preferences", urlconf=settings.ROOT_URLCONF), site, client)
     return public_url(reverse("profile", urlconf=settings.PUBLIC_SCHEMA_URLCONF), site)
 
 
@@ -120,19 +147,12 @@ def unsubscribe_mailto(token: str) -> str:
     return f"mailto:{settings.OUTBOX_UNSUBSCRIBE_MAILTO}?subject={quote('unsubscribe ' + token)}"
 
 
-def _workspace_name(schema_name: str | None) -> str:
-    if not schema_name:
-        return ""
-    client = get_tenant_model().objects.filter(schema_name=schema_name).first()
-    return getattr(client, "name", schema_name)
-
-
 # --- Queuing ---------------------------------------------------------------------------------
 
 
 def queue(*, to: str, subject: str, text: str, html: str = "", stream: str, language: str | None,
           schema_name: str | None = None, headers: dict[str, str] | None = None, person_id: int | None = None,
-          site: Any = None) -> Message:
+          site: Any = None, send: bool = True) -> Message:
     """Put one e-mail in the outbox (see the module docstring); sent after commit."""
     kind = streams.get(stream)
     if kind.can_unsubscribe and person_id is None:
@@ -141,6 +161,8 @@ def queue(*, to: str, subject: str, text: str, html: str = "", stream: str, lang
         subject = " ".join(subject.split())
     language = compose.language_or_default(language)
     schema_name = schema_name or ""
+    client = _client(schema_name)
+    workspace = getattr(client, "name", schema_name) or compose.PRODUCT
     extra: dict[str, str] = {}
     unsubscribe = ""
     if kind.can_unsubscribe:
@@ -153,13 +175,12 @@ def queue(*, to: str, subject: str, text: str, html: str = "", stream: str, lang
         extra["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     with translation.override(language):
         label = str(kind.label)
-        reason = str(kind.reason) % {"workspace": _workspace_name(schema_name) or compose.PRODUCT,
-                                     "product": compose.PRODUCT} if kind.reason else ""
+        reason = str(kind.reason) % {"workspace": workspace, "product": compose.PRODUCT} if kind.reason else ""
     extra["List-Id"] = f'"{label}" <{stream}.{schema_name or "public"}.{settings.KB_BASE_DOMAIN}>'
     extra["Auto-Submitted"] = "auto-generated"
     extra.update(headers or {})
     # Someone without an account yet (an invitation) has no settings to link to.
-    footer = compose.Footer(reason=reason, settings_url=settings_url(schema_name, site) if person_id else "",
+    footer = compose.Footer(reason=reason, settings_url=settings_url(schema_name, site, client) if person_id else "",
                             unsubscribe_url=unsubscribe, stream_label=label)
     full_text, full_html = compose.render_message(text=text, html=html, subject=subject, footer=footer,
                                                   language=language)
@@ -167,7 +188,8 @@ def queue(*, to: str, subject: str, text: str, html: str = "", stream: str, lang
         to=to, person_id=person_id, schema_name=schema_name, stream=stream, language=language, subject=subject,
         text=full_text, html=full_html, headers=extra, message_id=make_msgid(domain=settings.KB_BASE_DOMAIN),
     )
-    send_after_commit([message.pk])
+    if send:
+        send_after_commit([message.pk])
     return message
 
 
@@ -183,11 +205,22 @@ def queue_template(*, to: str, template: str, context: dict, subject: str, strea
                  schema_name=schema_name, headers=headers, person_id=person_id, site=site)
 
 
+SEND_CHUNK = 50
+
+
 def send_after_commit(message_ids: list[int]) -> None:
+    """Enqueue the sending of these messages once the transaction commits, 50 per task (best
+    effort: what cannot be enqueued is found by the sweep)."""
     from .tasks import send_messages
 
     ids = list(message_ids)
-    transaction.on_commit(lambda: enqueue(send_messages, ids))
+
+    def send() -> None:
+        for start in range(0, len(ids), SEND_CHUNK):
+            if not enqueue(send_messages, ids[start:start + SEND_CHUNK]):
+                return  # the broker is away: the sweep sends the rest
+
+    transaction.on_commit(send)
 
 
 # --- Sending ---------------------------------------------------------------------------------

@@ -437,3 +437,51 @@ def test_redis_down_when_queuing_keeps_the_row_and_the_sweep_sends_it(committed,
         tasks.sweep.delay()
         assert wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
     assert len(smtp.received) == 1
+
+
+def test_a_batch_is_queued_in_one_go_and_sent_once_each(committed, smtp, worker):
+    people = [committed.viewer] * 120
+    started = time.monotonic()
+    with transaction.atomic():
+        ids = [queue_bulk(person, send=False).pk for person in people]
+        services.send_after_commit(ids)
+    queued = time.monotonic() - started
+    assert wait_for(lambda: Message.objects.filter(pk__in=ids, status=Status.SENT).count() == len(ids), timeout=60)
+    sent = time.monotonic() - started
+    assert len(smtp.received) == len(ids)
+    assert len({str(received["Message-ID"]) for received in smtp.received}) == len(ids)
+    print(f"\noutbox batch messages={len(ids)} queue_seconds={queued:.2f} all_sent_seconds={sent:.2f}")
+
+
+# --- Preferences ---------------------------------------------------------------------------------
+
+
+def test_preferences_default_to_a_daily_digest_and_immediate_must_reads(world):
+    assert preferences.frequency_for(world.agent_acme.pk, "acme") == "daily"
+    assert preferences.frequency_for(world.agent_acme.pk, "acme", "must_read") == "immediate"
+    preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", updates="weekly")
+    assert preferences.frequencies_for([world.agent_acme.pk, world.agent_both.pk], "acme") == {
+        world.agent_acme.pk: "weekly", world.agent_both.pk: "daily"}
+    assert preferences.frequency_for(world.agent_acme.pk, "lumiere") == "daily"
+    with pytest.raises(ValueError):
+        preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", must_read="none")
+    with pytest.raises(ValueError):
+        preferences.frequency_for(world.agent_acme.pk, "acme", "everything")
+
+
+def test_the_settings_page_saves_the_persons_choice_for_this_workspace_only(world):
+    http = HttpClient()
+    http.force_login(world.agent_both)
+    page = http.get("/settings/email/", HTTP_HOST=host(world.acme))
+    assert page.status_code == 200 and "E-mail settings" in page.content.decode()
+    response = http.post("/settings/email/", {"updates": "immediate", "must_read": "daily"}, HTTP_HOST=host(world.acme))
+    assert response.status_code == 302
+    assert preferences.preference_for(world.agent_both.pk, "acme") == {"updates": "immediate", "must_read": "daily"}
+    assert preferences.preference_for(world.agent_both.pk, "lumiere") == {"updates": "daily", "must_read": "immediate"}
+    refused = http.post("/settings/email/", {"updates": "hourly", "must_read": "none"}, HTTP_HOST=host(world.acme))
+    assert refused.status_code == 400
+    assert preferences.preference_for(world.agent_both.pk, "acme") == {"updates": "immediate", "must_read": "daily"}
+    # Someone the workspace does not let in has no settings there.
+    outsider = HttpClient()
+    outsider.force_login(world.outsider)
+    assert outsider.get("/settings/email/", HTTP_HOST=host(world.acme)).status_code == 404
