@@ -485,3 +485,32 @@ def test_the_settings_page_saves_the_persons_choice_for_this_workspace_only(worl
     outsider = HttpClient()
     outsider.force_login(world.outsider)
     assert outsider.get("/settings/email/", HTTP_HOST=host(world.acme)).status_code == 404
+
+
+def test_a_text_only_message_gets_an_html_part_escaped_with_its_links_clickable(world, smtp):
+    message = services.queue(to=world.agent_both.email, subject="Outcome", text="<script>alert(1)</script>\n\nSee https://acme.kb.localhost/suggestions/mine/",
+                             stream="suggestions", language="en", schema_name="acme", person_id=world.agent_both.pk)
+    services.deliver([message.pk])
+    plain, html = parts(smtp.received[0])
+    assert "<script>alert(1)</script>" in plain  # the text part is text
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="https://acme.kb.localhost/suggestions/mine/"' in html
+
+
+def test_the_platform_admin_sees_the_outbox_and_sends_a_failed_message_again(world, smtp):
+    admin = User.objects.create_superuser("platform@kb.test", "a-long-platform-password")
+    message = queue_bulk(world.acme_viewer)
+    smtp.refuse_rcpt = "550 5.1.1 No such user"
+    services.deliver([message.pk])
+    http = HttpClient()
+    http.force_login(admin)
+    listing = http.get("/admin/outbox/message/", HTTP_HOST=PUBLIC)
+    assert listing.status_code == 200 and "Refund guide changed" in listing.content.decode()
+    assert http.get(f"/admin/outbox/message/{message.pk}/change/", HTTP_HOST=PUBLIC).status_code == 200
+    response = http.post("/admin/outbox/message/", {"action": "send_again", "_selected_action": [message.pk]},
+                         HTTP_HOST=PUBLIC)
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED and message.attempts == 0
+    smtp.refuse_rcpt = None
+    assert services.deliver([message.pk]).sent == [message.pk]
