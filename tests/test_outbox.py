@@ -514,3 +514,16 @@ def test_the_platform_admin_sees_the_outbox_and_sends_a_failed_message_again(wor
     assert message.status == Status.QUEUED and message.attempts == 0
     smtp.refuse_rcpt = None
     assert services.deliver([message.pk]).sent == [message.pk]
+
+
+def test_the_sweep_runs_every_minute_and_when_a_worker_connects():
+    assert settings.CELERY_BEAT_SCHEDULE["outbox-sweep"] == {"task": "outbox.sweep", "schedule": 60}
+    from kbportal.settings import base
+
+    assert "outbox.sweep" in base.RECONCILE_ON_CONNECT
+
+
+def test_a_stream_name_must_fit_a_list_id():
+    for bad in ("", "has space", "x" * 65, "a<b>"):
+        with pytest.raises(ValueError):
+            streams.register(bad, label="Bad")
