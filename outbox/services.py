@@ -33,14 +33,14 @@ is `queued`, sent, and marked `sent` in the same transaction, so two workers (a 
 redelivered task, the sweep beside a retry) never send one row twice. An SMTP server that is
 down or answers 4xx leaves the row queued with `attempts`, `last_error` and `next_attempt_at`
 (exponential backoff, 5 s doubling up to an hour); a 5xx refusal of the recipient or the message
-marks it `failed` (the platform admin can send it again). Nothing is deleted. The one case of a
+marks it `failed` (the platform admin can send it again). Nothing unsent is deleted (`purge`
+forgets sent messages after OUTBOX_KEEP_DAYS). The one case of a
 second copy: a worker that dies after the SMTP server accepted and before the commit; the
 retry then carries the same Message-ID, which lets mail systems drop the duplicate.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 import smtplib
@@ -52,6 +52,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.urls import reverse
@@ -81,8 +82,22 @@ def backoff_seconds(attempts: int) -> int:
     return int(min(first * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+# The signature of unsubscribe links: a salt of their own, so that no other signed value of
+# the product (a session, a password-reset link) is accepted as one, nor one as them.
+UNSUBSCRIBE_SALT = "kbportal.outbox.unsubscribe"
+
+
+def unsubscribe_token(row: UnsubscribeToken) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT, algorithm="sha256").sign(row.key)
+
+
+def _unsubscribe_row(person_id: int, stream: str, schema_name: str) -> UnsubscribeToken:
+    row = UnsubscribeToken.objects.filter(person_id=person_id, stream=stream, schema_name=schema_name).first()
+    if row is None:
+        row, _ = UnsubscribeToken.objects.get_or_create(
+            person_id=person_id, stream=stream, schema_name=schema_name,
+            defaults={"key": secrets.token_urlsafe(24)})
+    return row
 
 
 # --- Links -----------------------------------------------------------------------------------
@@ -167,9 +182,7 @@ def queue(*, to: str, subject: str, text: str, html: str = "", stream: str, lang
     unsubscribe = ""
     if kind.can_unsubscribe:
         assert person_id is not None
-        token = secrets.token_urlsafe(32)
-        UnsubscribeToken.objects.create(token_hash=token_hash(token), person_id=person_id, stream=stream,
-                                        schema_name=schema_name)
+        token = unsubscribe_token(_unsubscribe_row(person_id, stream, schema_name))
         unsubscribe = unsubscribe_url(token, site)
         extra["List-Unsubscribe"] = f"<{unsubscribe}>, <{unsubscribe_mailto(token)}>"
         extra["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -320,14 +333,26 @@ def send_again(message_ids: list[int]) -> int:
     return count
 
 
+def purge() -> int:
+    """Forget messages sent more than OUTBOX_KEEP_DAYS ago (their content is the mail itself);
+    queued and failed messages stay until they are sent or dealt with."""
+    cutoff = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    deleted, _ = Message.objects.filter(status=Status.SENT, sent_at__lt=cutoff).delete()
+    return deleted
+
+
 # --- Unsubscribing -----------------------------------------------------------------------------
 
 
 def token_for(token: str) -> UnsubscribeToken | None:
     """The unsubscribe token row, for a token whose stream still exists and can be unsubscribed."""
-    if not token or len(token) > 100:
+    if not token or len(token) > 200:
         return None
-    row = UnsubscribeToken.objects.filter(token_hash=token_hash(token)).first()
+    try:
+        key = signing.Signer(salt=UNSUBSCRIBE_SALT, algorithm="sha256").unsign(token)
+    except signing.BadSignature:
+        return None
+    row = UnsubscribeToken.objects.filter(key=key).first()
     if row is None:
         return None
     try:

@@ -37,3 +37,9 @@ def sweep() -> int:
     for start in range(0, len(ids), services.SEND_CHUNK):
         send_messages.delay(ids[start:start + services.SEND_CHUNK])
     return len(ids)
+
+
+@shared_task(name="outbox.purge", acks_late=True)
+def purge() -> int:
+    connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' connection
+    return services.purge()

@@ -249,28 +249,45 @@ def test_the_get_only_shows_a_confirmation_page(world, link):
     assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
     assert UNSUBSCRIBED == []
     assert not EmailPreference.objects.filter(person=world.acme_viewer).exists()
-    assert UnsubscribeToken.objects.get(token_hash=services.token_hash(link.token)).used_at is None
+    assert UnsubscribeToken.objects.get(person=world.acme_viewer, stream="test.changes").used_at is None
 
 
 def test_forged_and_borrowed_tokens_are_refused(world, link):
+    from django.core import signing
+
     anonymous = HttpClient()
+    row = UnsubscribeToken.objects.get(person=world.acme_viewer, stream="test.changes", schema_name="acme")
+    key, signature = link.token.split(":")
+    assert key == row.key
     forged = [
         secrets.token_urlsafe(32),  # made up
+        row.key,  # what the database holds, unsigned
+        f"{row.key}:{secrets.token_urlsafe(32)}",  # signed by someone without the secret key
         link.token[:-1] + ("A" if link.token[-1] != "A" else "B"),  # tampered
         link.token.upper(),
-        services.token_hash(link.token),  # what the database holds
+        signing.Signer(algorithm="sha256").sign(row.key),  # signed for another purpose (no salt)
+        signing.Signer(salt="django.core.signing", algorithm="sha256").sign(row.key),
+        signing.dumps(row.key),  # a signed object, as sessions and other links use
         "x" * 500,
     ]
     for token in forged:
         for method in ("get", "post"):
             response = getattr(anonymous, method)(f"/mail/unsubscribe/{token}/", HTTP_HOST=PUBLIC)
             assert response.status_code == 404, (token, method)
-    # A token of a stream that cannot be unsubscribed (work) opens nothing.
-    work_token = secrets.token_urlsafe(32)
-    UnsubscribeToken.objects.create(token_hash=services.token_hash(work_token), person=world.acme_viewer,
-                                    stream="test.work", schema_name="acme")
-    assert anonymous.post(f"/mail/unsubscribe/{work_token}/", HTTP_HOST=PUBLIC).status_code == 404
+    # A validly signed token of a stream that cannot be unsubscribed (work) opens nothing.
+    work = UnsubscribeToken.objects.create(key=secrets.token_urlsafe(24), person=world.acme_viewer,
+                                           stream="test.work", schema_name="acme")
+    assert anonymous.post(f"/mail/unsubscribe/{services.unsubscribe_token(work)}/", HTTP_HOST=PUBLIC).status_code == 404
     assert UNSUBSCRIBED == [] and not EmailPreference.objects.exists()
+
+
+def test_one_token_serves_every_message_of_a_stream_to_a_person(world, smtp):
+    first, second = queue_bulk(world.acme_viewer), queue_bulk(world.acme_viewer)
+    other_workspace = queue_bulk(world.acme_viewer, schema="lumiere")
+    services.deliver([first.pk, second.pk, other_workspace.pk])
+    links = [unsubscribe_link(received)[0] for received in smtp.received]
+    assert links[0] == links[1] != links[2]
+    assert UnsubscribeToken.objects.filter(person=world.acme_viewer).count() == 2
 
 
 def test_a_token_unsubscribes_its_person_from_its_stream_only(world, smtp, link):
@@ -527,3 +544,18 @@ def test_a_stream_name_must_fit_a_list_id():
     for bad in ("", "has space", "x" * 65, "a<b>"):
         with pytest.raises(ValueError):
             streams.register(bad, label="Bad")
+
+
+def test_the_purge_forgets_old_sent_messages_only(world, smtp):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old_sent, recent_sent, old_queued, old_failed = (queue_bulk(world.acme_viewer) for _ in range(4))
+    services.deliver([old_sent.pk, recent_sent.pk])
+    long_ago = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS + 1)
+    Message.objects.filter(pk=old_sent.pk).update(sent_at=long_ago)
+    Message.objects.filter(pk__in=[old_queued.pk, old_failed.pk]).update(created_at=long_ago)
+    Message.objects.filter(pk=old_failed.pk).update(status=Status.FAILED)
+    assert services.purge() == 1
+    assert set(Message.objects.values_list("pk", flat=True)) == {recent_sent.pk, old_queued.pk, old_failed.pk}
