@@ -19,6 +19,10 @@ Interface for the other apps (keep these names):
 Thousands at once (a digest run): `queue(..., send=False)` for each, then one
 `send_after_commit([ids])`, which enqueues the sends in chunks of 50 after commit.
 
+`text` is plain text; `html`, when given, is HTML the caller rendered from a template with
+autoescaping (never a user's raw input): it is put in the layout as it is. Without it, the HTML
+part is the text, escaped, with its links made clickable.
+
 `queue` writes the row in the caller's transaction and enqueues the send after commit (best
 effort: a broker that is down is logged, and the sweep `outbox.sweep`, every minute and each
 time a worker connects to the broker, sends what is due). The message is rendered at once, in

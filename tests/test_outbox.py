@@ -559,3 +559,27 @@ def test_the_purge_forgets_old_sent_messages_only(world, smtp):
     Message.objects.filter(pk=old_failed.pk).update(status=Status.FAILED)
     assert services.purge() == 1
     assert set(Message.objects.values_list("pk", flat=True)) == {recent_sent.pk, old_queued.pk, old_failed.pk}
+
+
+def test_a_server_that_hangs_delays_the_mail_after_the_timeout(world, smtp, settings):
+    """A server that accepts the connection and never answers (a partition): the worker gives up
+    after EMAIL_TIMEOUT, the row is released, and the next attempt sends it."""
+    settings.OUTBOX_BACKOFF_SECONDS = 1
+    settings.EMAIL_TIMEOUT = 1
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)  # the kernel accepts connections; nobody ever answers
+    settings.EMAIL_PORT = silent.getsockname()[1]
+    try:
+        message = queue_bulk(world.acme_viewer)
+        started = time.monotonic()
+        assert services.deliver([message.pk]).retry == [message.pk]
+        assert time.monotonic() - started < 5
+        message.refresh_from_db()
+        assert message.status == Status.QUEUED and "timed out" in message.last_error
+    finally:
+        silent.close()
+    settings.EMAIL_PORT = smtp.port
+    time.sleep(1.1)
+    assert services.deliver([message.pk]).sent == [message.pk]
+    assert len(smtp.received) == 1
