@@ -241,4 +241,4 @@ def _tell_contributor(suggestion: Suggestion, contributor: User | None, *, site:
             ])
     recipient = contributor.email
     outbox.queue(to=recipient, subject=subject, text=body, stream="suggestions", language=contributor.language,
-                 schema_name=connection.schema_name, person_id=contributor.pk, site=site)
+                 schema_name=connection.schema_name, person_id=contributor.pk, site=site)  # type: ignore[attr-defined]  # django-tenants
