@@ -88,14 +88,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.HealthCheckMiddleware",
-    "tenants.middleware.KbTenantMiddleware",
+    # tenants.middleware.KbTenantMiddleware, with a tenant host's tenant reused while its row
+    # and domains are unchanged (permissions.access_cache).
+    "permissions.access_cache.CachedTenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the post first: a post over the limits gets a page.
     "articles.middleware.FormTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the person's row reused while it has not changed (permissions.access_cache).
+    "permissions.access_cache.CachedAuthenticationMiddleware",
     # Bearer tokens on the JSON API (replaces request.user there; see tenants.api_auth).
     "tenants.api_auth.ApiTokenMiddleware",
     # Cache-Control: private, no-store on tenant pages and on anything a signed-in person gets.
@@ -105,7 +108,9 @@ MIDDLEWARE = [
     "tenants.middleware.UserLanguageMiddleware",
     # A NUL in the address or a form answers the product's 400 page before any view runs.
     "kbportal.input_guard.RefuseNulMiddleware",
-    "tenants.middleware.TenantAccessMiddleware",
+    # tenants.middleware.TenantAccessMiddleware, with the access and the grants' reach reused
+    # while they hold: a revoke, an end or an expiry takes effect on the next request.
+    "permissions.access_cache.CachedTenantAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
