@@ -121,7 +121,7 @@ class CachedTenantMiddleware(KbTenantMiddleware):
     a tenant whose row or domains changed since is read afresh (`cached_workspace_access`)."""
 
     def get_tenant(self, domain_model, hostname):
-        if hostname in (settings.KB_BASE_DOMAIN, "127.0.0.1", "localhost"):
+        if not settings.KB_ACCESS_CACHE or hostname in (settings.KB_BASE_DOMAIN, "127.0.0.1", "localhost"):
             return super().get_tenant(domain_model, hostname)
         key = (_database_key(), hostname)
         entry = _tenants.get(key)
@@ -222,7 +222,8 @@ class CachedAuthenticationMiddleware(AuthenticationMiddleware):
 
     def process_request(self, request):
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _request_user(request))
+        if settings.KB_ACCESS_CACHE:
+            request.user = SimpleLazyObject(lambda: _request_user(request))
 
 
 def _request_user(request):
@@ -303,4 +304,6 @@ class CachedTenantAccessMiddleware(TenantAccessMiddleware):
     """The tenant access middleware, with the access reused while it holds (see the module)."""
 
     def workspace_access(self, request, tenant):
+        if not settings.KB_ACCESS_CACHE:
+            return super().workspace_access(request, tenant)
         return cached_workspace_access(request, request.user, tenant)

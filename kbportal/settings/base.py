@@ -42,6 +42,9 @@ DEBUG = env_bool("DEBUG", False)
 # token. Separate from DEBUG: the demo runs with DEBUG off, so that it shows the product's own
 # error pages, never Django's technical ones (tenants.auth.AccountBackend).
 KB_DEMO_ACCOUNTS = env_bool("KB_DEMO_ACCOUNTS", False)
+# Reuse the tenant, the person and their access between requests while unchanged
+# (permissions.access_cache); off: every request asks the database again (the "before" figure).
+KB_ACCESS_CACHE = env_bool("KB_ACCESS_CACHE", True)
 
 KB_BASE_DOMAIN = os.environ.get("KB_BASE_DOMAIN", "kb.localhost").lower()
 ALLOWED_HOSTS = [KB_BASE_DOMAIN, f".{KB_BASE_DOMAIN}", "127.0.0.1", "localhost"]
