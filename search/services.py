@@ -1,6 +1,6 @@
 """Writes an editor (synonyms, best bets) or an agent ("I could not find it") makes.
 
-Synonyms are applied when a query is parsed (`search.engine._with_synonyms`), never stored in
+Synonyms are applied when a query is parsed (`search.engine.caches.with_synonyms`), never stored in
 the index: changing them needs no re-indexing. The engine keeps each tenant's synonym table in
 a per-process cache for `engine.CACHE_SECONDS` (60 s); every write here clears this process's
 cache at once (and again after commit, so that no request re-reads the old table in between),
