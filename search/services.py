@@ -50,6 +50,28 @@ def synonym_set(*, term: str, synonyms: list[str]) -> Synonym:
     return synonym
 
 
+def starter_synonyms_seed() -> int:
+    """Seed the starter synonyms (`search.starter`) into the current tenant, both languages,
+    without touching a word that already has a group. Returns how many groups were added."""
+    from . import starter
+
+    taken = set(Synonym.objects.values_list("term", flat=True))
+    for others in Synonym.objects.values_list("synonyms", flat=True):
+        taken.update(others)
+    added = []
+    for term, synonyms in starter.groups():
+        key = normalise(term)
+        others = [w for w in dict.fromkeys(normalise(s) for s in synonyms) if w and w != key]
+        if key in taken or not others:
+            continue
+        taken.add(key)
+        added.append(Synonym(term=key, synonyms=others))
+    Synonym.objects.bulk_create(added, ignore_conflicts=True)
+    if added:
+        _synonyms_changed()
+    return len(added)
+
+
 def _too_long(word: str) -> str:
     return _("“%(word)s…” is too long: at most %(limit)d characters.") % {
         "word": word[:30], "limit": WORD_MAX_LENGTH}

@@ -67,12 +67,37 @@ def team_label(access: WorkspaceAccess) -> str:
     return _cached(("team", connection.schema_name, access.provider_id, access.team_group_ids), load)
 
 
+SYNONYM_WORDS_MAX = 4  # words of a synonym matched across several terms ("money back")
+
+
 def with_synonyms(terms: list[parsing.Term]) -> list[parsing.Term]:
+    """The terms with their synonyms as alternatives. Words typed side by side that make a
+    synonym of several words ("money back", "team leader") become one phrase term with the
+    synonyms of that phrase."""
     table = synonyms()
     if not table:
         return terms
-    out = []
-    for term in terms:
+    out: list[parsing.Term] = []
+    n = 0
+    while n < len(terms):
+        merged = None
+        for size in range(min(SYNONYM_WORDS_MAX, len(terms) - n), 1, -1):
+            run = terms[n:n + size]
+            if any(t.phrase or t.negated or len(t.words) != 1 for t in run) or any(
+                    t.or_before or t.prefix for t in run[1:-1]) or run[0].prefix or any(
+                    t.or_before for t in run[1:]):
+                continue
+            key = " ".join(t.text for t in run)
+            if key in table:
+                merged = parsing.Term(words=tuple(t.text for t in run), phrase=True,
+                                      or_before=run[0].or_before, alternatives=table[key])
+                n += size
+                break
+        if merged is not None:
+            out.append(merged)
+            continue
+        term = terms[n]
         found = table.get(term.text, ())
         out.append(replace(term, alternatives=term.alternatives + found) if found else term)
+        n += 1
     return out

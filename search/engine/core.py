@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -12,13 +12,14 @@ from tenants.selectors import WorkspaceAccess
 
 from .. import query as parsing
 from ..text import normalise
+from . import partial
 from .caches import with_synonyms
 from .limits import TYPO_MIN_LENGTH
 from .results import Hit, SearchResults
 from .sql import Row
 from .sql import build as _build
 
-HIT_FIELDS = tuple(f.name for f in fields(Hit))
+HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "missing")
 
 
 def _run(sql: str, params: dict) -> list[Row]:
@@ -28,8 +29,36 @@ def _run(sql: str, params: dict) -> list[Row]:
         return [Row(*row) for row in cursor.fetchall()]
 
 
-def _hits(rows: list[Row]) -> list[Hit]:
-    return [Hit(**{name: getattr(row, name) for name in HIT_FIELDS}) for row in rows]
+def _hits(rows: list[Row], terms: list[parsing.Term] | None = None) -> list[Hit]:
+    """The hits of `rows`; for a partial match (`terms` given), each with the words it lacks."""
+    hits = []
+    for row in rows:
+        hit = Hit(**{name: getattr(row, name) for name in HIT_FIELDS})
+        if terms is not None:
+            held = set(row.matched or ())
+            hit = replace(hit, missing=tuple(
+                t.text for n, t in enumerate(terms) if not t.negated and n not in held))
+        hits.append(hit)
+    return hits
+
+
+def _partial(access, terms, results: SearchResults, *, filters: dict, limit: int,
+             corrections: dict[int, list[str]] | None = None) -> SearchResults:
+    """No document holds every word: the ones holding most of them (see `partial`), with the
+    typo corrections found (the best one per word) searched beside the words typed."""
+    if corrections:
+        terms = [replace(t, alternatives=t.alternatives + tuple(corrections[n][:1])) if n in corrections else t
+                 for n, t in enumerate(terms)]
+    built = partial.build(access, terms, filters=filters, limit=limit)
+    if built is None:
+        return results
+    sql, params = built
+    rows = _run(sql, params)
+    if rows[0].article_id is None:
+        return results
+    results.hits, results.total, results.partial = _hits(rows, terms), rows[0].total, True
+    results.sql, results.params = sql, params
+    return results
 
 
 def search(
@@ -65,7 +94,7 @@ def search(
         results.hits, results.total = _hits(rows), rows[0].total
         return results
     if not correct or not parsing.typo_candidates(terms, TYPO_MIN_LENGTH):
-        return results
+        return _partial(access, terms, results, filters=filters, limit=limit)
     # Nothing: once more, with typo corrections (one statement: corrections, then the search).
     sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters,
                          limit=limit, log=False, correct=True)
@@ -74,14 +103,16 @@ def search(
     for n, word in rows[0].corrections or []:
         corrections.setdefault(n, []).append(word)
     if not corrections:
-        return results
+        return _partial(access, terms, results, filters=filters, limit=limit)
     corrected = " ".join(
         f'"{t.text}"' if t.phrase else f"-{t.text}" if t.negated else corrections.get(n, [t.text])[0]
         for n, t in enumerate(terms)
     )
     if rows[0].article_id is None:
+        # Not even corrected: what holds most of the words (corrections included), and the
+        # corrected query offered as "did you mean".
         results.suggestions = [corrected]
-        return results
+        return _partial(access, terms, results, filters=filters, limit=limit, corrections=corrections)
     results.hits, results.total, results.corrected_query = _hits(rows), rows[0].total, corrected
     results.sql, results.params = sql, params
     if results.log_id is not None:

@@ -30,6 +30,7 @@ class Hit:
     part_anchor: str  # "step-3", "faq-2", or "" when the match is not in one part
     part_title_marked: str
     snippet_marked: str
+    missing: tuple[str, ...] = ()  # a partial match: the words typed that it does not hold
 
     @property
     def url(self) -> str:
@@ -61,6 +62,7 @@ class SearchResults:
     total: int = 0  # capped at COUNT_CAP + 1: see total_label
     corrected_query: str = ""  # set when typos were corrected to find these hits
     suggestions: list[str] = field(default_factory=list)  # "did you mean", when nothing was found
+    partial: bool = False  # no document holds every word: these hold most of them (Hit.missing)
     log_id: int | None = None
     sql: str = ""  # the final statement and its parameters (benchmarks, EXPLAIN)
     params: dict = field(default_factory=dict)

@@ -20,6 +20,7 @@ from .limits import (
     TITLE_POOL,
     TYPO_ALTERNATIVES,
     TYPO_EDIT_MAX,
+    TYPO_LENGTH_DELTA,
     TYPO_MIN_LENGTH,
     TYPO_POOL,
     WEIGHTS,
@@ -89,6 +90,7 @@ class Row(NamedTuple):
     part_title_marked: str
     snippet_marked: str
     bet: int | None
+    matched: list | None  # partial matches: the positive terms (their index) each hit matches
     total: int
     log_id: int | None
     corrections: list | None
@@ -99,6 +101,36 @@ class Row(NamedTuple):
         if names != cls._fields:
             raise RuntimeError(f"The search statement returns {names}, the engine reads {cls._fields}.")
 
+
+
+# The hits of a ranked set: needs the CTEs `ranked` (article_id, bet, stale, score[, matched]),
+# `q` (rq: what to highlight) and `total` (n).
+HITS_SQL = """SELECT h.*, (SELECT n FROM total) AS total, {log_id} AS log_id, {corrections_out} AS corrections
+FROM (SELECT 1) AS one
+LEFT JOIN LATERAL (
+    SELECT r.article_id, d.title, a.slug, d.kind, d.collection_id, col.name AS collection_name,
+           d.language, r.stale, r.bet IS NOT NULL AS best_bet, r.score,
+           ts_headline(cfg.c, d.title, q.rq, %(headline_all)s) AS title_marked,
+           coalesce(p.anchor, '') AS part_anchor,
+           CASE WHEN p.anchor IS NULL THEN '' ELSE ts_headline(cfg.c, p.title, q.rq, %(headline_all)s) END
+               AS part_title_marked,
+           ts_headline(cfg.c, coalesce(p.text, d.summary), q.rq, %(headline)s) AS snippet_marked,
+           r.bet, {matched} AS matched
+    FROM ranked r
+    JOIN search_searchdocument d ON d.article_id = r.article_id
+    JOIN articles_article a ON a.id = r.article_id
+    JOIN articles_collection col ON col.id = d.collection_id
+    CROSS JOIN q
+    CROSS JOIN LATERAL (SELECT CASE d.language WHEN 'fr' THEN 'public.kb_fr'::regconfig
+                                               ELSE 'public.kb_en'::regconfig END AS c) AS cfg
+    LEFT JOIN LATERAL (
+        SELECT p.anchor, p.title, p.text FROM search_searchpart p
+        WHERE p.article_id = r.article_id AND p.vector @@ q.rq
+        ORDER BY ts_rank('{weights}', p.vector, q.rq) DESC, p.position LIMIT 1
+    ) AS p ON true
+) AS h ON true
+ORDER BY h.bet NULLS LAST, h.score DESC, h.article_id
+"""
 
 SEARCH_SQL = """
 WITH allowed AS NOT MATERIALIZED (
@@ -145,32 +177,7 @@ WITH allowed AS NOT MATERIALIZED (
 ), total AS (
     SELECT greatest((SELECT count(*) FROM matches), (SELECT count(*) FROM ranked)) AS n
 ){log}
-SELECT h.*, (SELECT n FROM total) AS total, {log_id} AS log_id, {corrections_out} AS corrections
-FROM (SELECT 1) AS one
-LEFT JOIN LATERAL (
-    SELECT r.article_id, d.title, a.slug, d.kind, d.collection_id, col.name AS collection_name,
-           d.language, r.stale, r.bet IS NOT NULL AS best_bet, r.score,
-           ts_headline(cfg.c, d.title, q.rq, %(headline_all)s) AS title_marked,
-           coalesce(p.anchor, '') AS part_anchor,
-           CASE WHEN p.anchor IS NULL THEN '' ELSE ts_headline(cfg.c, p.title, q.rq, %(headline_all)s) END
-               AS part_title_marked,
-           ts_headline(cfg.c, coalesce(p.text, d.summary), q.rq, %(headline)s) AS snippet_marked,
-           r.bet
-    FROM ranked r
-    JOIN search_searchdocument d ON d.article_id = r.article_id
-    JOIN articles_article a ON a.id = r.article_id
-    JOIN articles_collection col ON col.id = d.collection_id
-    CROSS JOIN q
-    CROSS JOIN LATERAL (SELECT CASE d.language WHEN 'fr' THEN 'public.kb_fr'::regconfig
-                                               ELSE 'public.kb_en'::regconfig END AS c) AS cfg
-    LEFT JOIN LATERAL (
-        SELECT p.anchor, p.title, p.text FROM search_searchpart p
-        WHERE p.article_id = r.article_id AND p.vector @@ q.rq
-        ORDER BY ts_rank('{weights}', p.vector, q.rq) DESC, p.position LIMIT 1
-    ) AS p ON true
-) AS h ON true
-ORDER BY h.bet NULLS LAST, h.score DESC, h.article_id
-"""
+{hits}"""
 
 LOG_SQL = """, log AS (
     INSERT INTO search_querylog (query, normalised, corrected, results, user_id, team, flagged_not_found, created_at)
@@ -207,8 +214,13 @@ CORRECTIONS_SQL = """typed AS (
             SELECT h.word, CASE WHEN h.word = w.word THEN 3 ELSE 2 END AS s, h.ndoc
             FROM edit_hits h WHERE h.n = w.n
             UNION ALL
+            -- Near spellings by trigrams, for long words only (a short word gets one edit, as
+            -- in Meilisearch and Typesense), and never much longer or shorter than the word
+            -- typed: `chargeback` is not a misspelt `charge`, nor `dispute` of `dispatch`.
             (SELECT t.word, similarity(t.word, w.word), t.ndoc FROM search_searchterm t
-             WHERE t.word %% w.word ORDER BY 2 DESC, 3 DESC LIMIT {typo_pool})
+             WHERE length(w.word) > {typo_edit_max} AND t.word %% w.word
+               AND abs(length(t.word) - length(w.word)) <= {typo_length_delta}
+             ORDER BY 2 DESC, 3 DESC LIMIT {typo_pool})
         ) AS u GROUP BY word ORDER BY max(s) DESC, max(ndoc) DESC LIMIT {typo_pool}
     ) AS c
 ), verified AS MATERIALIZED (
@@ -216,9 +228,10 @@ CORRECTIONS_SQL = """typed AS (
            bool_or(c.word = c.typed) OVER (PARTITION BY c.n) AS as_typed
     FROM spellings c
     WHERE EXISTS (
+        -- in a document this person may see, among those the active filters keep
         SELECT 1 FROM search_searchdocument d
         WHERE string_to_array(btrim(d.words), ' ') @> ARRAY[c.word::text]  -- search_doc_words_gin
-          AND d.article_id IN (SELECT id FROM allowed)
+          AND d.article_id IN (SELECT id FROM allowed){filters}
     )
 ), corrections AS MATERIALIZED (
     SELECT n, word, rank FROM verified WHERE NOT as_typed AND rank <= {typo_alternatives}
@@ -248,7 +261,10 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
             typo_words=words, typo_terms=list(corrected),
             edit_words=[e for e, _ in edit_pairs], edit_terms=[n for _, n in edit_pairs],
         )
-        corrections_sql = CORRECTIONS_SQL.format(typo_pool=TYPO_POOL, typo_alternatives=TYPO_ALTERNATIVES)
+        corrections_sql = CORRECTIONS_SQL.format(
+            typo_pool=TYPO_POOL, typo_alternatives=TYPO_ALTERNATIVES, typo_edit_max=TYPO_EDIT_MAX,
+            typo_length_delta=TYPO_LENGTH_DELTA, filters=filters_sql,
+        )
         corrections_out = CORRECTIONS_OUT
     if log:
         params.update(query=raw_query[:500], user_id=access.user_id, team=team_label(access))
@@ -257,5 +273,7 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
         candidates=CANDIDATES, body_candidates=BODY_CANDIDATES, title_pool=TITLE_POOL, match_pool=MATCH_POOL, stale_factor=STALE_FACTOR,
         log=LOG_SQL if log else "", log_id="(SELECT id FROM log)" if log else "NULL::bigint",
         corrections=corrections_sql, corrections_out=corrections_out,
+        hits=HITS_SQL.format(log_id="(SELECT id FROM log)" if log else "NULL::bigint", weights=WEIGHTS,
+                             corrections_out=corrections_out, matched="NULL::int[]"),
     )
     return sql, params
