@@ -20,7 +20,6 @@ request (views may change `request.user`; guardian's checkers are kept on it per
 from __future__ import annotations
 
 import copy
-import dataclasses
 import threading
 import time
 from collections import OrderedDict
@@ -31,7 +30,7 @@ from django.contrib import auth
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import BigIntegerField, Min, Q
+from django.db.models import BigIntegerField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -235,34 +234,26 @@ def _request_user(request):
 # --- the access ------------------------------------------------------------------------------
 
 def _expires(access: WorkspaceAccess, client: Client) -> float:
-    """When this access would change by itself: the first of its grants to expire, the next
-    start or end of an engagement of the tenant; at most MAX_AGE from now (monotonic clock)."""
+    """When this access would change by itself, with no write to draw a new generation: the
+    next start or end of an engagement of the tenant, the first of the person's (and their
+    teams') active grants to expire; at most MAX_AGE from now. One statement. A monotonic time."""
     now = timezone.now()
-    moments = []
-    upcoming = Engagement.objects.filter(client=client).filter(Q(started_at__gt=now) | Q(ended_at__gt=now))
-    bounds = upcoming.aggregate(start=Min("started_at", filter=Q(started_at__gt=now)),
-                                end=Min("ended_at", filter=Q(ended_at__gt=now)))
-    moments += [moment for moment in bounds.values() if moment is not None]
-    if access.provider_id is not None:
-        moment = _first_grant_expiry(access, now)
-        if moment is not None:
-            moments.append(moment)
-    seconds = min([MAX_AGE, *((moment - now).total_seconds() for moment in moments)])
-    return time.monotonic() + max(0.0, seconds)
-
-
-def _first_grant_expiry(access: WorkspaceAccess, now):
-    """The earliest expiry among the person's (and their teams') grants still active: one
-    statement over the four grant tables."""
-    mine = Q(user_id=access.user_id)
-    teams = Q(group_id__in=access.team_group_ids)
-    parts = [
-        model.objects.active(now).filter(who, expires_at__isnull=False).values_list("expires_at")
-        for model, who in ((CollectionPersonGrant, mine), (ArticlePersonGrant, mine),
-                           (CollectionTeamGrant, teams), (ArticleTeamGrant, teams))
+    upcoming = Engagement.objects.filter(client=client)
+    moments = [
+        upcoming.filter(started_at__gt=now).values_list("started_at"),
+        upcoming.filter(ended_at__gt=now).values_list("ended_at"),
     ]
-    moments = [moment for (moment,) in parts[0].union(*parts[1:], all=True)]
-    return min(moments, default=None)
+    if access.provider_id is not None:
+        mine = Q(user_id=access.user_id)
+        teams = Q(group_id__in=access.team_group_ids)
+        moments += [
+            model.objects.active(now).filter(who, expires_at__isnull=False).values_list("expires_at")
+            for model, who in ((CollectionPersonGrant, mine), (ArticlePersonGrant, mine),
+                               (CollectionTeamGrant, teams), (ArticleTeamGrant, teams))
+        ]
+    first = min((moment for (moment,) in moments[0].union(*moments[1:], all=True)), default=None)
+    seconds = MAX_AGE if first is None else min(MAX_AGE, (first - now).total_seconds())
+    return time.monotonic() + max(0.0, seconds)
 
 
 def cached_workspace_access(request, user, client: Client) -> WorkspaceAccess | None:
@@ -281,23 +272,16 @@ def cached_workspace_access(request, user, client: Client) -> WorkspaceAccess | 
     key = (_database_key(), user.pk, client.pk)
     entry = _accesses.get(key)
     if entry is not None and entry[0] == generations and entry[1] > time.monotonic():
-        return _for_request(entry[2], client)
+        # The cached access itself: immutable, its tenant as of the same generation. What is
+        # computed from it once (the reach, the search's permission subquery) stays on it.
+        return entry[2]
     access = workspace_access(user, client)
     if access is None:
         return None  # not cached: a person without access is not the keystroke path
     if access.provider_id is not None:
         provider_reach(access)  # computed now, kept on the access (and so in the cache)
     _accesses.put(key, (generations, _expires(access, client), access))
-    return _for_request(access, client)
-
-
-def _for_request(access: WorkspaceAccess, client: Client) -> WorkspaceAccess:
-    """A copy for this request, on this request's tenant object, with the reach shared."""
-    fresh = dataclasses.replace(access, client=client)
-    reach = getattr(access, "_reach", None)
-    if reach is not None:
-        object.__setattr__(fresh, "_reach", reach)
-    return fresh
+    return access
 
 
 class CachedTenantAccessMiddleware(TenantAccessMiddleware):

@@ -28,15 +28,27 @@ from .limits import (
 
 
 def _visible_sql(access: WorkspaceAccess, params: dict) -> str:
+    """The permission subquery with named parameters, compiled once per access object (an
+    access and its reach never change; permissions.access_cache keeps one between requests)."""
+    memo = getattr(access, "_kb_visible_sql", None)
+    if memo is None:
+        memo = _compile_visible(access)
+        object.__setattr__(access, "_kb_visible_sql", memo)
+    sql, visible_params = memo
+    params.update(visible_params)
+    return sql
+
+
+def _compile_visible(access: WorkspaceAccess) -> tuple[str, dict]:
     sql, visible_params = visible_articles(access).order_by().values("id").query.sql_with_params()
     pieces = sql.replace("%%", "\x00").split("%s")
     if len(pieces) - 1 != len(visible_params):
         raise ValueError("Unexpected placeholders in the permission subquery.")
-    out = pieces[0]
+    out, params = pieces[0], {}
     for n, piece in enumerate(pieces[1:]):
         params[f"v{n}"] = visible_params[n]
         out += f"%(v{n})s" + piece
-    return out.replace("\x00", "%%")
+    return out.replace("\x00", "%%"), params
 
 
 def _filters_sql(params: dict, *, kind, collection, tag, language) -> str:
