@@ -153,7 +153,7 @@ def _current_tenant(request, client: Client, generation: int) -> Client | None:
     fresh = _tenant_for_request(entry)
     fresh.domain_url = hostname
     request.tenant = fresh
-    connection.set_tenant(fresh)
+    connection.set_tenant(fresh)  # type: ignore[attr-defined]  # django-tenants' connection
     return fresh
 
 
@@ -182,7 +182,7 @@ def get_user(request):
     holds. Reads the person's and the tenant's generations once for the request (kept on it for
     `cached_workspace_access`)."""
     try:
-        user_id = auth._get_user_session_key(request)
+        user_id = User._meta.pk.to_python(request.session[auth.SESSION_KEY])
         backend_path = request.session[auth.BACKEND_SESSION_KEY]
     except KeyError:
         return AnonymousUser()
@@ -197,7 +197,7 @@ def get_user(request):
         user = backend.get_user(user_id)
         if user is not None:
             _remember_person(user, generations.user)
-    elif not backend.user_can_authenticate(user):  # demo accounts follow the setting of now
+    elif not getattr(backend, "user_can_authenticate", bool)(user):  # demo accounts: the setting of now
         user = None
     if user is None:
         return AnonymousUser()
@@ -251,7 +251,8 @@ def _expires(access: WorkspaceAccess, client: Client) -> float:
             for model, who in ((CollectionPersonGrant, mine), (ArticlePersonGrant, mine),
                                (CollectionTeamGrant, teams), (ArticleTeamGrant, teams))
         ]
-    first = min((moment for (moment,) in moments[0].union(*moments[1:], all=True)), default=None)
+    first = min((moment for (moment,) in moments[0].union(*moments[1:], all=True) if moment is not None),
+                default=None)
     seconds = MAX_AGE if first is None else min(MAX_AGE, (first - now).total_seconds())
     return time.monotonic() + max(0.0, seconds)
 
@@ -266,21 +267,21 @@ def cached_workspace_access(request, user, client: Client) -> WorkspaceAccess | 
         generations = known[2]
     else:  # a token request (its person is not the session's), or no session at all
         generations = read_generations(user.pk, client.pk)
-    client = _current_tenant(request, client, generations.client)
-    if client is None:
+    current = _current_tenant(request, client, generations.client)
+    if current is None:
         return None
-    key = (_database_key(), user.pk, client.pk)
+    key = (_database_key(), user.pk, current.pk)
     entry = _accesses.get(key)
     if entry is not None and entry[0] == generations and entry[1] > time.monotonic():
         # The cached access itself: immutable, its tenant as of the same generation. What is
         # computed from it once (the reach, the search's permission subquery) stays on it.
         return entry[2]
-    access = workspace_access(user, client)
+    access = workspace_access(user, current)
     if access is None:
         return None  # not cached: a person without access is not the keystroke path
     if access.provider_id is not None:
         provider_reach(access)  # computed now, kept on the access (and so in the cache)
-    _accesses.put(key, (generations, _expires(access, client), access))
+    _accesses.put(key, (generations, _expires(access, current), access))
     return access
 
 
