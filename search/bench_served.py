@@ -113,6 +113,47 @@ def start_gunicorn(*, database_url: str, workers: int, threads: int, access_cach
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (Linux /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def server_cpu(server: Server, database_url: str) -> dict[int, float]:
+    """CPU seconds so far of the server: gunicorn (master and workers) and the PostgreSQL
+    backends of its database role. What a lookup costs the machine, whatever else loads it."""
+    import psycopg
+
+    pids = [server.process.pid, *_children(server.process.pid)]
+    role = urllib.parse.urlsplit(database_url).username or ""
+    try:
+        with psycopg.connect(os.environ.get("DATABASE_URL", database_url)) as conn:
+            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE usename = %s AND datname = current_database()",
+                                [role]).fetchall()
+        pids += [pid for (pid,) in rows]
+    except psycopg.Error:
+        pass
+    return {pid: _cpu_seconds(pid) for pid in pids}
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def keystroke_headers(host: str, cookie: str) -> dict[str, str]:
     """What htmx sends for the lookup box (`hx-get`, target `#lookup-results`)."""
     return {

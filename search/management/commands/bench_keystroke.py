@@ -8,11 +8,14 @@ connection, through every middleware and the session. One line per size:
     keystroke articles=N p50_ms=… p95_ms=… queries=… queries_max=…
 `queries` is the median number of SQL statements a keystroke ran (counted by the server),
 `queries_max` the most (a corrected typo runs its retry and the log's update).
+`server_cpu_ms`: the CPU gunicorn and its PostgreSQL backends spent per keystroke (what a
+keystroke costs the machine, whatever else loads it); `load1`: the load average at the end.
 `--access-cache off` serves without permissions.access_cache (the figure before it).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 
@@ -54,13 +57,16 @@ class Command(BaseCommand):
         )
         try:
             for articles, host, cookie, mix in prepared:
-                self.measure(server.port, articles, host, cookie, mix, options["warm"])
+                self.measure(server, articles, host, cookie, mix, options["warm"])
         finally:
             server.stop()
 
-    def measure(self, port: int, articles: int, host: str, cookie: str, mix: list[str], warm: int) -> None:
+    def measure(self, server, articles: int, host: str, cookie: str, mix: list[str], warm: int) -> None:
+        port, database_url = server.port, bench_served.serve_database_url()
         bench_served.keystrokes(port, host, cookie, mix[:warm])
+        cpu_before = bench_served.server_cpu(server, database_url)
         done = bench_served.keystrokes(port, host, cookie, mix[warm:])
+        cpu = bench_served.cpu_spent(cpu_before, bench_served.server_cpu(server, database_url))
         failed = [k for k in done if k.status != 200]
         if failed:
             raise CommandError(f"{len(failed)} keystrokes answered {sorted({k.status for k in failed})}")
@@ -70,6 +76,7 @@ class Command(BaseCommand):
         statements = [k.statements for k in done]
         self.stdout.write(
             f"keystroke articles={articles} p50_ms={statistics.median(ms):.1f} p95_ms={bench.percentile(ms, 95):.1f} "
-            f"queries={statistics.median(statements):.0f} queries_max={max(statements)} keystrokes={len(done)}"
+            f"queries={statistics.median(statements):.0f} queries_max={max(statements)} keystrokes={len(done)} "
+            f"server_cpu_ms={cpu / len(done) * 1000:.1f} load1={os.getloadavg()[0]:.1f}"
         )
         self.stdout.flush()

@@ -64,15 +64,21 @@ class Command(BaseCommand):
                     if any(k.status != 200 for k in first) or not any(k.hits for k in first):
                         raise CommandError(f"an agent's first lookups answered {[k.status for k in first]}")
                 script = Path(bench_served.ROOT) / "scripts" / "load_agents.lua"
+                cpu_before = bench_served.server_cpu(server, bench_served.serve_database_url())
                 result = subprocess.run(  # noqa: S603 - wrk with our own script
                     [wrk, f"-t{len(cookies)}", f"-c{len(cookies)}", f"-d{options['seconds']}s", "--timeout", "10s",
                      "-s", str(script), f"http://127.0.0.1:{server.port}/"],
                     env={**os.environ, "KB_LOAD_DATA": str(data)}, capture_output=True, text=True, check=False,
                 )
+                cpu = bench_served.cpu_spent(cpu_before, bench_served.server_cpu(server, bench_served.serve_database_url()))
             finally:
                 server.stop()
         lines = [line for line in result.stdout.splitlines() if line.startswith("load ")]
         if result.returncode != 0 or not lines:
             raise CommandError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
         articles = options["articles"]
-        self.stdout.write(f"{lines[-1]} articles={articles}")
+        rps = float(lines[-1].split("rps=", 1)[1].split()[0])
+        requests = rps * options["seconds"]
+        cpu_ms = cpu / requests * 1000 if requests else 0.0
+        # server_cpu_ms: gunicorn's and its PostgreSQL backends' CPU per lookup (load-independent)
+        self.stdout.write(f"{lines[-1]} articles={articles} server_cpu_ms={cpu_ms:.1f} load1={os.getloadavg()[0]:.1f}")
