@@ -19,7 +19,7 @@ export DATABASE_URL DATABASE_OWNER_URL KB_APP_DB_ROLE
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 AS_OWNER := DATABASE_URL="$$DATABASE_OWNER_URL"
 
-.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-tenant backup restore
+.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant backup restore
 
 run: services venv messages db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
@@ -74,8 +74,21 @@ lint: venv lock-check
 bench-tenant: services venv db
 	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_tenant_create
 
+# The search benchmarks build one bench tenant per size once (bench_50 … bench_100000; the
+# largest takes a while) and reuse them. SIZES="50,1000" for a quicker run. They build as the
+# owner; the served ones (keystroke, load) start gunicorn as the app role, like `make run`.
+SIZES ?= 50,1000,10000,100000
+LOAD_ARTICLES ?= 100000
+SERVE_AS_APP := KB_SERVE_DATABASE_URL="$$DATABASE_URL"
 bench-search: services venv db
-	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_search --articles 100000
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_search --sizes $(SIZES)
+
+bench-keystroke: services venv db
+	$(SERVE_AS_APP) $(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_keystroke --sizes $(SIZES)
+
+bench-load: services venv db
+	@./scripts/ensure-system-packages.sh --bench
+	$(SERVE_AS_APP) $(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_load --articles $(LOAD_ARTICLES) --agents 20 --seconds 30
 
 # Backups and restores run as the owner (README, "Backup and restore").
 backup: services venv

@@ -29,6 +29,29 @@ def keep_search_rows_compact(sender, tenant, **kwargs) -> None:
             cursor.execute(COMPACT_ROWS_SQL.format(schema=schema.replace('"', '""')))
 
 
+def seed_starter_synonyms(sender, tenant, **kwargs) -> None:
+    """A new workspace starts with the starter synonyms (editors change them like their own)."""
+    from django.db import connection
+
+    schema = getattr(tenant, "schema_name", None) or tenant.get("schema_name")
+    if not schema or schema == "public":
+        return
+    try:
+        connection.set_schema(schema, include_public=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('search_synonym') IS NOT NULL")
+            if not cursor.fetchone()[0]:
+                return
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM search_synonym)")
+            if cursor.fetchone()[0]:  # a clone of a template that has them, or a restored workspace
+                return
+        from .services import starter_synonyms_seed
+
+        starter_synonyms_seed()
+    finally:
+        connection.set_schema_to_public()
+
+
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("Search")
@@ -41,5 +64,6 @@ class SearchConfig(AppConfig):
         from . import subscribers
 
         post_schema_sync.connect(keep_search_rows_compact, dispatch_uid="search-compact-rows")
+        post_schema_sync.connect(seed_starter_synonyms, dispatch_uid="search-starter-synonyms")
         events.content_changed.connect(subscribers.reindex_changed_article, dispatch_uid="search-reindex")
         events.article_opened.connect(subscribers.remember_opened, dispatch_uid="search-remember-opened")

@@ -1,8 +1,9 @@
-"""`manage.py bench_search`: a reusable bench tenant, indexing speed, query latency, relevance.
+"""`manage.py bench_search`: reusable bench tenants, indexing speed, query latency, relevance.
 
-The corpus follows real French and English word frequencies (wordfreq). It is built once with
-bulk inserts (not one service call per article) and reused: run again with a larger
-`--articles` to grow it.
+One tenant per size (`bench_50`, `bench_1000`, …: most real tenants are small, and a small
+tenant's plans are not the large one's). The corpus follows real French and English word
+frequencies (wordfreq). Each is built once with bulk inserts (not one service call per article)
+and reused: run again with a larger size to grow it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import Article, Collection, Kind, Revision
 
-SCHEMA = "bench"
+SIZES = (50, 1000, 10_000, 100_000)
 COLLECTIONS = 60
 SEED = 20261127
 CONTENT_RANKS = (40, 20000)  # skip the most frequent (mostly stop words)
@@ -95,13 +96,25 @@ def _article(rng: random.Random, vocab: Vocabulary, kind: str) -> dict:
     return {"title": title[:200], "body": body, "steps": steps, "faqs": faqs, "rendered": rendered, "tags": tags}
 
 
-def ensure_tenant():
+def schema_for(articles: int) -> str:
+    """The bench tenant of one size: `bench_1000` (its host: `bench-1000.<base domain>`)."""
+    return f"bench_{articles}"
+
+
+def host_for(schema: str) -> str:
+    from django.conf import settings
+
+    return f"{schema.replace('_', '-')}.{settings.KB_BASE_DOMAIN}"  # no "_" in a host name
+
+
+def ensure_tenant(schema: str):
     from tenants import services
     from tenants.models import Client
 
-    client = Client.objects.filter(schema_name=SCHEMA).first()
+    client = Client.objects.filter(schema_name=schema).first()
     if client is None:
-        client = services.client_create(schema_name=SCHEMA, name="Bench Corp")
+        client = services.client_create(schema_name=schema, name=f"Bench Corp {schema.removeprefix('bench_')}",
+                                        domain=host_for(schema))
     return client
 
 
@@ -172,6 +185,15 @@ def build_corpus(target: int, *, out=print) -> int:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article; ANALYZE articles_revision")
     return target - have
+
+
+def index_complete() -> bool:
+    """Every published article of the current (bench) tenant has its search document."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM articles_article WHERE live_revision_id IS NOT NULL), "
+                       "(SELECT count(*) FROM search_searchdocument)")
+        published, indexed = cursor.fetchone()
+    return published == indexed
 
 
 def ensure_synonyms() -> list[tuple[str, str]]:
@@ -264,7 +286,8 @@ def sample_texts(access, n: int, rng: random.Random) -> list[dict]:
     return out
 
 
-def query_mix(access, rng: random.Random, count: int) -> list[str]:
+def query_mix(access, rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """(class, query): the mix an agent types. Typos are their own class (`typo`), measured apart."""
     vocab = vocabularies()
     samples = sample_texts(access, count, rng)
     queries = []
@@ -276,25 +299,25 @@ def query_mix(access, rng: random.Random, count: int) -> list[str]:
         words = words or v.sample(rng, 2)
         kind = n % 10
         if kind in (0, 1):  # one common word: matches a large part of the corpus
-            queries.append(rng.choice(v.words[:150]))
+            queries.append(("common", rng.choice(v.words[:150])))
         elif kind == 2:  # a rare word
-            queries.append(rng.choice(v.words[8000:]))
+            queries.append(("rare", rng.choice(v.words[8000:])))
         elif kind in (3, 4):  # two words of a title
-            queries.append(" ".join(rng.sample(words, min(2, len(words)))))
+            queries.append(("two_words", " ".join(rng.sample(words, min(2, len(words))))))
         elif kind == 5:  # three words, two common and one of a title
-            queries.append(" ".join([*rng.sample(v.words[:400], 2), rng.choice(words)]))
+            queries.append(("three_words", " ".join([*rng.sample(v.words[:400], 2), rng.choice(words)])))
         elif kind == 6:  # as typed: the last word cut short
             head = words[: rng.randint(1, max(1, len(words) - 1))]
             last = head[-1]
-            queries.append(" ".join([*head[:-1], last[: max(3, len(last) - rng.randint(1, 3))]]))
+            queries.append(("prefix", " ".join([*head[:-1], last[: max(3, len(last) - rng.randint(1, 3))]])))
         elif kind == 7:  # a typo in a word of five letters or more
             long = [w for w in words if len(w) >= 5] or [w for w in v.words[:2000] if len(w) >= 6][:50]
-            queries.append(typo(rng, rng.choice(long)))
+            queries.append(("typo", typo(rng, rng.choice(long))))
         elif kind == 8:  # accent-less form
             accented = [w for w in v.words[:3000] if strip_accents(w) != w]
-            queries.append(strip_accents(rng.choice(accented or words)))
+            queries.append(("accents", strip_accents(rng.choice(accented or words))))
         else:  # a whole title, as an agent pastes it
-            queries.append(sample["title"])
+            queries.append(("title", sample["title"]))
     return queries
 
 

@@ -17,6 +17,9 @@ TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 MIN_PREFIX = 3
 MAX_TERMS = 12
 COMPLETIONS = 8
+DERIVE_MIN = 5  # letters: shorter words get no derivations
+DERIVE_SCAN = 200  # vocabulary words sharing the first DERIVE_MIN letters looked at
+DERIVATIONS = 6
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,20 @@ def term_sql(term: Term, params: dict, key: str, *, corrected: int | None = None
             f"SELECT word FROM search_searchterm WHERE word LIKE %({key}p)s "
             f"ORDER BY ndoc DESC LIMIT {COMPLETIONS}) AS c), '')"
         )
+    if len(term.words) == 1 and len(term.text) >= DERIVE_MIN and term.text.isalpha():
+        # Its derivations in the tenant's vocabulary (fragile → fragilite, delivery → delivered):
+        # a bounded scan of the words sharing its first letters, kept by `kb_derives`.
+        params[key + "d"], params[key + "s"] = term.text[:DERIVE_MIN] + "%", term.text
+        words += (
+            " || coalesce((SELECT string_agg(' or ' || v.word, '') FROM (SELECT word FROM ("
+            f"SELECT word, ndoc FROM search_searchterm WHERE word LIKE %({key}d)s LIMIT {DERIVE_SCAN}) AS s "
+            f"WHERE word <> %({key}s)s AND public.kb_derives(%({key}s)s, word) "
+            f"ORDER BY ndoc DESC LIMIT {DERIVATIONS}) AS v), '')"
+        )
     if corrected is not None:
-        words += f" || coalesce((SELECT string_agg(' or ' || c.word, '') FROM corrections c WHERE c.n = {int(corrected)}), '')"
+        # The best correction only: the query searched is the query shown ("Showing results for").
+        words += (" || coalesce((SELECT string_agg(' or ' || c.word, '') FROM corrections c "
+                  f"WHERE c.n = {int(corrected)} AND c.rank = 1), '')")
     sql = f"public.kb_words({words})"
     if term.prefix:
         # A stop word as typed ("some", "les") stays a stop word: completing it would require
@@ -128,6 +143,18 @@ def edits(word: str) -> set[str]:
     out |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
     out |= {a + c + b for a, b in splits for c in LETTERS}
     return out
+
+
+def positive_terms_sql(terms: list[Term], params: dict) -> tuple[list[tuple[int, str]], list[str]]:
+    """([(n, sql)] of the positive terms, [sql] of the excluded ones): the pieces a partial
+    match scores one by one."""
+    positive, negated = [], []
+    for n, term in enumerate(terms):
+        if term.negated:
+            negated.append(term_sql(replace(term, negated=False), params, f"t{n}"))
+        else:
+            positive.append((n, term_sql(term, params, f"t{n}")))
+    return positive, negated
 
 
 def tsquery_sql(terms: list[Term], params: dict, *, corrected: tuple[int, ...] = ()) -> tuple[str, str]:

@@ -1,6 +1,6 @@
 """Writes an editor (synonyms, best bets) or an agent ("I could not find it") makes.
 
-Synonyms are applied when a query is parsed (`search.engine._with_synonyms`), never stored in
+Synonyms are applied when a query is parsed (`search.engine.caches.with_synonyms`), never stored in
 the index: changing them needs no re-indexing. The engine keeps each tenant's synonym table in
 a per-process cache for `engine.CACHE_SECONDS` (60 s); every write here clears this process's
 cache at once (and again after commit, so that no request re-reads the old table in between),
@@ -48,6 +48,28 @@ def synonym_set(*, term: str, synonyms: list[str]) -> Synonym:
     synonym, _created = Synonym.objects.update_or_create(term=key, defaults={"synonyms": others})
     _synonyms_changed()
     return synonym
+
+
+def starter_synonyms_seed() -> int:
+    """Seed the starter synonyms (`search.starter`) into the current tenant, both languages,
+    without touching a word that already has a group. Returns how many groups were added."""
+    from . import starter
+
+    taken = set(Synonym.objects.values_list("term", flat=True))
+    for others in Synonym.objects.values_list("synonyms", flat=True):
+        taken.update(others)
+    added = []
+    for term, synonyms in starter.groups():
+        key = normalise(term)
+        others = [w for w in dict.fromkeys(normalise(s) for s in synonyms) if w and w != key]
+        if key in taken or not others:
+            continue
+        taken.add(key)
+        added.append(Synonym(term=key, synonyms=others))
+    Synonym.objects.bulk_create(added, ignore_conflicts=True)
+    if added:
+        _synonyms_changed()
+    return len(added)
 
 
 def _too_long(word: str) -> str:

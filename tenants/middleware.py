@@ -147,7 +147,7 @@ class TenantAccessMiddleware:
             if api:
                 return api_unauthorized()
             return sign_in_redirect(request)
-        access = workspace_access(request.user, tenant)
+        access = self.workspace_access(request, tenant)
         if access is None:
             if api:
                 return api_error(404, "not_found", _("No such workspace."))
@@ -156,6 +156,10 @@ class TenantAccessMiddleware:
         assert connection.schema_name == tenant.schema_name
         self._audit_sign_in(request, access)
         return self.get_response(request)
+
+    def workspace_access(self, request, tenant):
+        """The person's access (permissions.access_cache reuses it between requests)."""
+        return workspace_access(request.user, tenant)
 
     def _audit_sign_in(self, request, access) -> None:
         detail = {"role": access.role or access.provider_role}

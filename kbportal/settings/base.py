@@ -43,6 +43,9 @@ DEBUG = env_bool("DEBUG", False)
 # token. Separate from DEBUG: the demo runs with DEBUG off, so that it shows the product's own
 # error pages, never Django's technical ones (tenants.auth.AccountBackend).
 KB_DEMO_ACCOUNTS = env_bool("KB_DEMO_ACCOUNTS", False)
+# Reuse the tenant, the person and their access between requests while unchanged
+# (permissions.access_cache); off: every request asks the database again (the "before" figure).
+KB_ACCESS_CACHE = env_bool("KB_ACCESS_CACHE", True)
 
 KB_BASE_DOMAIN = os.environ.get("KB_BASE_DOMAIN", "kb.localhost").lower()
 ALLOWED_HOSTS = [KB_BASE_DOMAIN, f".{KB_BASE_DOMAIN}", "127.0.0.1", "localhost"]
@@ -90,14 +93,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.HealthCheckMiddleware",
-    "tenants.middleware.KbTenantMiddleware",
+    # tenants.middleware.KbTenantMiddleware, with a tenant host's tenant reused while its row
+    # and domains are unchanged (permissions.access_cache).
+    "permissions.access_cache.CachedTenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the post first: a post over the limits gets a page.
     "articles.middleware.FormTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the person's row reused while it has not changed (permissions.access_cache).
+    "permissions.access_cache.CachedAuthenticationMiddleware",
     # Bearer tokens on the JSON API (replaces request.user there; see tenants.api_auth).
     "tenants.api_auth.ApiTokenMiddleware",
     # Cache-Control: private, no-store on tenant pages and on anything a signed-in person gets.
@@ -107,7 +113,9 @@ MIDDLEWARE = [
     "tenants.middleware.UserLanguageMiddleware",
     # A NUL in the address or a form answers the product's 400 page before any view runs.
     "kbportal.input_guard.RefuseNulMiddleware",
-    "tenants.middleware.TenantAccessMiddleware",
+    # tenants.middleware.TenantAccessMiddleware, with the access and the grants' reach reused
+    # while they hold: a revoke, an end or an expiry takes effect on the next request.
+    "permissions.access_cache.CachedTenantAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

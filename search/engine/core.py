@@ -1,0 +1,129 @@
+"""`search(access, query, ...)`: run the statement, read its rows, retry once with corrections."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
+from articles.models import Collection
+from tenants.selectors import WorkspaceAccess
+
+from .. import query as parsing
+from ..text import normalise
+from . import partial
+from .caches import with_synonyms
+from .limits import TYPO_MIN_LENGTH
+from .results import Hit, SearchResults
+from .sql import Row
+from .sql import build as _build
+
+HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "missing")
+
+
+def _run(sql: str, params: dict) -> list[Row]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        Row.check(cursor.description)
+        return [Row(*row) for row in cursor.fetchall()]
+
+
+def _hits(rows: list[Row], terms: list[parsing.Term] | None = None) -> list[Hit]:
+    """The hits of `rows`; for a partial match (`terms` given), each with the words it lacks."""
+    hits = []
+    for row in rows:
+        hit = Hit(**{name: getattr(row, name) for name in HIT_FIELDS})
+        if terms is not None:
+            held = set(row.matched or ())
+            hit = replace(hit, missing=tuple(
+                t.text for n, t in enumerate(terms) if not t.negated and n not in held))
+        hits.append(hit)
+    return hits
+
+
+def _partial(access, terms, results: SearchResults, *, filters: dict, limit: int,
+             corrections: dict[int, list[str]] | None = None) -> SearchResults:
+    """No document holds every word: the ones holding most of them (see `partial`), with the
+    typo corrections found (the best one per word) searched beside the words typed."""
+    if corrections:
+        terms = [replace(t, alternatives=t.alternatives + tuple(corrections[n][:1])) if n in corrections else t
+                 for n, t in enumerate(terms)]
+    built = partial.build(access, terms, filters=filters, limit=limit)
+    if built is None:
+        return results
+    sql, params = built
+    rows = _run(sql, params)
+    if rows[0].article_id is None:
+        return results
+    results.hits, results.total, results.partial = _hits(rows, terms), rows[0].total, True
+    results.sql, results.params = sql, params
+    return results
+
+
+def search(
+    access: WorkspaceAccess,
+    query: str,
+    *,
+    kind: str | None = None,
+    collection: Collection | int | None = None,
+    tag: str | None = None,
+    language: str | None = None,
+    limit: int = 20,
+    log: bool = True,
+    correct: bool = True,
+) -> SearchResults:
+    """What this person may read that matches `query`, best first. Run inside the tenant.
+    `correct=False` searches for exactly what was typed (no typo correction)."""
+    query = query.replace("\x00", "")  # PostgreSQL text cannot hold NUL (the query log)
+    results = SearchResults(query=query)
+    terms = with_synonyms(parsing.parse(query))
+    normalised = normalise(query)[:500]
+    if not parsing.has_positive(terms):
+        return results
+    filters = {"kind": kind, "collection": collection, "tag": tag, "language": language}
+    limit = max(1, min(int(limit), 100))
+    try:
+        sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters, limit=limit, log=log)
+    except EmptyResultSet:  # the person may read nothing at all (a provider lead, no grant yet)
+        return results
+    rows = _run(sql, params)
+    results.sql, results.params = sql, params
+    results.log_id = rows[0].log_id
+    if rows[0].article_id is not None:
+        results.hits, results.total = _hits(rows), rows[0].total
+        return results
+    if not correct or not parsing.typo_candidates(terms, TYPO_MIN_LENGTH):
+        return _partial(access, terms, results, filters=filters, limit=limit)
+    # Nothing: once more, with typo corrections (one statement: corrections, then the search).
+    sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters,
+                         limit=limit, log=False, correct=True)
+    rows = _run(sql, params)
+    corrections: dict[int, list[str]] = {}
+    for n, word in rows[0].corrections or []:
+        corrections.setdefault(n, []).append(word)
+    if not corrections:
+        return _partial(access, terms, results, filters=filters, limit=limit)
+    corrected = " ".join(
+        f'"{t.text}"' if t.phrase else f"-{t.text}" if t.negated else corrections.get(n, [t.text])[0]
+        for n, t in enumerate(terms)
+    )
+    if rows[0].article_id is None:
+        # Not even corrected: what holds most of the words (corrections included), and the
+        # corrected query offered as "did you mean".
+        results.suggestions = [corrected]
+        return _partial(access, terms, results, filters=filters, limit=limit, corrections=corrections)
+    results.hits, results.total, results.corrected_query = _hits(rows), rows[0].total, corrected
+    results.sql, results.params = sql, params
+    if results.log_id is not None:
+        from ..models import QueryLog
+
+        QueryLog.objects.filter(pk=results.log_id).update(corrected=corrected[:500], results=results.total)
+    return results
+
+
+def explain(results: SearchResults) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the statement that produced `results` (benchmarks)."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + results.sql, results.params)
+        return "\n".join(row[0] for row in cursor.fetchall())

@@ -1,0 +1,122 @@
+"""Partial matches: when no document holds every word typed ("customer says parcel not
+delivered wants money back"), the documents holding most of them, the least useful words
+dropped first (the strategy of Meilisearch's and Typesense's "drop tokens").
+
+One statement, bounded whatever the tenant's size:
+1. each positive term's document frequency among the permitted documents, counted up to
+   DF_CAP (a LIMIT-ed index probe), and from it a weight (BM25's idf: a word most documents
+   hold weighs almost nothing; a rare word weighs a lot). A term no permitted document holds
+   is dropped: it cannot be covered;
+2. candidates: the documents matching every remaining term, every remaining term but one and,
+   for short queries, every remaining term but two (each an AND query, at most SUBSET_POOL
+   documents), plus at most TERM_POOL documents per term whose title, step titles or questions
+   hold it; so a document holding most words is a candidate without any OR query over the
+   corpus;
+3. each candidate scored by coverage: the sum of the weights of the terms it holds (a term in
+   the title, steps or questions counts whole, in the text only BODY_SHARE), then the usual
+   rank; the hits say which terms they hold (the lookup marks the others as missing).
+"""
+
+from __future__ import annotations
+
+from .. import query as parsing
+from .. import starter
+from .limits import HEADLINE, HEADLINE_ALL, STALE_FACTOR, WEIGHTS
+
+DF_CAP = 500  # documents counted per term (the weight of a word past it no longer changes much)
+SUBSET_POOL = 40  # candidates per AND query of the terms but one or two
+TERM_POOL = 15  # candidates per term from the titles, step titles and questions
+PAIRS_UP_TO = 6  # terms: up to this many, also every subset without two of them
+BODY_SHARE = 0.5  # a term found only in the text counts this much of its weight
+FILLER_FACTOR = 0.15  # the weight of a word of the caller's phrasing (starter.FILLERS)
+MIN_COVERAGE = 0.2  # a hit holds at least this share of the weight of the terms that occur
+
+PARTIAL_SQL = """
+WITH allowed AS NOT MATERIALIZED (
+    {visible}
+), docs AS NOT MATERIALIZED (
+    SELECT d.* FROM search_searchdocument d WHERE d.article_id IN (SELECT id FROM allowed){filters}
+), terms AS MATERIALIZED (
+    SELECT t.n, t.tq, t.factor FROM (VALUES {values}) AS t(n, tq, factor) WHERE numnode(t.tq) > 0
+), df AS MATERIALIZED (
+    SELECT t.n, t.tq, t.factor, (SELECT count(*) FROM (SELECT 1 FROM docs d WHERE d.vector @@ t.tq LIMIT {df_cap}) AS x) AS df
+    FROM terms t
+), size AS MATERIALIZED (
+    SELECT greatest((SELECT count(*) FROM (SELECT 1 FROM docs LIMIT {df_cap}) AS x), 1) AS n
+), present AS MATERIALIZED (
+    -- BM25 idf over the (capped) counts; a floor keeps a word every document holds above 0.
+    SELECT f.n, f.tq, f.df,
+           f.factor * greatest(ln(1 + (s.n - least(f.df, s.n) + 0.5) / (least(f.df, s.n) + 0.5)), 0.05) AS w
+    FROM df f CROSS JOIN size s WHERE f.df > 0
+), subsets AS MATERIALIZED (
+    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p) AS tq
+    UNION ALL
+    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p WHERE p.n <> x.n)
+    FROM present x
+    UNION ALL
+    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p WHERE p.n NOT IN (x.n, y.n))
+    FROM present x JOIN present y ON x.n < y.n
+    WHERE (SELECT count(*) FROM present) <= {pairs_up_to}
+), pool AS MATERIALIZED (
+    SELECT DISTINCT c.article_id FROM (
+        SELECT m.article_id FROM subsets s
+        CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.vector @@ s.tq LIMIT {subset_pool}) AS m
+        WHERE s.tq IS NOT NULL
+        UNION ALL
+        SELECT m.article_id FROM present p
+        CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.title_vector @@ p.tq LIMIT {term_pool}) AS m
+    ) AS c
+), q AS MATERIALIZED (
+    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' | ')::tsquery FROM present p) AS rq,
+           {excluded} AS nq
+), scored AS MATERIALIZED (
+    SELECT c.article_id,
+           sum(p.w * CASE WHEN d.title_vector @@ p.tq THEN 1.0 WHEN d.vector @@ p.tq THEN {body_share} ELSE 0 END)
+               / (SELECT sum(w) FROM present) AS coverage,
+           array_agg(p.n ORDER BY p.n) FILTER (WHERE d.vector @@ p.tq) AS matched
+    FROM pool c
+    JOIN search_searchdocument d ON d.article_id = c.article_id
+    CROSS JOIN present p
+    CROSS JOIN q
+    WHERE NOT (numnode(q.nq) > 0 AND d.vector @@ q.nq)
+    GROUP BY c.article_id
+), ranked AS MATERIALIZED (
+    SELECT s.article_id, NULL::int AS bet, a.review_by < CURRENT_DATE AS stale, s.matched,
+           (s.coverage * 10 + ts_rank('{weights}', d.vector, q.rq))
+           * CASE WHEN a.review_by < CURRENT_DATE THEN {stale_factor} ELSE 1 END AS score
+    FROM scored s
+    JOIN search_searchdocument d ON d.article_id = s.article_id
+    JOIN articles_article a ON a.id = s.article_id AND a.live_revision_id IS NOT NULL AND a.archived_at IS NULL
+    CROSS JOIN q
+    WHERE s.coverage >= {min_coverage}
+    ORDER BY score DESC, s.article_id
+    LIMIT %(limit)s
+), total AS (
+    SELECT (SELECT count(*) FROM scored WHERE coverage >= {min_coverage}) AS n
+)
+{hits}"""
+
+
+def build(access, terms: list[parsing.Term], *, filters: dict, limit: int) -> tuple[str, dict] | None:
+    """The partial-match statement for `terms` (synonyms and corrections already in their
+    alternatives), or None when there are fewer than two positive terms (nothing to drop)."""
+    from .sql import HITS_SQL, _filters_sql, _visible_sql
+
+    params: dict = {}
+    positive, negated = parsing.positive_terms_sql(terms, params)
+    if len(positive) < 2:
+        return None
+    visible = _visible_sql(access, params)
+    filters_sql = _filters_sql(params, **filters)
+    params.update(limit=limit, headline=HEADLINE, headline_all=HEADLINE_ALL)
+    values = ", ".join(
+        f"({n}, {sql}, {FILLER_FACTOR if terms[n].text in starter.FILLERS else 1.0}::float8)" for n, sql in positive)
+    excluded = " || ".join(negated) if negated else "''::tsquery"
+    sql = PARTIAL_SQL.format(
+        visible=visible, filters=filters_sql, values=values, excluded=excluded, df_cap=DF_CAP,
+        pairs_up_to=PAIRS_UP_TO, subset_pool=SUBSET_POOL, term_pool=TERM_POOL, body_share=BODY_SHARE,
+        weights=WEIGHTS, stale_factor=STALE_FACTOR, min_coverage=MIN_COVERAGE,
+        hits=HITS_SQL.format(log_id="NULL::bigint", corrections_out="NULL::json", weights=WEIGHTS,
+                             matched="r.matched"),
+    )
+    return sql, params
