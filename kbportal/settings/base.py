@@ -42,6 +42,9 @@ DEBUG = env_bool("DEBUG", False)
 # token. Separate from DEBUG: the demo runs with DEBUG off, so that it shows the product's own
 # error pages, never Django's technical ones (tenants.auth.AccountBackend).
 KB_DEMO_ACCOUNTS = env_bool("KB_DEMO_ACCOUNTS", False)
+# A new workspace starts with the starter synonyms (search.starter); the tests' shared
+# workspaces start without, as their synonym tests expect an empty table.
+KB_STARTER_SYNONYMS = env_bool("KB_STARTER_SYNONYMS", True)
 
 KB_BASE_DOMAIN = os.environ.get("KB_BASE_DOMAIN", "kb.localhost").lower()
 ALLOWED_HOSTS = [KB_BASE_DOMAIN, f".{KB_BASE_DOMAIN}", "127.0.0.1", "localhost"]

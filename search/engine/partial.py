@@ -14,7 +14,7 @@ One statement, bounded whatever the tenant's size:
    corpus;
 3. each candidate scored by coverage: the sum of the weights of the terms it holds (a term in
    the title, steps or questions counts whole, in the text only BODY_SHARE), then the usual
-   rank; the hits say which terms they hold (the lookup marks the others as missing).
+   rank; the hits say which terms they lack (the lookup shows them).
 """
 
 from __future__ import annotations
@@ -81,7 +81,9 @@ WITH allowed AS NOT MATERIALIZED (
     WHERE NOT (numnode(q.nq) > 0 AND d.vector @@ q.nq)
     GROUP BY c.article_id
 ), ranked AS MATERIALIZED (
-    SELECT s.article_id, NULL::int AS bet, a.review_by < CURRENT_DATE AS stale, s.matched,
+    SELECT s.article_id, NULL::int AS bet, a.review_by < CURRENT_DATE AS stale,
+           -- the terms it lacks (a stop word is no term: `terms` left it out)
+           ARRAY(SELECT t.n FROM terms t WHERE t.n <> ALL(coalesce(s.matched, '{{}}')) ORDER BY t.n) AS missing,
            (s.coverage * 10 + ts_rank('{weights}', d.vector, q.rq))
            * CASE WHEN a.review_by < CURRENT_DATE THEN {stale_factor} ELSE 1 END AS score
     FROM scored s
@@ -117,6 +119,6 @@ def build(access, terms: list[parsing.Term], *, filters: dict, limit: int) -> tu
         pairs_up_to=PAIRS_UP_TO, subset_pool=SUBSET_POOL, term_pool=TERM_POOL, body_share=BODY_SHARE,
         weights=WEIGHTS, stale_factor=STALE_FACTOR, min_coverage=MIN_COVERAGE,
         hits=HITS_SQL.format(log_id="NULL::bigint", corrections_out="NULL::json", weights=WEIGHTS,
-                             matched="r.matched"),
+                             missing="r.missing"),
     )
     return sql, params

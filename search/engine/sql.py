@@ -90,7 +90,7 @@ class Row(NamedTuple):
     part_title_marked: str
     snippet_marked: str
     bet: int | None
-    matched: list | None  # partial matches: the positive terms (their index) each hit matches
+    missing: list | None  # partial matches: the terms (their index) the hit lacks
     total: int
     log_id: int | None
     corrections: list | None
@@ -103,7 +103,7 @@ class Row(NamedTuple):
 
 
 
-# The hits of a ranked set: needs the CTEs `ranked` (article_id, bet, stale, score[, matched]),
+# The hits of a ranked set: needs the CTEs `ranked` (article_id, bet, stale, score[, missing]),
 # `q` (rq: what to highlight) and `total` (n).
 HITS_SQL = """SELECT h.*, (SELECT n FROM total) AS total, {log_id} AS log_id, {corrections_out} AS corrections
 FROM (SELECT 1) AS one
@@ -115,7 +115,7 @@ LEFT JOIN LATERAL (
            CASE WHEN p.anchor IS NULL THEN '' ELSE ts_headline(cfg.c, p.title, q.rq, %(headline_all)s) END
                AS part_title_marked,
            ts_headline(cfg.c, coalesce(p.text, d.summary), q.rq, %(headline)s) AS snippet_marked,
-           r.bet, {matched} AS matched
+           r.bet, {missing} AS missing
     FROM ranked r
     JOIN search_searchdocument d ON d.article_id = r.article_id
     JOIN articles_article a ON a.id = r.article_id
@@ -215,11 +215,12 @@ CORRECTIONS_SQL = """typed AS (
             FROM edit_hits h WHERE h.n = w.n
             UNION ALL
             -- Near spellings by trigrams, for long words only (a short word gets one edit, as
-            -- in Meilisearch and Typesense), and never much longer or shorter than the word
-            -- typed: `chargeback` is not a misspelt `charge`, nor `dispute` of `dispatch`.
+            -- in Meilisearch and Typesense), at most two edits away (fuzzystrmatch's
+            -- levenshtein, on these few rows): `chargeback` is not a misspelt `charge`.
             (SELECT t.word, similarity(t.word, w.word), t.ndoc FROM search_searchterm t
              WHERE length(w.word) > {typo_edit_max} AND t.word %% w.word
                AND abs(length(t.word) - length(w.word)) <= {typo_length_delta}
+               AND public.levenshtein(t.word, w.word) <= {typo_length_delta}
              ORDER BY 2 DESC, 3 DESC LIMIT {typo_pool})
         ) AS u GROUP BY word ORDER BY max(s) DESC, max(ndoc) DESC LIMIT {typo_pool}
     ) AS c
@@ -274,6 +275,6 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
         log=LOG_SQL if log else "", log_id="(SELECT id FROM log)" if log else "NULL::bigint",
         corrections=corrections_sql, corrections_out=corrections_out,
         hits=HITS_SQL.format(log_id="(SELECT id FROM log)" if log else "NULL::bigint", weights=WEIGHTS,
-                             corrections_out=corrections_out, matched="NULL::int[]"),
+                             corrections_out=corrections_out, missing="NULL::int[]"),
     )
     return sql, params

@@ -111,7 +111,9 @@ class Command(BaseCommand):
                 cursor.execute("SELECT word FROM search_searchterm WHERE ndoc > 1 AND length(word) > 5 "
                                "AND numnode(public.kb_words(word)) > 0 ORDER BY ndoc, word LIMIT 1")
                 rare = cursor.fetchone()[0] + " "
-            for label, q in (("broad", broad), ("rare", rare)):
+            # partial: no document holds the made-up word, so the partial-match statement runs.
+            partial = f"{broad.strip()} {rare.strip()} zqxwvy "
+            for label, q in (("broad", broad), ("rare", rare), ("partial", partial)):
                 results = engine.search(access, q)
                 self.echo(f"\nEXPLAIN {label} query {q!r} (total {results.total_label}):")
                 self.echo(engine.explain(results))
@@ -132,7 +134,25 @@ class Command(BaseCommand):
             else:
                 misses.append((how, query, None))
         n = len(labelled)
-        self.echo(f"relevance queries={n} success_at_3={at3 / n:.3f} mrr={reciprocal / n:.3f}")
+        self.echo(f"relevance set=perturbed queries={n} success_at_3={at3 / n:.3f} mrr={reciprocal / n:.3f}")
         if misses:
             self.echo("misses: " + "; ".join(f"{how}:{q!r}→{rank}" for how, q, rank in misses[:12]))
+        self.agent_relevance()
+
+    def agent_relevance(self) -> None:
+        """The agent set (search/relevance) beside it, when this database has the demo workspaces."""
+        from search import relevance
+        from tenants.models import Client
+
+        connection.set_schema_to_public()
+        schemas = list(relevance.load())
+        if Client.objects.filter(schema_name__in=schemas).count() < len(schemas):
+            self.echo("relevance set=agent skipped: no demo workspaces here (make run seeds them)")
+            return
+        clients, accesses = {}, {}
+        for schema in schemas:
+            clients[schema], accesses[schema] = relevance.demo_access(schema)
+        engine.clear_caches()
+        self.echo(relevance.evaluate(accesses, clients).line())
+        connection.set_tenant(bench.ensure_tenant())
         sys.stdout.flush()
