@@ -215,3 +215,34 @@ def test_nothing_out_of_reach_in_a_partial_match_a_correction_or_a_suggestion(ac
     # The counterpart: the staff viewer, who may read it, gets it first.
     assert ids(engine.search(viewer, "parcel refund zorbanitude "))[0] == hidden.pk
     assert engine.search(viewer, "parcel zorbonitude margins ").corrected_query == "parcel zorbanitude margins"
+
+
+# --- the synonym editor ------------------------------------------------------------------
+
+def test_the_synonym_editor_shows_where_each_group_applies(acme, desk):
+    from django.test import Client as HttpClient
+
+    from .conftest import host
+
+    secret = services.collection_create(name="Margins", acting_user=acme.acme_editor)
+    publish(acme, secret, title="Refund margins", body="Internal.", )
+    refund = publish(acme, desk, title="Refund rules", body="How to refund.")
+    money = publish(acme, desk, title="Money back guarantee", body="Get your money back.")
+    publish(acme, desk, title="Opening hours")
+    search_services.synonym_set(term="refund", synonyms=["money back"])
+    search_services.synonym_set(term="zeppelin", synonyms=["airship"])
+    assert refund and money
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
+    http.force_login(acme.acme_editor)
+    page = http.get("/search/manage/synonyms/", HTTP_HOST=host(acme.acme)).content.decode()
+    rows = {row.split("</strong>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr>")[2:]}
+    assert "Refund rules" in rows["refund"] and "Money back guarantee" in rows["refund"]
+    assert "no article holds these words yet" in rows["zeppelin"]
+    # The editor reads the Margins collection too: it counts, as for their own searches.
+    assert "3 articles" in rows["refund"]
+    # An agent's reach is not what the editor page shows: the selector takes the person.
+    from search.models import Synonym
+    from search.selectors import synonym_reach
+
+    group = Synonym.objects.get(term="refund")
+    assert synonym_reach(access_of(acme, acme.agent_acme), [group])[group.pk].count == 0
