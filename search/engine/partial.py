@@ -69,27 +69,30 @@ WITH allowed AS NOT MATERIALIZED (
 ), q AS MATERIALIZED (
     SELECT (SELECT string_agg('(' || p.tq::text || ')', ' | ')::tsquery FROM present p) AS rq,
            {excluded} AS nq
+), cand AS MATERIALIZED (
+    -- The candidates' vectors, read (and decompressed) once: each is matched against every term.
+    SELECT d.article_id, d.title_vector || ''::tsvector AS tv, d.vector || ''::tsvector AS v
+    FROM pool c JOIN search_searchdocument d ON d.article_id = c.article_id
 ), scored AS MATERIALIZED (
     SELECT c.article_id,
-           sum(p.w * CASE WHEN d.title_vector @@ p.tq THEN 1.0 WHEN d.vector @@ p.tq THEN {body_share} ELSE 0 END)
+           sum(p.w * CASE WHEN c.tv @@ p.tq THEN 1.0 WHEN c.v @@ p.tq THEN {body_share} ELSE 0 END)
                / (SELECT sum(w) FROM present) AS coverage,
-           array_agg(p.n ORDER BY p.n) FILTER (WHERE d.vector @@ p.tq) AS matched
-    FROM pool c
-    JOIN search_searchdocument d ON d.article_id = c.article_id
+           array_agg(p.n ORDER BY p.n) FILTER (WHERE c.v @@ p.tq) AS matched
+    FROM cand c
     CROSS JOIN present p
     CROSS JOIN q
-    WHERE NOT (numnode(q.nq) > 0 AND d.vector @@ q.nq)
+    WHERE NOT (numnode(q.nq) > 0 AND c.v @@ q.nq)
     GROUP BY c.article_id
 ), ranked AS MATERIALIZED (
     SELECT s.article_id, NULL::int AS bet, a.review_by < CURRENT_DATE AS stale,
            -- the terms it lacks (a stop word is no term: `terms` left it out)
            ARRAY(SELECT t.n FROM terms t WHERE t.n <> ALL(coalesce(s.matched, '{{}}')) ORDER BY t.n) AS missing,
-           (s.coverage * 10 + ts_rank('{weights}', d.vector, q.rq))
+           (s.coverage * 10 + ts_rank('{weights}', c.v, q.rq))
            * CASE WHEN a.review_by < CURRENT_DATE THEN {stale_factor} ELSE 1 END AS score
     FROM scored s
-    JOIN search_searchdocument d ON d.article_id = s.article_id
-    JOIN articles_article a ON a.id = s.article_id AND a.live_revision_id IS NOT NULL AND a.archived_at IS NULL
+    JOIN cand c ON c.article_id = s.article_id
     CROSS JOIN q
+    JOIN articles_article a ON a.id = s.article_id AND a.live_revision_id IS NOT NULL AND a.archived_at IS NULL
     WHERE s.coverage >= {min_coverage}
     ORDER BY score DESC, s.article_id
     LIMIT %(limit)s
