@@ -135,9 +135,12 @@ def typo_candidates(terms: list[Term], min_length: int) -> list[int]:
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def edits(word: str) -> set[str]:
-    """Every word one edit away (deletion, transposition, substitution, insertion)."""
+def edits(word: str, *, insertions_only: bool = False) -> set[str]:
+    """Every word one edit away (deletion, transposition, substitution, insertion); with
+    `insertions_only`, only the words with one more letter (a letter the typist missed)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    if insertions_only:
+        return {a + c + b for a, b in splits for c in LETTERS}
     out = {a + b[1:] for a, b in splits if b}
     out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     out |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}

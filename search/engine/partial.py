@@ -87,7 +87,9 @@ WITH allowed AS NOT MATERIALIZED (
     SELECT s.article_id, NULL::int AS bet, a.review_by < CURRENT_DATE AS stale,
            -- the terms it lacks (a stop word is no term: `terms` left it out)
            ARRAY(SELECT t.n FROM terms t WHERE t.n <> ALL(coalesce(s.matched, '{{}}')) ORDER BY t.n) AS missing,
-           (s.coverage * 10 + ts_rank('{weights}', c.v, q.rq))
+           -- Coverage first, by tenths (Meilisearch's "words" rule before the others): a
+           -- document holding every word is never below one that lacks some, however stale.
+           floor(s.coverage * 10) * 100 + (s.coverage * 10 + ts_rank('{weights}', c.v, q.rq))
            * CASE WHEN a.review_by < CURRENT_DATE THEN {stale_factor} ELSE 1 END AS score
     FROM scored s
     JOIN cand c ON c.article_id = s.article_id

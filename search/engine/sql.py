@@ -19,6 +19,7 @@ from .limits import (
     STALE_FACTOR,
     TITLE_POOL,
     TYPO_ALTERNATIVES,
+    TYPO_ANY_EDIT,
     TYPO_EDIT_MAX,
     TYPO_LENGTH_DELTA,
     TYPO_MIN_LENGTH,
@@ -225,8 +226,9 @@ CORRECTIONS_SQL = """typed AS (
         ) AS u GROUP BY word ORDER BY max(s) DESC, max(ndoc) DESC LIMIT {typo_pool}
     ) AS c
 ), verified AS MATERIALIZED (
-    SELECT c.*, row_number() OVER (PARTITION BY c.n ORDER BY c.s DESC, c.ndoc DESC) AS rank,
-           bool_or(c.word = c.typed) OVER (PARTITION BY c.n) AS as_typed
+    SELECT c.*,
+           -- the spelling that finds something with the other words typed comes first
+           {fits} AS fits
     FROM spellings c
     WHERE EXISTS (
         -- in a document this person may see, among those the active filters keep
@@ -234,9 +236,20 @@ CORRECTIONS_SQL = """typed AS (
         WHERE string_to_array(btrim(d.words), ' ') @> ARRAY[c.word::text]  -- search_doc_words_gin
           AND d.article_id IN (SELECT id FROM allowed){filters}
     )
+), ordered AS MATERIALIZED (
+    -- then the closest, then one keeping the first letter (rarely the mistyped one), then the commonest
+    SELECT v.*, row_number() OVER (PARTITION BY v.n ORDER BY v.fits DESC, v.s DESC,
+                                   left(v.word, 1) = left(v.typed, 1) DESC, v.ndoc DESC) AS rank,
+           bool_or(v.word = v.typed) OVER (PARTITION BY v.n) AS as_typed
+    FROM verified v
 ), corrections AS MATERIALIZED (
-    SELECT n, word, rank FROM verified WHERE NOT as_typed AND rank <= {typo_alternatives}
+    SELECT n, word, rank FROM ordered WHERE NOT as_typed AND rank <= {typo_alternatives}
 ), """
+
+FITS_SQL = """EXISTS (
+        SELECT 1 FROM search_searchdocument d
+        WHERE d.vector @@ (public.kb_words(c.word) && ({others}))
+          AND d.article_id IN (SELECT id FROM allowed){filters})"""
 
 CORRECTIONS_OUT = "(SELECT json_agg(json_build_array(n, word) ORDER BY n, rank) FROM corrections)"
 
@@ -257,14 +270,21 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
     if corrected:
         words = [terms[n].text for n in corrected]
         edit_pairs = [(e, n) for n in corrected if len(terms[n].text) <= TYPO_EDIT_MAX
-                      for e in sorted(parsing.edits(terms[n].text))]
+                      for e in sorted(parsing.edits(terms[n].text, insertions_only=len(terms[n].text) < TYPO_ANY_EDIT))]
         params.update(
             typo_words=words, typo_terms=list(corrected),
             edit_words=[e for e, _ in edit_pairs], edit_terms=[n for _, n in edit_pairs],
         )
+        # The other words typed, as typed: those that need no correction (not in `typed`).
+        others = [
+            f"(CASE WHEN c.n = {n} OR {n} IN (SELECT n FROM typed) THEN ''::tsquery "
+            f"ELSE {parsing.term_sql(t, params, f't{n}')} END)"
+            for n, t in enumerate(terms) if not t.negated and not t.or_before
+        ]
+        fits = FITS_SQL.format(others=" && ".join(others), filters=filters_sql) if len(others) > 1 else "true"
         corrections_sql = CORRECTIONS_SQL.format(
             typo_pool=TYPO_POOL, typo_alternatives=TYPO_ALTERNATIVES, typo_edit_max=TYPO_EDIT_MAX,
-            typo_length_delta=TYPO_LENGTH_DELTA, filters=filters_sql,
+            typo_length_delta=TYPO_LENGTH_DELTA, filters=filters_sql, fits=fits,
         )
         corrections_out = CORRECTIONS_OUT
     if log:
