@@ -23,9 +23,9 @@ from .. import query as parsing
 from .. import starter
 from .limits import HEADLINE, HEADLINE_ALL, STALE_FACTOR, WEIGHTS
 
-DF_CAP = 500  # documents counted per term (the weight of a word past it no longer changes much)
-SUBSET_POOL = 40  # candidates per AND query of the terms but one or two
-TERM_POOL = 15  # candidates per term from the titles, step titles and questions
+DF_CAP = 100  # documents counted per term: a word more documents hold than that weighs next to nothing
+SUBSET_POOL = 20  # candidates per AND query of the terms but one or two
+TERM_POOL = 10  # candidates per term from the titles, step titles and questions
 PAIRS_UP_TO = 6  # terms: up to this many, also every subset without two of them
 BODY_SHARE = 0.5  # a term found only in the text counts this much of its weight
 FILLER_FACTOR = 0.15  # the weight of a word of the caller's phrasing (starter.FILLERS)
