@@ -111,9 +111,23 @@ def term_sql(term: Term, params: dict, key: str, *, corrected: int | None = None
             f"ORDER BY ndoc DESC LIMIT {DERIVATIONS}) AS v), '')"
         )
     if corrected is not None:
-        # The best correction only: the query searched is the query shown ("Showing results for").
+        # The best correction only, with its derivations: the query searched is the query
+        # shown ("Showing results for").
         words += (" || coalesce((SELECT string_agg(' or ' || c.word, '') FROM corrections c "
                   f"WHERE c.n = {int(corrected)} AND c.rank = 1), '')")
+        words += (
+            " || coalesce((SELECT string_agg(' or ' || v.word, '') FROM corrections c CROSS JOIN LATERAL ("
+            "SELECT word FROM (SELECT word, ndoc FROM search_searchterm "
+            f"WHERE word LIKE left(c.word, {DERIVE_MIN}) || '%%' LIMIT {DERIVE_SCAN}) AS s "
+            "WHERE word <> c.word AND public.kb_derives(c.word, word) "
+            f"ORDER BY ndoc DESC LIMIT {DERIVATIONS}) AS v WHERE c.n = {int(corrected)} AND c.rank = 1 "
+            f"AND length(c.word) >= {DERIVE_MIN}), '')"
+            # and its synonyms, as if it had been typed
+            " || coalesce((SELECT string_agg(' or ' || o.word, '') FROM corrections c "
+            "JOIN search_synonym s ON s.term = c.word OR c.word = ANY(s.synonyms) "
+            "CROSS JOIN LATERAL unnest(ARRAY[s.term]::text[] || s.synonyms::text[]) AS o(word) "
+            f"WHERE c.n = {int(corrected)} AND c.rank = 1 AND o.word <> c.word), '')"
+        )
     sql = f"public.kb_words({words})"
     if term.prefix:
         # A stop word as typed ("some", "les") stays a stop word: completing it would require

@@ -148,9 +148,14 @@ def test_the_corrected_query_is_the_query_searched(viewer, acme, desk):
     publish(acme, desk, title="Gérer un déménagement", language="fr", body="Le déménagement du client.")
     publish(acme, desk, title="Déménagements d'entreprise", language="fr", body="Les déménagements.")
     publish(acme, desk, title="Aménagement du bureau", language="fr", body="Un aménagement.")
+    publish(acme, desk, title="Arriver dans un nouveau logement", language="fr", body="Les clés.")
+    publish(acme, desk, title="Déménager sans stress", language="fr", body="Les cartons.")
+    # The correction's synonyms and derivations come with it, as if it had been typed.
+    search_services.synonym_set(term="demenagement", synonyms=["nouveau logement"])
     corrected = engine.search(viewer, "demenagemnt ")
     spelt = engine.search(viewer, corrected.corrected_query + " ")
     assert corrected.corrected_query == "demenagement"
+    assert len(ids(spelt)) == 4
     assert ids(corrected) == ids(spelt) and corrected.total == spelt.total
 
 

@@ -13,7 +13,7 @@ from tenants.selectors import WorkspaceAccess
 from .. import query as parsing
 from ..text import normalise
 from . import partial
-from .caches import with_synonyms
+from .caches import synonyms, with_synonyms
 from .limits import TYPO_MIN_LENGTH
 from .results import Hit, SearchResults
 from .sql import Row
@@ -48,8 +48,9 @@ def _partial(access, terms, results: SearchResults, *, filters: dict, limit: int
     """No document holds every word: the ones holding most of them (see `partial`), with the
     typo corrections found (the best one per word) searched beside the words typed."""
     if corrections:
-        terms = [replace(t, alternatives=t.alternatives + tuple(corrections[n][:1])) if n in corrections else t
-                 for n, t in enumerate(terms)]
+        table = synonyms()
+        terms = [replace(t, alternatives=t.alternatives + (corrections[n][0],) + table.get(corrections[n][0], ()))
+                 if n in corrections else t for n, t in enumerate(terms)]
     built = partial.build(access, terms, filters=filters, limit=limit)
     if built is None:
         return results
