@@ -31,10 +31,11 @@ def keep_search_rows_compact(sender, tenant, **kwargs) -> None:
 
 def seed_starter_synonyms(sender, tenant, **kwargs) -> None:
     """A new workspace starts with the starter synonyms (editors change them like their own)."""
+    from django.conf import settings
     from django.db import connection
 
     schema = getattr(tenant, "schema_name", None) or tenant.get("schema_name")
-    if not schema or schema == "public":
+    if not settings.KB_STARTER_SYNONYMS or not schema or schema == "public":
         return
     try:
         connection.set_schema(schema, include_public=True)

@@ -111,9 +111,23 @@ def term_sql(term: Term, params: dict, key: str, *, corrected: int | None = None
             f"ORDER BY ndoc DESC LIMIT {DERIVATIONS}) AS v), '')"
         )
     if corrected is not None:
-        # The best correction only: the query searched is the query shown ("Showing results for").
+        # The best correction only, with its derivations: the query searched is the query
+        # shown ("Showing results for").
         words += (" || coalesce((SELECT string_agg(' or ' || c.word, '') FROM corrections c "
                   f"WHERE c.n = {int(corrected)} AND c.rank = 1), '')")
+        words += (
+            " || coalesce((SELECT string_agg(' or ' || v.word, '') FROM corrections c CROSS JOIN LATERAL ("
+            "SELECT word FROM (SELECT word, ndoc FROM search_searchterm "
+            f"WHERE word LIKE left(c.word, {DERIVE_MIN}) || '%%' LIMIT {DERIVE_SCAN}) AS s "
+            "WHERE word <> c.word AND public.kb_derives(c.word, word) "
+            f"ORDER BY ndoc DESC LIMIT {DERIVATIONS}) AS v WHERE c.n = {int(corrected)} AND c.rank = 1 "
+            f"AND length(c.word) >= {DERIVE_MIN}), '')"
+            # and its synonyms, as if it had been typed
+            " || coalesce((SELECT string_agg(' or ' || o.word, '') FROM corrections c "
+            "JOIN search_synonym s ON s.term = c.word OR c.word = ANY(s.synonyms) "
+            "CROSS JOIN LATERAL unnest(ARRAY[s.term]::text[] || s.synonyms::text[]) AS o(word) "
+            f"WHERE c.n = {int(corrected)} AND c.rank = 1 AND o.word <> c.word), '')"
+        )
     sql = f"public.kb_words({words})"
     if term.prefix:
         # A stop word as typed ("some", "les") stays a stop word: completing it would require
@@ -135,9 +149,12 @@ def typo_candidates(terms: list[Term], min_length: int) -> list[int]:
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def edits(word: str) -> set[str]:
-    """Every word one edit away (deletion, transposition, substitution, insertion)."""
+def edits(word: str, *, insertions_only: bool = False) -> set[str]:
+    """Every word one edit away (deletion, transposition, substitution, insertion); with
+    `insertions_only`, only the words with one more letter (a letter the typist missed)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    if insertions_only:
+        return {a + c + b for a, b in splits for c in LETTERS}
     out = {a + b[1:] for a, b in splits if b}
     out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     out |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}

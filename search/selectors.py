@@ -291,3 +291,59 @@ def get_best_bet_for_editor(request, pk: int) -> BestBet:
     if bet is None:
         raise Http404
     return bet
+
+
+# --- where a synonym group applies ------------------------------------------------------------
+
+REACH_COUNTED = 50  # articles counted per group ("50+")
+REACH_SHOWN = 3  # titles shown per group
+
+REACH_SQL = """
+WITH allowed AS NOT MATERIALIZED ({visible})
+SELECT g.id,
+       (SELECT count(*) FROM (SELECT 1 FROM search_searchdocument d
+                              WHERE d.vector @@ g.q AND d.article_id IN (SELECT id FROM allowed)
+                              LIMIT {counted}) AS x) AS n,
+       ARRAY(SELECT p.title FROM (SELECT d.title, d.title_vector FROM search_searchdocument d
+                                  WHERE d.vector @@ g.q AND d.article_id IN (SELECT id FROM allowed)
+                                  LIMIT {counted}) AS p
+             ORDER BY ts_rank(p.title_vector, g.q) DESC, p.title LIMIT {shown}) AS titles
+FROM (SELECT u.id, public.kb_words(u.words) AS q FROM unnest(%(ids)s::bigint[], %(words)s::text[]) AS u(id, words)) AS g
+"""
+
+
+@dataclass(frozen=True)
+class Reach:
+    count: int  # articles, up to REACH_COUNTED + 1
+    titles: tuple[str, ...]  # the best matching ones, at most REACH_SHOWN
+
+    @property
+    def label(self) -> str:
+        return f"{REACH_COUNTED}+" if self.count > REACH_COUNTED else str(self.count)
+
+
+def synonym_reach(access: WorkspaceAccess, groups) -> dict[int, Reach]:
+    """For each synonym group, the published articles this person may read that a search for
+    any word of the group reaches (the synonym editor shows it): one statement per page."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connection
+
+    from .engine.sql import _visible_sql
+
+    groups = list(groups)
+    if not groups:
+        return {}
+    params: dict = {}
+    try:
+        visible = _visible_sql(access, params)
+    except EmptyResultSet:
+        return {group.pk: Reach(0, ()) for group in groups}
+
+    def words(group) -> str:
+        return " or ".join(f'"{w}"' if " " in w else w for w in [group.term, *group.synonyms])
+
+    params.update(ids=[g.pk for g in groups], words=[words(g) for g in groups])
+    sql = REACH_SQL.format(visible=visible, counted=REACH_COUNTED + 1, shown=REACH_SHOWN)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk: Reach(n, tuple(titles)) for pk, n, titles in cursor.fetchall()}

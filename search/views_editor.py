@@ -138,8 +138,11 @@ def synonyms(request):
         form = SynonymForm(initial={"term": request.GET.get("term", "")[:100]})
         status = 200
     page = Paginator(Synonym.objects.order_by("term"), SYNONYMS_PER_PAGE).get_page(request.GET.get("page"))
+    groups = list(page.object_list)
+    reach = selectors.synonym_reach(request.workspace, groups)
     return render(request, "search/manage/synonyms.html", {
-        "form": form, "page": page, "groups": page.object_list, "current": "synonyms",
+        "form": form, "page": page, "groups": [(group, reach.get(group.pk)) for group in groups],
+        "current": "synonyms",
     }, status=status)
 
 

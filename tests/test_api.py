@@ -342,8 +342,11 @@ def test_a_provider_agents_token_sees_only_what_grants_open(acme, in_tenant):
     assert found == {content["guide"].pk, content["faq"].pk}
     # Not the confidential article, not the confidential collection, not the ungranted one,
     # whatever the words.
+    # (A query some of whose words only hidden documents hold may still find the readable
+    # documents holding the others, as partial matches: never a hidden one.)
+    readable = {content["guide"].pk, content["faq"].pk}
     for words in ("margin", "carrier contract", "invoice dispute"):
-        assert hit_ids(call(acme.acme, SEARCH, token=raw, q=words)) == set()
+        assert hit_ids(call(acme.acme, SEARCH, token=raw, q=words)) <= readable
     for name in ("secret", "vaulted", "billing"):
         response = call(acme.acme, article_path(content[name].pk), token=raw)
         assert response.status_code == 404, name

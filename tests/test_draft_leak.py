@@ -136,6 +136,10 @@ def reader_surfaces(world, user) -> dict[str, tuple[str, dict, dict]]:
         "lookup, the draft's words, htmx": ("/search/", {"q": DRAFT_WORD}, htmx),
         "lookup, the draft's word misspelt": ("/search/", {"q": "quintarifzug"}, {}),
         "lookup, the draft's tag": ("/search/", {"q": "refund", "tag": DRAFT_TAG}, {}),
+        # Partial matches (a live word beside words only the draft holds), corrected or not.
+        "lookup, partial match, live word and draft title words": ("/search/", {"q": "refund price increase "}, {}),
+        "lookup, partial match, live word and misspelt draft word": ("/search/", {"q": "refund quintarifzug "}, htmx),
+        "api search, partial match": ("/api/v1/search", {"q": "refund price increase "}, {}),
         "lookup, filtered in the draft's language": ("/search/", {"q": "refund", "language": "fr"}, {}),
         "home with a query": ("/", {"q": "refund"}, {}),
         "api search": ("/api/v1/search", {"q": "refund"}, {}),

@@ -78,9 +78,12 @@ def test_french_elisions(viewer, corpus):
 def test_the_word_being_typed_matches_as_a_prefix(viewer, corpus):
     assert ids(engine.search(viewer, "investig")) == [corpus["parcel"].pk]
     assert ids(engine.search(viewer, "lost parc")) == [corpus["parcel"].pk]
-    # A finished word (followed by a space) is not a prefix any more: "parc" is then read as
-    # a typo of a word the person may see.
-    assert engine.search(viewer, "lost parc ").corrected_query == "lost parcel"
+    # A finished word (followed by a space) is not a prefix any more. "parc" is two letters
+    # short of "parcel": not a typo one edit away (and a word of its own), so it is not
+    # corrected; the article holding "lost" comes as a partial match without it.
+    results = engine.search(viewer, "lost parc ")
+    assert results.corrected_query == "" and results.partial
+    assert ids(results) == [corpus["parcel"].pk] and results.hits[0].missing == ("parc",)
 
 
 def test_one_typo_in_a_long_word_is_forgiven(viewer, corpus):
@@ -218,7 +221,10 @@ def test_hits_counts_and_suggestions_respect_the_permission_layer(acme, agent, v
 
 def test_did_you_mean_when_the_corrected_query_finds_nothing_either(viewer, corpus):
     results = engine.search(viewer, "remboursemant zzzqqq ")
-    assert results.hits == [] and results.suggestions == ["remboursement zzzqqq"]
+    assert results.suggestions == ["remboursement zzzqqq"]
+    # ... and what holds the corrected word comes as a partial match, without "zzzqqq".
+    assert results.partial and ids(results) == [corpus["cancel"].pk]
+    assert results.hits[0].missing == ("zzzqqq",)
 
 
 def test_archived_and_unpublished_articles_leave_the_index(acme, viewer, corpus):

@@ -46,6 +46,9 @@ KB_DEMO_ACCOUNTS = env_bool("KB_DEMO_ACCOUNTS", False)
 # Reuse the tenant, the person and their access between requests while unchanged
 # (permissions.access_cache); off: every request asks the database again (the "before" figure).
 KB_ACCESS_CACHE = env_bool("KB_ACCESS_CACHE", True)
+# A new workspace starts with the starter synonyms (search.starter); the tests' shared
+# workspaces start without, as their synonym tests expect an empty table.
+KB_STARTER_SYNONYMS = env_bool("KB_STARTER_SYNONYMS", True)
 
 KB_BASE_DOMAIN = os.environ.get("KB_BASE_DOMAIN", "kb.localhost").lower()
 ALLOWED_HOSTS = [KB_BASE_DOMAIN, f".{KB_BASE_DOMAIN}", "127.0.0.1", "localhost"]

@@ -31,3 +31,7 @@ CELERY_TASK_DEFAULT_QUEUE = f"kbtest{RUN}"
 # set) run as in production.
 if not os.environ.get("KB_TEST_RUN"):
     RECONCILE_ON_CONNECT: list[str] = []
+
+# The shared test workspaces start without the starter synonyms (tests/test_search_relevance.py
+# seeds them where it needs them).
+KB_STARTER_SYNONYMS = False

@@ -13,11 +13,14 @@ from tenants.selectors import WorkspaceAccess
 from .. import query as parsing
 from ..text import normalise
 from . import partial
-from .caches import with_synonyms
+from .caches import synonyms, with_synonyms
 from .limits import TYPO_MIN_LENGTH
 from .results import Hit, SearchResults
 from .sql import Row
 from .sql import build as _build
+
+PARTIAL_BELOW = 3  # complete matches: with fewer, for a sentence, the partial ones rank with them
+PARTIAL_SENTENCE = 3  # positive terms (stop words included) that make a sentence
 
 HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "missing")
 
@@ -35,9 +38,7 @@ def _hits(rows: list[Row], terms: list[parsing.Term] | None = None) -> list[Hit]
     for row in rows:
         hit = Hit(**{name: getattr(row, name) for name in HIT_FIELDS})
         if terms is not None:
-            held = set(row.matched or ())
-            hit = replace(hit, missing=tuple(
-                t.text for n, t in enumerate(terms) if not t.negated and n not in held))
+            hit = replace(hit, missing=tuple(terms[n].text for n in row.missing or ()))
         hits.append(hit)
     return hits
 
@@ -47,8 +48,9 @@ def _partial(access, terms, results: SearchResults, *, filters: dict, limit: int
     """No document holds every word: the ones holding most of them (see `partial`), with the
     typo corrections found (the best one per word) searched beside the words typed."""
     if corrections:
-        terms = [replace(t, alternatives=t.alternatives + tuple(corrections[n][:1])) if n in corrections else t
-                 for n, t in enumerate(terms)]
+        table = synonyms()
+        terms = [replace(t, alternatives=t.alternatives + (corrections[n][0],) + table.get(corrections[n][0], ()))
+                 if n in corrections else t for n, t in enumerate(terms)]
     built = partial.build(access, terms, filters=filters, limit=limit)
     if built is None:
         return results
@@ -92,6 +94,18 @@ def search(
     results.log_id = rows[0].log_id
     if rows[0].article_id is not None:
         results.hits, results.total = _hits(rows), rows[0].total
+        if len(results.hits) < PARTIAL_BELOW and len(results.hits) < limit and sum(
+                not t.negated for t in terms) >= PARTIAL_SENTENCE:
+            # A sentence whose every word occurs in one long text, by chance, and hardly
+            # anywhere else: rank it with the documents holding most of the words (the
+            # complete matches are among them, and come first when they cover as much).
+            found = SearchResults(query=query)
+            _partial(access, terms, found, filters=filters, limit=limit)
+            if len(found.hits) > len(results.hits):
+                found.log_id = results.log_id
+                found.total = max(found.total, results.total)
+                found.partial = all(hit.missing for hit in found.hits)
+                return found
         return results
     if not correct or not parsing.typo_candidates(terms, TYPO_MIN_LENGTH):
         return _partial(access, terms, results, filters=filters, limit=limit)

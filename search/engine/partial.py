@@ -14,7 +14,7 @@ One statement, bounded whatever the tenant's size:
    corpus;
 3. each candidate scored by coverage: the sum of the weights of the terms it holds (a term in
    the title, steps or questions counts whole, in the text only BODY_SHARE), then the usual
-   rank; the hits say which terms they hold (the lookup marks the others as missing).
+   rank; the hits say which terms they lack (the lookup shows them).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from .. import query as parsing
 from .. import starter
 from .limits import HEADLINE, HEADLINE_ALL, STALE_FACTOR, WEIGHTS
 
-DF_CAP = 500  # documents counted per term (the weight of a word past it no longer changes much)
-SUBSET_POOL = 40  # candidates per AND query of the terms but one or two
-TERM_POOL = 15  # candidates per term from the titles, step titles and questions
+DF_CAP = 100  # documents counted per term: a word more documents hold than that weighs next to nothing
+SUBSET_POOL = 20  # candidates per AND query of the terms but one or two
+TERM_POOL = 10  # candidates per term from the titles, step titles and questions
 PAIRS_UP_TO = 6  # terms: up to this many, also every subset without two of them
 BODY_SHARE = 0.5  # a term found only in the text counts this much of its weight
 FILLER_FACTOR = 0.15  # the weight of a word of the caller's phrasing (starter.FILLERS)
@@ -69,25 +69,32 @@ WITH allowed AS NOT MATERIALIZED (
 ), q AS MATERIALIZED (
     SELECT (SELECT string_agg('(' || p.tq::text || ')', ' | ')::tsquery FROM present p) AS rq,
            {excluded} AS nq
+), cand AS MATERIALIZED (
+    -- The candidates' vectors, read (and decompressed) once: each is matched against every term.
+    SELECT d.article_id, d.title_vector || ''::tsvector AS tv, d.vector || ''::tsvector AS v
+    FROM pool c JOIN search_searchdocument d ON d.article_id = c.article_id
 ), scored AS MATERIALIZED (
     SELECT c.article_id,
-           sum(p.w * CASE WHEN d.title_vector @@ p.tq THEN 1.0 WHEN d.vector @@ p.tq THEN {body_share} ELSE 0 END)
+           sum(p.w * CASE WHEN c.tv @@ p.tq THEN 1.0 WHEN c.v @@ p.tq THEN {body_share} ELSE 0 END)
                / (SELECT sum(w) FROM present) AS coverage,
-           array_agg(p.n ORDER BY p.n) FILTER (WHERE d.vector @@ p.tq) AS matched
-    FROM pool c
-    JOIN search_searchdocument d ON d.article_id = c.article_id
+           array_agg(p.n ORDER BY p.n) FILTER (WHERE c.v @@ p.tq) AS matched
+    FROM cand c
     CROSS JOIN present p
     CROSS JOIN q
-    WHERE NOT (numnode(q.nq) > 0 AND d.vector @@ q.nq)
+    WHERE NOT (numnode(q.nq) > 0 AND c.v @@ q.nq)
     GROUP BY c.article_id
 ), ranked AS MATERIALIZED (
-    SELECT s.article_id, NULL::int AS bet, a.review_by < CURRENT_DATE AS stale, s.matched,
-           (s.coverage * 10 + ts_rank('{weights}', d.vector, q.rq))
+    SELECT s.article_id, NULL::int AS bet, a.review_by < CURRENT_DATE AS stale,
+           -- the terms it lacks (a stop word is no term: `terms` left it out)
+           ARRAY(SELECT t.n FROM terms t WHERE t.n <> ALL(coalesce(s.matched, '{{}}')) ORDER BY t.n) AS missing,
+           -- Coverage first, by tenths (Meilisearch's "words" rule before the others): a
+           -- document holding every word is never below one that lacks some, however stale.
+           floor(s.coverage * 10) * 100 + (s.coverage * 10 + ts_rank('{weights}', c.v, q.rq))
            * CASE WHEN a.review_by < CURRENT_DATE THEN {stale_factor} ELSE 1 END AS score
     FROM scored s
-    JOIN search_searchdocument d ON d.article_id = s.article_id
-    JOIN articles_article a ON a.id = s.article_id AND a.live_revision_id IS NOT NULL AND a.archived_at IS NULL
+    JOIN cand c ON c.article_id = s.article_id
     CROSS JOIN q
+    JOIN articles_article a ON a.id = s.article_id AND a.live_revision_id IS NOT NULL AND a.archived_at IS NULL
     WHERE s.coverage >= {min_coverage}
     ORDER BY score DESC, s.article_id
     LIMIT %(limit)s
@@ -117,6 +124,6 @@ def build(access, terms: list[parsing.Term], *, filters: dict, limit: int) -> tu
         pairs_up_to=PAIRS_UP_TO, subset_pool=SUBSET_POOL, term_pool=TERM_POOL, body_share=BODY_SHARE,
         weights=WEIGHTS, stale_factor=STALE_FACTOR, min_coverage=MIN_COVERAGE,
         hits=HITS_SQL.format(log_id="NULL::bigint", corrections_out="NULL::json", weights=WEIGHTS,
-                             matched="r.matched"),
+                             missing="r.missing"),
     )
     return sql, params

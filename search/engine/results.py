@@ -62,7 +62,7 @@ class SearchResults:
     total: int = 0  # capped at COUNT_CAP + 1: see total_label
     corrected_query: str = ""  # set when typos were corrected to find these hits
     suggestions: list[str] = field(default_factory=list)  # "did you mean", when nothing was found
-    partial: bool = False  # no document holds every word: these hold most of them (Hit.missing)
+    partial: bool = False  # no hit holds every word: these hold most of them (Hit.missing)
     log_id: int | None = None
     sql: str = ""  # the final statement and its parameters (benchmarks, EXPLAIN)
     params: dict = field(default_factory=dict)

@@ -19,6 +19,7 @@ from .limits import (
     STALE_FACTOR,
     TITLE_POOL,
     TYPO_ALTERNATIVES,
+    TYPO_ANY_EDIT,
     TYPO_EDIT_MAX,
     TYPO_LENGTH_DELTA,
     TYPO_MIN_LENGTH,
@@ -102,7 +103,7 @@ class Row(NamedTuple):
     part_title_marked: str
     snippet_marked: str
     bet: int | None
-    matched: list | None  # partial matches: the positive terms (their index) each hit matches
+    missing: list | None  # partial matches: the terms (their index) the hit lacks
     total: int
     log_id: int | None
     corrections: list | None
@@ -115,7 +116,7 @@ class Row(NamedTuple):
 
 
 
-# The hits of a ranked set: needs the CTEs `ranked` (article_id, bet, stale, score[, matched]),
+# The hits of a ranked set: needs the CTEs `ranked` (article_id, bet, stale, score[, missing]),
 # `q` (rq: what to highlight) and `total` (n).
 HITS_SQL = """SELECT h.*, (SELECT n FROM total) AS total, {log_id} AS log_id, {corrections_out} AS corrections
 FROM (SELECT 1) AS one
@@ -127,7 +128,7 @@ LEFT JOIN LATERAL (
            CASE WHEN p.anchor IS NULL THEN '' ELSE ts_headline(cfg.c, p.title, q.rq, %(headline_all)s) END
                AS part_title_marked,
            ts_headline(cfg.c, coalesce(p.text, d.summary), q.rq, %(headline)s) AS snippet_marked,
-           r.bet, {matched} AS matched
+           r.bet, {missing} AS missing
     FROM ranked r
     JOIN search_searchdocument d ON d.article_id = r.article_id
     JOIN articles_article a ON a.id = r.article_id
@@ -227,17 +228,19 @@ CORRECTIONS_SQL = """typed AS (
             FROM edit_hits h WHERE h.n = w.n
             UNION ALL
             -- Near spellings by trigrams, for long words only (a short word gets one edit, as
-            -- in Meilisearch and Typesense), and never much longer or shorter than the word
-            -- typed: `chargeback` is not a misspelt `charge`, nor `dispute` of `dispatch`.
+            -- in Meilisearch and Typesense), at most two edits away (fuzzystrmatch's
+            -- levenshtein, on these few rows): `chargeback` is not a misspelt `charge`.
             (SELECT t.word, similarity(t.word, w.word), t.ndoc FROM search_searchterm t
              WHERE length(w.word) > {typo_edit_max} AND t.word %% w.word
                AND abs(length(t.word) - length(w.word)) <= {typo_length_delta}
+               AND public.levenshtein(t.word, w.word) <= {typo_length_delta}
              ORDER BY 2 DESC, 3 DESC LIMIT {typo_pool})
         ) AS u GROUP BY word ORDER BY max(s) DESC, max(ndoc) DESC LIMIT {typo_pool}
     ) AS c
 ), verified AS MATERIALIZED (
-    SELECT c.*, row_number() OVER (PARTITION BY c.n ORDER BY c.s DESC, c.ndoc DESC) AS rank,
-           bool_or(c.word = c.typed) OVER (PARTITION BY c.n) AS as_typed
+    SELECT c.*,
+           -- the spelling that finds something with the other words typed comes first
+           {fits} AS fits
     FROM spellings c
     WHERE EXISTS (
         -- in a document this person may see, among those the active filters keep
@@ -245,9 +248,20 @@ CORRECTIONS_SQL = """typed AS (
         WHERE string_to_array(btrim(d.words), ' ') @> ARRAY[c.word::text]  -- search_doc_words_gin
           AND d.article_id IN (SELECT id FROM allowed){filters}
     )
+), ordered AS MATERIALIZED (
+    -- then the closest, then one keeping the first letter (rarely the mistyped one), then the commonest
+    SELECT v.*, row_number() OVER (PARTITION BY v.n ORDER BY v.fits DESC, v.s DESC,
+                                   left(v.word, 1) = left(v.typed, 1) DESC, v.ndoc DESC) AS rank,
+           bool_or(v.word = v.typed) OVER (PARTITION BY v.n) AS as_typed
+    FROM verified v
 ), corrections AS MATERIALIZED (
-    SELECT n, word, rank FROM verified WHERE NOT as_typed AND rank <= {typo_alternatives}
+    SELECT n, word, rank FROM ordered WHERE NOT as_typed AND rank <= {typo_alternatives}
 ), """
+
+FITS_SQL = """EXISTS (
+        SELECT 1 FROM search_searchdocument d
+        WHERE d.vector @@ (public.kb_words(c.word) && ({others}))
+          AND d.article_id IN (SELECT id FROM allowed){filters})"""
 
 CORRECTIONS_OUT = "(SELECT json_agg(json_build_array(n, word) ORDER BY n, rank) FROM corrections)"
 
@@ -268,14 +282,21 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
     if corrected:
         words = [terms[n].text for n in corrected]
         edit_pairs = [(e, n) for n in corrected if len(terms[n].text) <= TYPO_EDIT_MAX
-                      for e in sorted(parsing.edits(terms[n].text))]
+                      for e in sorted(parsing.edits(terms[n].text, insertions_only=len(terms[n].text) < TYPO_ANY_EDIT))]
         params.update(
             typo_words=words, typo_terms=list(corrected),
             edit_words=[e for e, _ in edit_pairs], edit_terms=[n for _, n in edit_pairs],
         )
+        # The other words typed, as typed: those that need no correction (not in `typed`).
+        others = [
+            f"(CASE WHEN c.n = {n} OR {n} IN (SELECT n FROM typed) THEN ''::tsquery "
+            f"ELSE {parsing.term_sql(t, params, f't{n}')} END)"
+            for n, t in enumerate(terms) if not t.negated and not t.or_before
+        ]
+        fits = FITS_SQL.format(others=" && ".join(others), filters=filters_sql) if len(others) > 1 else "true"
         corrections_sql = CORRECTIONS_SQL.format(
             typo_pool=TYPO_POOL, typo_alternatives=TYPO_ALTERNATIVES, typo_edit_max=TYPO_EDIT_MAX,
-            typo_length_delta=TYPO_LENGTH_DELTA, filters=filters_sql,
+            typo_length_delta=TYPO_LENGTH_DELTA, filters=filters_sql, fits=fits,
         )
         corrections_out = CORRECTIONS_OUT
     if log:
@@ -286,6 +307,6 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
         log=LOG_SQL if log else "", log_id="(SELECT id FROM log)" if log else "NULL::bigint",
         corrections=corrections_sql, corrections_out=corrections_out,
         hits=HITS_SQL.format(log_id="(SELECT id FROM log)" if log else "NULL::bigint", weights=WEIGHTS,
-                             corrections_out=corrections_out, matched="NULL::int[]"),
+                             corrections_out=corrections_out, missing="NULL::int[]"),
     )
     return sql, params

@@ -6,10 +6,12 @@ from django.db import migrations
 # five. The query adds, for each word typed, the tenant's vocabulary words that meet it
 # (search.query.term_sql). Shared by every tenant, like kb_words: created in public.
 DERIVES_SQL = """
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch WITH SCHEMA public;
 CREATE OR REPLACE FUNCTION public.kb_derives(typed text, word text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
     SELECT coalesce(bool_or(least(length(a), length(b)) >= 5 AND (starts_with(b, a) OR starts_with(a, b))
                             AND abs(length(a) - length(b)) <= 2), false)
+           AND public.levenshtein(typed, word) > 1
     FROM (VALUES ((ts_lexize('french_stem', typed))[1], (ts_lexize('french_stem', word))[1]),
                  (rtrim((ts_lexize('english_stem', typed))[1], 'i'),
                   rtrim((ts_lexize('english_stem', word))[1], 'i'))) AS s(a, b)

@@ -123,3 +123,19 @@ def test_a_failed_search_is_flagged_and_a_pinned_procedure_is_one_keystroke_away
     expect(page.locator("[data-shortcut='1']")).to_contain_text("Résiliation de l'abonnement")
     page.keyboard.press("Alt+1")
     expect(page).to_have_url(re.compile(rf"/guides/{vega.slug}/$"))
+
+
+def test_a_sentence_as_the_caller_says_it_finds_the_step_as_a_partial_match(page, site, vega):
+    sign_in(page, site, AGENT)
+    page.goto(site(SCHEMA, "/"))
+    page.wait_for_load_state("load")
+    page.keyboard.type("le client veut calculer son remboursement zeppelin ", delay=10)
+    results = page.locator("#lookup-results")
+    expect(results).to_contain_text("No result holds every word: the closest ones.")
+    hit = page.locator("#lookup-hits [data-hit]").first
+    expect(hit).to_contain_text("Résiliation de l'abonnement")
+    expect(hit.locator(".hit-part-title")).to_contain_text("Step 2")
+    expect(hit.locator("[data-partial-hit]")).to_contain_text("partial match, without:")
+    expect(hit.locator("[data-partial-hit]")).to_contain_text("zeppelin")
+    expect(hit.locator(".hit-part mark").first).to_have_text(re.compile("calculer|remboursement", re.I))
+    assert page.console_errors == []

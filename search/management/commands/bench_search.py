@@ -153,7 +153,9 @@ class Command(BaseCommand):
             rare = cursor.fetchone()[0] + " "
         # misspelt: the first typo of the mix that the engine corrects (its correction statement)
         corrected = next((q for q in typos if engine.search(access, q, log=False).corrected_query), None)
-        for label, q in (("broad", broad), ("rare", rare), ("typo", corrected)):
+        # partial: no document holds the made-up word, so the partial-match statement runs.
+        partial = f"{broad.strip()} {rare.strip()} zqxwvy "
+        for label, q in (("broad", broad), ("rare", rare), ("typo", corrected), ("partial", partial)):
             if q is None:
                 continue
             results = engine.search(access, q, log=False)
@@ -180,7 +182,26 @@ class Command(BaseCommand):
         if not n:
             self.echo("relevance queries=0")
             return
-        self.echo(f"relevance queries={n} success_at_3={at3 / n:.3f} mrr={reciprocal / n:.3f}")
+        self.echo(f"relevance set=perturbed queries={n} success_at_3={at3 / n:.3f} mrr={reciprocal / n:.3f}")
         if misses:
             self.echo("misses: " + "; ".join(f"{how}:{q!r}→{rank}" for how, q, rank in misses[:12]))
+        self.agent_relevance()
+
+    def agent_relevance(self) -> None:
+        """The agent set (search/relevance) beside it, when this database has the demo workspaces."""
+        from search import relevance
+        from tenants.models import Client
+
+        bench_tenant = connection.tenant  # type: ignore[attr-defined]  # django-tenants' connection
+        connection.set_schema_to_public()
+        schemas = list(relevance.load())
+        if Client.objects.filter(schema_name__in=schemas).count() < len(schemas):
+            self.echo("relevance set=agent skipped: no demo workspaces here (make run seeds them)")
+            return
+        clients, accesses = {}, {}
+        for schema in schemas:
+            clients[schema], accesses[schema] = relevance.demo_access(schema)
+        engine.clear_caches()
+        self.echo(relevance.evaluate(accesses, clients).line())
+        connection.set_tenant(bench_tenant)
         sys.stdout.flush()

@@ -1,0 +1,253 @@
+"""Search as agents type (issue #12): partial matches ranked by coverage, real words never
+corrected, synonyms (one word or several) before corrections, derivations that meet, and
+nothing outside the person's reach in a partial match, a correction or a suggestion."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from articles import services
+from articles.models import Kind
+from permissions.models import Level
+from permissions.services import grant_give
+from search import engine, indexing
+from search import services as search_services
+from tenants import services as tenant_services
+from tenants.selectors import workspace_access
+
+
+@pytest.fixture
+def acme(world, in_tenant):
+    engine.clear_caches()
+    in_tenant(world.acme)
+    yield world
+    engine.clear_caches()
+
+
+def access_of(world, user):
+    schema = connection.tenant
+    connection.set_schema_to_public()
+    access = workspace_access(user, world.acme)
+    connection.set_tenant(schema)
+    return access
+
+
+@pytest.fixture
+def viewer(acme):
+    return access_of(acme, acme.acme_viewer)
+
+
+@pytest.fixture
+def desk(acme):
+    return services.collection_create(name="Desk", acting_user=acme.acme_editor)
+
+
+def publish(world, collection, *, title, body="Details follow.", kind=Kind.ARTICLE, steps=(), faqs=(), tags="", language="en"):
+    article = services.article_create(
+        kind=kind, collection=collection, acting_user=world.acme_editor, publish=True,
+        content=services.Content(
+            title=title, language=language, tags=tags, body=body,
+            steps=[{"title": t, "body": b} for t, b in steps],
+            faqs=[{"question": q, "alternatives": list(alts), "answer": a} for q, alts, a in faqs],
+        ),
+    )
+    indexing.index_article(article.pk)
+    return article
+
+
+def ids(results):
+    return [hit.article_id for hit in results.hits]
+
+
+# --- partial matches ----------------------------------------------------------------------
+
+def test_partial_matches_are_ranked_by_how_much_of_the_query_they_cover(viewer, acme, desk):
+    three = publish(acme, desk, title="Parcel refund for a broken lamp")
+    two = publish(acme, desk, title="Parcel refund rules")
+    one = publish(acme, desk, title="Parcel sizes")
+    for title in ("Opening hours", "Holidays", "Office keys", "Parking"):
+        publish(acme, desk, title=title)
+    results = engine.search(viewer, "parcel refund broken zeppelin ")
+    assert results.partial and results.corrected_query == ""
+    assert ids(results) == [three.pk, two.pk, one.pk]
+    assert [hit.missing for hit in results.hits] == [
+        ("zeppelin",), ("broken", "zeppelin"), ("refund", "broken", "zeppelin")]
+    # The words a hit holds are marked in it.
+    assert "\ue000Parcel\ue001 \ue000refund\ue001 for a \ue000broken\ue001 lamp" == results.hits[0].title_marked
+    # One document holds every word of a sentence: it comes first, complete; the closest
+    # ones follow it.
+    complete = engine.search(viewer, "parcel refund broken ")
+    assert not complete.partial and ids(complete) == [three.pk, two.pk, one.pk]
+    assert [hit.missing for hit in complete.hits] == [(), ("broken",), ("refund", "broken")]
+    # A stop word is never "missing".
+    assert engine.search(viewer, "the parcel refund for zeppelin ").hits[0].missing == ("zeppelin",)
+
+
+def test_the_least_useful_words_are_dropped_first(viewer, acme, desk):
+    """A word every document holds weighs little; a rare one a lot: the document holding the
+    rare word comes first although both hold one word of the query."""
+    rare = publish(acme, desk, title="Chargeback handling", body="Customer service procedure.")
+    common = [publish(acme, desk, title=f"Topic {n}", body="Customer service procedure.") for n in range(4)]
+    assert common
+    results = engine.search(viewer, "customer chargeback zeppelin ")
+    assert results.partial and ids(results)[0] == rare.pk
+
+
+def test_a_sentence_as_the_caller_says_it_finds_the_procedure(viewer, acme, desk):
+    guide = publish(acme, desk, kind=Kind.GUIDE, title="Refund a parcel that never arrived", steps=[
+        ("Check the tracking status", "Read the latest carrier event."),
+        ("Issue the refund", "Refund directly with reason code NDR-LOST."),
+    ])
+    publish(acme, desk, title="Delivery options", body="Next day delivery costs more.")
+    search_services.synonym_set(term="refund", synonyms=["money back"])
+    search_services.synonym_set(term="never arrived", synonyms=["not delivered"])
+    results = engine.search(viewer, "customer says parcel not delivered wants money back ")
+    assert results.partial and ids(results)[0] == guide.pk
+
+
+# --- corrections --------------------------------------------------------------------------
+
+@pytest.fixture
+def shop(acme, desk):
+    return {
+        "dispatch": publish(acme, desk, title="Cancel an order before dispatch",
+                            body="Any colour, any size: free of charge until it leaves."),
+        "dispute": publish(acme, desk, title="Card payments", body="The bank may open a card dispute."),
+    }
+
+
+def test_real_words_are_never_corrected_into_other_words(viewer, acme, shop):
+    """`dispute` became "dispatch", `colis` "colour", `chargeback` "charge": each is more than
+    one edit away from the word it was turned into."""
+    for typed in ("dispute ", "colis ", "chargeback "):
+        results = engine.search(viewer, typed)
+        assert results.corrected_query == "" and results.suggestions == [], typed
+    assert ids(engine.search(viewer, "dispute ")) == [shop["dispute"].pk]
+    # A word of the workspace's content is never corrected, even one edit from another.
+    assert engine.search(viewer, "charge ").corrected_query == ""
+    # A real typo still is.
+    assert engine.search(viewer, "dispacth ").corrected_query == "dispatch"
+
+
+def test_synonyms_come_before_corrections(viewer, acme, shop):
+    search_services.synonym_set(term="chargeback", synonyms=["card dispute", "dispute"])
+    results = engine.search(viewer, "chargeback ")
+    assert results.corrected_query == "" and results.suggestions == []
+    assert ids(results) == [shop["dispute"].pk]
+    # A synonym of several words, typed: it finds its group too.
+    assert ids(engine.search(viewer, "card dispute ")) == [shop["dispute"].pk]
+    search_services.synonym_set(term="refund", synonyms=["money back"])
+    refund = publish(acme, shop["dispatch"].collection, title="Refund rules")
+    assert ids(engine.search(viewer, "money back ")) == [refund.pk]
+
+
+def test_the_corrected_query_is_the_query_searched(viewer, acme, desk):
+    """`demenagemnt` found 5 documents where `demenagement` found 4: the search ORed in every
+    candidate correction while showing the best one."""
+    publish(acme, desk, title="Gérer un déménagement", language="fr", body="Le déménagement du client.")
+    publish(acme, desk, title="Déménagements d'entreprise", language="fr", body="Les déménagements.")
+    publish(acme, desk, title="Aménagement du bureau", language="fr", body="Un aménagement.")
+    publish(acme, desk, title="Arriver dans un nouveau logement", language="fr", body="Les clés.")
+    publish(acme, desk, title="Déménager sans stress", language="fr", body="Les cartons.")
+    # The correction's synonyms and derivations come with it, as if it had been typed.
+    search_services.synonym_set(term="demenagement", synonyms=["nouveau logement"])
+    corrected = engine.search(viewer, "demenagemnt ")
+    spelt = engine.search(viewer, corrected.corrected_query + " ")
+    assert corrected.corrected_query == "demenagement"
+    assert len(ids(spelt)) == 4
+    assert ids(corrected) == ids(spelt) and corrected.total == spelt.total
+
+
+def test_did_you_mean_respects_the_filters(viewer, acme, desk):
+    publish(acme, desk, title="Remboursement d'un trop-perçu", language="fr")
+    publish(acme, desk, title="Refund rules", language="en", kind=Kind.GUIDE,
+            steps=[("Check", "Check the amount.")])
+    assert engine.search(viewer, "remboursemant ").corrected_query == "remboursement"
+    # Among guides only, no document holds "remboursement": no correction toward it.
+    results = engine.search(viewer, "remboursemant ", kind=Kind.GUIDE)
+    assert results.corrected_query == "" and results.suggestions == [] and results.hits == []
+
+
+# --- derivations -------------------------------------------------------------------------
+
+def test_derivations_meet(viewer, acme, desk):
+    fragile = publish(acme, desk, title="Clients en situation de fragilité", language="fr")
+    cancel = publish(acme, desk, title="Résiliation du contrat", language="fr")
+    refund = publish(acme, desk, title="Remboursement du solde", language="fr")
+    delivery = publish(acme, desk, title="Delivery options", language="en")
+    refunds = publish(acme, desk, title="Refunds policy", language="en")
+    # Found as they are (not corrected into the other form, not partial matches).
+    for query, article in (("client fragile ", fragile), ("fragile ", fragile), ("résilier ", cancel),
+                           ("rembourser ", refund), ("delivered ", delivery), ("refunded ", refunds)):
+        results = engine.search(viewer, query)
+        assert ids(results) == [article.pk], query
+        assert results.corrected_query == "" and not results.partial, query
+    # A word one edit from another is a typo, not a derivation: corrected, and said so.
+    assert engine.search(viewer, "remboursemant ").corrected_query == "remboursement"
+
+
+# --- reach ------------------------------------------------------------------------------
+
+@pytest.fixture
+def agent(acme, desk):
+    from tenants.models import ProviderTeam
+
+    schema = connection.tenant
+    connection.set_schema_to_public()
+    team = ProviderTeam.objects.filter(provider=acme.helios, name="Partial team").first() or tenant_services.team_create(
+        provider=acme.helios, name="Partial team")
+    team.members.add(acme.agent_acme)
+    connection.set_tenant(schema)
+    grant_give(target=desk, level=Level.READ, acting_user=acme.acme_admin, team=team)
+    return access_of(acme, acme.agent_acme)
+
+
+def test_nothing_out_of_reach_in_a_partial_match_a_correction_or_a_suggestion(acme, agent, viewer, desk):
+    secret = services.collection_create(name="Margins", acting_user=acme.acme_editor)
+    hidden = publish(acme, secret, title="Parcel refund zorbanitude margins",
+                     body="Parcel refund zorbanitude margins quintessivite.")
+    visible = publish(acme, desk, title="Parcel refund rules")
+    queries = ["parcel refund zorbanitude ", "parcel zorbonitude margins ", "refund quintessivité zeppelin ",
+               "parcel refund margins zorbanitude quintessivite "]
+    for query in queries:
+        results = engine.search(agent, query)
+        assert hidden.pk not in ids(results), query
+        assert set(ids(results)) <= {visible.pk}, query
+        assert results.corrected_query == "" and results.suggestions == [], query
+        text = " ".join(h.title_marked + h.snippet_marked + h.part_title_marked for h in results.hits)
+        assert "zorbanitude" not in text and "margins" not in text.lower(), query
+    # The counterpart: the staff viewer, who may read it, gets it first.
+    assert ids(engine.search(viewer, "parcel refund zorbanitude "))[0] == hidden.pk
+    assert engine.search(viewer, "parcel zorbonitude margins ").corrected_query == "parcel zorbanitude margins"
+
+
+# --- the synonym editor ------------------------------------------------------------------
+
+def test_the_synonym_editor_shows_where_each_group_applies(acme, desk):
+    from django.test import Client as HttpClient
+
+    from .conftest import host
+
+    secret = services.collection_create(name="Margins", acting_user=acme.acme_editor)
+    publish(acme, secret, title="Refund margins", body="Internal.", )
+    refund = publish(acme, desk, title="Refund rules", body="How to refund.")
+    money = publish(acme, desk, title="Money back guarantee", body="Get your money back.")
+    publish(acme, desk, title="Opening hours")
+    search_services.synonym_set(term="refund", synonyms=["money back"])
+    search_services.synonym_set(term="zeppelin", synonyms=["airship"])
+    assert refund and money
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE="en")
+    http.force_login(acme.acme_editor)
+    page = http.get("/search/manage/synonyms/", HTTP_HOST=host(acme.acme)).content.decode()
+    rows = {row.split("</strong>")[0].rsplit(">", 1)[-1]: row for row in page.split("<tr>")[2:]}
+    assert "Refund rules" in rows["refund"] and "Money back guarantee" in rows["refund"]
+    assert "no article holds these words yet" in rows["zeppelin"]
+    # The editor reads the Margins collection too: it counts, as for their own searches.
+    assert "3 articles" in rows["refund"]
+    # An agent's reach is not what the editor page shows: the selector takes the person.
+    from search.models import Synonym
+    from search.selectors import synonym_reach
+
+    group = Synonym.objects.get(term="refund")
+    assert synonym_reach(access_of(acme, acme.agent_acme), [group])[group.pk].count == 0
