@@ -362,8 +362,9 @@ def article_publish(*, article: Article, revision: Revision, acting_user,
         raise ValidationError(_("That revision belongs to another article."))
     materiality = Materiality(materiality)
     if revision.materiality != materiality:
+        # Said once, at publish: the one column of an immutable revision set after it was saved.
+        Revision.objects.filter(pk=revision.pk).update(materiality=materiality)
         revision.materiality = materiality
-        revision.save(update_fields=["materiality"])
     now = timezone.now()
     article.live_revision = revision
     article.has_unpublished_changes = revision.pk != article.latest_revision_id

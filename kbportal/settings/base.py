@@ -66,6 +66,7 @@ TENANT_APPS = [
     "permissions",
     "articles",
     "search",
+    "readiness",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -275,6 +276,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # Celery 6's 
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "permissions.tasks.expire_grants_everywhere", "schedule": 15 * 60},
     "reconcile-search-index": {"task": "search.reconcile_search_index", "schedule": 5 * 60},
+    "must-read-reminders": {"task": "readiness.send_reminders_everywhere", "schedule": 15 * 60},
 }
 # Sweeps every worker sends when it (re)connects to the broker: what was lost while Redis was
 # away (tasks that could not be sent, beat ticks, a queue emptied by a restart) is done then.
