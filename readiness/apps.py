@@ -9,6 +9,7 @@ class ReadinessConfig(AppConfig):
     def ready(self) -> None:
         from articles import events
 
-        from . import subscribers
+        from . import mail, subscribers
 
+        mail.register_stream()
         events.content_changed.connect(subscribers.assign_must_read, dispatch_uid="readiness-assign-must-read")

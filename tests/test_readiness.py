@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client as HttpClient
-from django.utils import translation
+from django.utils import timezone, translation
 
 from articles import services as articles
 from articles.models import Kind, Materiality
@@ -410,3 +410,91 @@ def test_a_tenant_admin_sets_the_reminder_delay(desk):
     from audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="settings.changed", object_label="must-read reminders").count() == 1
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+
+def _reminders():
+    from outbox.models import Message
+
+    return Message.objects.filter(stream="readiness.must-read").order_by("pk")
+
+
+@pytest.fixture
+def reminding(desk, django_capture_on_commit_callbacks):
+    """A must-read for the Delivery desk assigned on 20 Nov 09:00, deadline 30 Nov; reminders
+    after 2 days, and again 1 day before the deadline (the defaults)."""
+    publish(desk, django_capture_on_commit_callbacks, step_two="Propose three slots.", materiality=Materiality.MUST_READ,
+            must_read={"teams": [desk.delivery.pk], "deadline": "2026-11-30"})
+    must_read = MustRead.objects.get()
+    MustRead.objects.filter(pk=must_read.pk).update(created_at=T0)
+    Assignee.objects.filter(must_read=must_read).update(assigned_at=T0)
+    return desk
+
+
+def _sweep(at: datetime.datetime) -> int:
+    return services.reminders_send(now=at)
+
+
+def test_reminders_go_after_the_delay_once_then_before_the_deadline_once(reminding):
+    world = reminding.world
+    day = datetime.timedelta(days=1)
+    assert _sweep(T0 + day) == 0  # within the delay: nobody
+    assert not _reminders().exists()
+    assert _sweep(T0 + 2 * day) == 2  # the delay has passed: both agents of the desk
+    assert sorted(_reminders().values_list("to", flat=True)) == ["agent.acme@helios.test", "agent.both@helios.test"]
+    assert _sweep(T0 + 2 * day + datetime.timedelta(hours=1)) == 0  # never twice for the same reason
+    # agent_both acknowledges; agent_acme does not.
+    services.acknowledge(access=access_of(world.agent_both, reminding), article=reminding.guide,
+                         revision_id=reminding.guide.live_revision_id, now=T0 + 3 * day)
+    assert _sweep(T0 + 8 * day) == 0  # 28 Nov: the deadline (30 Nov) is not near yet
+    assert _sweep(datetime.datetime(2026, 11, 29, 9, tzinfo=UTC)) == 1  # the day before the deadline
+    last = _reminders().last()
+    assert last.to == "agent.acme@helios.test" and "by 2026-11-30" in last.subject
+    assert _sweep(datetime.datetime(2026, 11, 30, 9, tzinfo=UTC)) == 0  # once only
+    assert _sweep(datetime.datetime(2026, 12, 1, 9, tzinfo=UTC)) == 0  # and never after the deadline
+    assert _reminders().count() == 3
+
+
+def test_a_reminder_is_work_mail_linking_to_the_settings_and_cannot_be_unsubscribed(reminding):
+    User.objects.filter(pk=reminding.world.agent_acme.pk).update(language="fr")
+    _sweep(T0 + datetime.timedelta(days=2))
+    english = _reminders().get(to="agent.both@helios.test")
+    french = _reminders().get(to="agent.acme@helios.test")
+    assert "List-Unsubscribe" not in english.headers and "List-Id" in english.headers
+    assert f"/must-read/guides/{reminding.guide.slug}/" in english.text
+    assert "/settings/email/" in english.text  # the person's e-mail settings
+    assert english.subject == "Reminder: read and acknowledge “Redeliver a parcel”"
+    assert french.language == "fr" and french.subject.startswith("Rappel")
+
+
+def test_no_reminder_to_who_lost_access_or_left_the_audience(reminding):
+    reminding.delivery.members.remove(reminding.world.agent_acme)
+    connection.set_tenant(reminding.acme)
+    assert _sweep(T0 + datetime.timedelta(days=2)) == 1
+    assert list(_reminders().values_list("to", flat=True)) == ["agent.both@helios.test"]
+
+
+def test_the_sweep_assigns_who_joined_the_team_since(reminding):
+    newcomer = _agent("nina@helios.test", reminding.world.helios, reminding.acme, reminding.delivery)
+    connection.set_tenant(reminding.acme)
+    at = T0 + datetime.timedelta(days=2)
+    assert pending_titles(newcomer, reminding) == [("Redeliver a parcel", 2)]  # asked at once
+    assert _sweep(at) == 2  # the two agents assigned at publish; nina was assigned just now
+    assert Assignee.objects.get(person_id=newcomer.pk).assigned_at == at
+    assert _sweep(at + datetime.timedelta(days=2)) == 1
+    assert _reminders().last().to == "nina@helios.test"
+
+
+def test_the_tenant_task_sweeps_the_tenant_it_names_and_refuses_public(reminding):
+    from kbportal.tasking import TenantRequired
+    from readiness import tasks
+
+    now = timezone.now()
+    MustRead.objects.update(deadline=timezone.localdate() + datetime.timedelta(days=10))
+    Assignee.objects.update(assigned_at=now - datetime.timedelta(days=3))
+    assert tasks.send_reminders_task.apply(args=["acme"]).get() == 2
+    assert tasks.send_reminders_task.apply(args=["acme"]).get() == 0  # run twice: nothing twice
+    with pytest.raises(TenantRequired):
+        tasks.send_reminders_task.apply(args=["public"]).get()
