@@ -62,7 +62,7 @@ logger = logging.getLogger(__name__)
 
 BACKOFF_MAX_SECONDS = 3600
 # A row about to be due (a Celery retry's ETA arrives a little early) counts as due.
-DUE_TOLERANCE = timedelta(seconds=2)
+DUE_TOLERANCE = timedelta(seconds=0.5)
 
 
 def max_attempts() -> int:
