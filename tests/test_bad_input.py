@@ -202,6 +202,13 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles:suggest-new": (("collection",), (*ARTICLE_FORM, "reason", *ROWS)),
     "articles:suggest": ((), (*ARTICLE_FORM, "reason", *ROWS)),
     "outbox:preferences": ((), ("updates", "must_read")),
+    "readiness:mine": ((), ()),
+    "readiness:acknowledge": ((), ("revision",)),
+    "readiness:overview": ((), ()),
+    "readiness:detail": (("format",), ()),
+    "readiness:settings": ((), ("reminder_after_days", "deadline_reminder_days")),
+    "readiness:provider": ((), ()),
+    "readiness:provider-detail": (("format",), ()),
     "sign-out": ((), ()),
     "set-language": ((), ("language", "next")),
 }

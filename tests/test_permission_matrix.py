@@ -40,6 +40,8 @@ from permissions.models import (
     CollectionTeamGrant,
 )
 from permissions.policy import CAPABILITIES, requires
+from readiness import services as readiness
+from readiness.models import MustRead
 from search import engine, indexing
 from search import services as search
 from search.models import BestBet, Synonym
@@ -221,6 +223,19 @@ def build(ids: dict) -> SimpleNamespace:
     g["other_tenant"] = _foreign(CollectionTeamGrant, lambda: grants.grant_give(
         target=c["other_tenant"], level="read", team=readers, acting_user=lumiere_admin), acme, lumiere)
     connection.set_tenant(acme)
+    must_read = {
+        "granted": readiness.publication_record(
+            article_id=a["granted"].pk, revision_id=a["granted"].live_revision_id, materiality="must_read",
+            actor_id=people["editor"].pk, must_read={"teams": [teams.readers.pk]}, client=acme),
+        "not_granted": readiness.publication_record(
+            article_id=a["not_granted"].pk, revision_id=a["not_granted"].live_revision_id, materiality="must_read",
+            actor_id=people["editor"].pk, must_read={"everyone": True}, client=acme),
+    }
+    connection.set_tenant(lumiere)
+    foreign_live = Article.objects.get(pk=a["other_tenant"].pk).live_revision_id
+    must_read["other_tenant"] = _foreign(MustRead, lambda: readiness.publication_record(
+        article_id=a["other_tenant"].pk, revision_id=foreign_live, materiality="must_read", actor_id=None,
+        must_read={"everyone": True}, client=lumiere), acme, lumiere)
 
     def invitation(client, email):
         return Invitation.objects.create(client=client, email=email, role="viewer",
@@ -234,6 +249,7 @@ def build(ids: dict) -> SimpleNamespace:
         "article_id": {kind: {"pk": obj.pk} for kind, obj in a.items()},
         "synonym": {"existing": {"pk": synonym.pk}, "other_tenant": {"pk": foreign_synonym.pk}},
         "best_bet": {"existing": {"pk": best_bet.pk}, "other_tenant": {"pk": foreign_bet.pk}},
+        "must_read": {kind: {"pk": obj.pk} for kind, obj in must_read.items()},
         "suggestion": {kind: {"pk": obj.pk} for kind, obj in s.items()},
         "grant": {kind: {"kind": grant_kind[type(obj)], "pk": obj.pk} for kind, obj in g.items()},
         "membership": {
@@ -320,7 +336,7 @@ class Browser:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         body = body.replace(url.encode(), b"")  # a page may echo its own address (the language form)
         secrets = self.secrets[role]
-        if role == "lead" and route_name == pm.LEAD_TEAMS_PAGE:
+        if role == "lead" and route_name in pm.LEAD_PAGES:
             secrets = self.secrets_on_teams_page
         return sorted(secret.decode() for secret in secrets if secret in body)
 
