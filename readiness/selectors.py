@@ -61,7 +61,7 @@ def pending_for(access: WorkspaceAccess) -> QuerySet[MustRead]:
     assigned = Exists(Assignee.objects.filter(must_read=OuterRef("pk"), person_id=access.user_id))
     return (
         MustRead.objects.open()
-        .filter(article__in=visible_articles(access).active().values("pk"))
+        .filter(article__in=visible_articles(access).values("pk"))  # open() leaves archived ones out
         .filter(assigned | _audience_q(access))
         .exclude(assigned_by_id=access.user_id)
         .exclude(_acknowledged(access.user_id))
@@ -97,6 +97,7 @@ def ack_state(access: WorkspaceAccess, article: Article) -> AckState:
     must_read = pending_for(access).filter(article=article).order_by("-revision__number").first()
     last = (Acknowledgement.objects.filter(person_id=access.user_id, article=article)
             .select_related("revision").order_by("-revision__number").first())
+    base: Revision | None
     if last is not None:
         base = last.revision
     elif must_read is not None:
@@ -291,15 +292,15 @@ def readiness(must_read: MustRead, client: Client, *, provider_id: int | None = 
         if not companies or companies[-1].label != row.company or \
                 (companies[-1].rows and (companies[-1].rows[-1].provider_id is None) != (row.provider_id is None)):
             companies.append(Group(row.company))
-        company = companies[-1]
-        company.rows.append(row)
-        if not company.teams or company.teams[-1].label != row.team:
-            company.teams.append(Group(row.team))
-        company.teams[-1].rows.append(row)
-    for company in companies:
-        company.figures = figures_of(company.rows, must_read.deadline)
-        for team in company.teams:
-            team.figures = figures_of(team.rows, must_read.deadline)
+        group = companies[-1]
+        group.rows.append(row)
+        if not group.teams or group.teams[-1].label != row.team:
+            group.teams.append(Group(row.team))
+        group.teams[-1].rows.append(row)
+    for group in companies:
+        group.figures = figures_of(group.rows, must_read.deadline)
+        for team_group in group.teams:
+            team_group.figures = figures_of(team_group.rows, must_read.deadline)
     return Readiness(must_read, rows, companies, figures_of(rows, must_read.deadline),
                      audience_label(must_read, directory))
 

@@ -19,7 +19,15 @@ from tenants.models import Client
 from tenants.selectors import WorkspaceAccess
 
 from .audience import Audience, Directory, readers_of
-from .models import Acknowledgement, Assignee, MustRead, Publication, ReadinessSettings, Reminder, ReminderReason
+from .models import (
+    Acknowledgement,
+    Assignee,
+    MustRead,
+    Publication,
+    ReadinessSettings,
+    Reminder,
+    ReminderReason,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +78,12 @@ def publication_record(*, article_id: int, revision_id: int, materiality: str | 
     return assignment
 
 
+def audience_members(article: Article, client: Client, audience: Audience, assigned_by_id: int | None) -> dict:
+    """The people of `audience` who may read `article` now (not who published it), by user id."""
+    return {user_id: reader for user_id, reader in readers_of(article, client).items()
+            if user_id != assigned_by_id and audience.includes(reader)}
+
+
 def audience_sync(must_read: MustRead, client: Client, *, now: datetime.datetime | None = None) -> list[int]:
     """Assign the must-read to the people of its audience who may read it now and were not
     assigned yet (at publish: everyone; later: who joined a team or was granted access since).
@@ -79,8 +93,8 @@ def audience_sync(must_read: MustRead, client: Client, *, now: datetime.datetime
     directory = Directory.of(client)
     known = set(must_read.assignees.values_list("person_id", flat=True))
     rows = []
-    for user_id, reader in readers_of(must_read.article, client).items():
-        if user_id in known or user_id == must_read.assigned_by_id or not audience.includes(reader):
+    for user_id, reader in audience_members(must_read.article, client, audience, must_read.assigned_by_id).items():
+        if user_id in known:
             continue
         team = directory.team_of(reader, audience.team_groups) if reader.provider_id else None
         rows.append(Assignee(must_read=must_read, person_id=user_id, assigned_at=now, provider_id=reader.provider_id,
@@ -140,7 +154,7 @@ def reasons_due(*, assigned_at: datetime.datetime, deadline: datetime.date | Non
     today = timezone.localdate(now)
     if deadline is not None and today > deadline:
         return []
-    reasons = []
+    reasons: list[str] = []
     if now >= assigned_at + datetime.timedelta(days=config.reminder_after_days):
         reasons.append(ReminderReason.DELAY)
     if deadline is not None and (deadline - today).days <= config.deadline_reminder_days:

@@ -30,7 +30,7 @@ from tenants.selectors import workspace_access
 
 from .conftest import PASSWORD, host
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 @pytest.fixture(autouse=True)
