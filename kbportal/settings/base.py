@@ -57,6 +57,7 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.postgres",
     "django_htmx",
+    "notifications.counters",
 ]
 # guardian's object permissions live in each tenant's schema, next to the objects they name.
 # Content types and permissions live in the public schema only (see README, "Tenancy").
@@ -66,6 +67,7 @@ TENANT_APPS = [
     "permissions",
     "articles",
     "search",
+    "notifications",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -275,12 +277,13 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # Celery 6's 
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "permissions.tasks.expire_grants_everywhere", "schedule": 15 * 60},
     "reconcile-search-index": {"task": "search.reconcile_search_index", "schedule": 5 * 60},
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
 }
 # Sweeps every worker sends when it (re)connects to the broker: what was lost while Redis was
 # away (tasks that could not be sent, beat ticks, a queue emptied by a restart) is done then.
 # KB_RECONCILE_ON_CONNECT: task names, comma-separated ("" for none).
 RECONCILE_ON_CONNECT = [name for name in os.environ.get(
-    "KB_RECONCILE_ON_CONNECT", "search.reconcile_search_index").split(",") if name.strip()]
+    "KB_RECONCILE_ON_CONNECT", "search.reconcile_search_index,notifications.sweep").split(",") if name.strip()]
 
 
 LOGGING = {
