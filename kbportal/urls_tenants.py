@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("search.urls_api")),
     path("search/manage/", include("search.urls_editor")),
     path("", include("search.urls")),
+    path("", include("notifications.urls")),
     path("", include("articles.urls")),
     path("accounts/sign-out/", tenant_views.sign_out, name="sign-out"),
     path("i18n/setlang/", tenant_views.set_language, name="set-language"),
