@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from audit.models import Action
 from audit.services import Actor
+from outbox import services as outbox
 from permissions.selectors import contributable_articles, contributable_collections
 from tenants.models import Membership, Role, SiteAddress, User
 from tenants.selectors import WorkspaceAccess
@@ -348,4 +348,5 @@ def _tell_contributor(suggestion: Suggestion, contributor: User | None, *, site:
                 _("All your suggestions: %(link)s") % values,
             ])
     recipient = contributor.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))
+    outbox.queue(to=recipient, subject=subject, text=body, stream="suggestions", language=contributor.language,
+                 schema_name=connection.schema_name, person_id=contributor.pk, site=site)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from outbox import views as outbox_views
 from tenants import views, views_people, views_profile
 
 admin.site.site_header = "kbportal platform admin"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("profile/", views_profile.profile, name="profile"),
     path("invitations/<str:token>/", views_people.invitation, name="invitation"),
     path("provider/", include("tenants.urls_provider")),
+    path("mail/unsubscribe/<str:token>/", outbox_views.unsubscribe, name="mail-unsubscribe"),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("access/", include("permissions.urls")),
     path("api/v1/", include("search.urls_api")),
     path("search/manage/", include("search.urls_editor")),
+    path("settings/email/", include("outbox.urls")),
     path("", include("search.urls")),
     path("", include("notifications.urls")),
     path("", include("articles.urls")),

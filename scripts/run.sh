@@ -59,6 +59,23 @@ if [ "${KB_SEED_DEMO:-1}" = 1 ]; then
   "$BIN/python" manage.py seed_demo --port "$PORT" || exit 1
 fi
 say "Worker and beat logs: $RUN_DIR/worker.log $RUN_DIR/beat.log — press Ctrl-C to stop everything."
+# Where e-mail goes (README, "E-mail"): files a developer can read, in development.
+mail_note=$("$BIN/python" - 2>/dev/null <<'PY'
+import os
+import django
+django.setup()
+from django.conf import settings
+backend = settings.EMAIL_BACKEND
+if backend.endswith("filebased.EmailBackend"):
+    os.makedirs(settings.EMAIL_FILE_PATH, exist_ok=True)
+    print(f"E-mail is not sent: the worker writes it to files in {settings.EMAIL_FILE_PATH} (newest: ls -t {settings.EMAIL_FILE_PATH} | head -1).")
+elif backend.endswith("console.EmailBackend"):
+    print("E-mail is not sent: the worker prints it in its log.")
+else:
+    print(f"E-mail is sent by the worker through {settings.EMAIL_HOST}:{settings.EMAIL_PORT} ({backend}).")
+PY
+)
+[ -n "$mail_note" ] && say "$mail_note"
 "$BIN/gunicorn" kbportal.wsgi:application --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" \
   --threads "${WEB_THREADS:-4}" --timeout 60 --graceful-timeout 10 --access-logfile "$RUN_DIR/access.log" &
 web=$!

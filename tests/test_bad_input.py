@@ -201,6 +201,7 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles:suggestion-reject": ((), ("reason",)),
     "articles:suggest-new": (("collection",), (*ARTICLE_FORM, "reason", *ROWS)),
     "articles:suggest": ((), (*ARTICLE_FORM, "reason", *ROWS)),
+    "outbox:preferences": ((), ("updates", "must_read")),
     "sign-out": ((), ()),
     "set-language": ((), ("language", "next")),
 }

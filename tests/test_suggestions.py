@@ -4,7 +4,6 @@ or with changes) or rejects with a reason, and the contributor is told either wa
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client as HttpClient
 from django.utils import translation
@@ -17,6 +16,7 @@ from tenants import services as tenants
 from tenants.selectors import workspace_access
 
 from .conftest import host
+from .mailbox import delivered
 
 
 @pytest.fixture(autouse=True)
@@ -194,7 +194,7 @@ def test_accepting_publishes_a_revision_crediting_the_contributor(acme, guide, s
     assert suggestion.reviewed_by_id == acme.acme_editor.pk
     event = AuditEvent.objects.get(action=Action.SUGGESTION_ACCEPTED, detail__suggestion=suggestion.pk)
     assert event.object_id == str(guide.pk) and event.actor_id == acme.acme_editor.pk
-    [message] = mail.outbox
+    [message] = delivered()
     assert message.to == [acme.agent_both.email] and "accepted" in message.subject
     # The contributor sees the credit on the guide and on their suggestions.
     page = get(acme.agent_both, guide.url("read"), acme).content.decode()
@@ -252,7 +252,7 @@ def test_a_new_article_proposal_becomes_a_published_article(acme, deliveries, te
     assert revision.contributor_id == acme.agent_both.pk
     event = AuditEvent.objects.get(action=Action.SUGGESTION_ACCEPTED, detail__suggestion=suggestion.pk)
     assert event.object_id == str(deliveries.pk)
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
 
 
 # A suggestion on a revision that has changed since ----------------------------------------------
@@ -301,7 +301,7 @@ def test_rejecting_needs_a_reason_and_tells_the_contributor(acme, guide, suggest
     assert suggestion.status == SuggestionStatus.REJECTED and suggestion.review_note == "Saturday slots end in June."
     guide.refresh_from_db()
     assert guide.revisions.count() == 1
-    [message] = mail.outbox
+    [message] = delivered()
     assert message.to == [acme.agent_both.email]
     assert "not accepted" in message.subject and "Saturday slots end in June." in message.body
     assert "/suggestions/mine/" in message.body
@@ -316,7 +316,7 @@ def test_the_email_speaks_the_contributors_language(acme, suggestion, django_cap
     acme.agent_both.save(update_fields=["language"])
     with django_capture_on_commit_callbacks(execute=True):
         suggestions.suggestion_reject(suggestion=suggestion, acting_user=acme.acme_editor, reason="Non.")
-    [message] = mail.outbox
+    [message] = delivered()
     assert message.to == [acme.agent_both.email] and "Non." in message.body
 
 

@@ -5,7 +5,8 @@ DATABASE_URL [postgres://postgres@127.0.0.1:5432/kbportal], REDIS_URL [redis://1
 KB_BASE_DOMAIN [kb.localhost], SECRET_KEY [dev-only key], DEBUG [false],
 KB_DEMO_ACCOUNTS [false here, true in local; never in production],
 EMAIL_URL-style settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS,
+EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT, DEFAULT_FROM_EMAIL, KB_PUBLIC_URL, OUTBOX_UNSUBSCRIBE_MAILTO,
+OUTBOX_MAX_ATTEMPTS (README, "E-mail"); SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS,
 LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_SECONDS; CACHE_SOCKET_TIMEOUT, CACHE_RETRY_SECONDS,
 ENQUEUE_TIMEOUT_SECONDS, WORKER_BROKER_SOCKET_TIMEOUT, CELERY_VISIBILITY_TIMEOUT,
 KB_RECONCILE_ON_CONNECT (README, "When Redis or a worker fails").
@@ -58,6 +59,7 @@ SHARED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "notifications.counters",
+    "outbox",
 ]
 # guardian's object permissions live in each tenant's schema, next to the objects they name.
 # Content types and permissions live in the public schema only (see README, "Tenancy").
@@ -214,6 +216,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"kbportal <no-reply@{KB_BASE_DOMAIN}>")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A worker holds a row lock while it talks to the SMTP server: never wait on it for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# The outbox (outbox.services): links in e-mail are made without a request, on this address's
+# scheme and port; the mailto of List-Unsubscribe (RFC 8058); attempts before a message is
+# marked failed (5 s doubling up to an hour between attempts: about a day and a half).
+KB_PUBLIC_URL = os.environ.get("KB_PUBLIC_URL", f"http://{KB_BASE_DOMAIN}")
+OUTBOX_UNSUBSCRIBE_MAILTO = os.environ.get("OUTBOX_UNSUBSCRIBE_MAILTO", f"unsubscribe@{KB_BASE_DOMAIN}")
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 40)
+OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 5)
+OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 
 # A form post must carry every size the product documents (1 MB of Markdown, 100 steps, 200
 # questions), twice over, so that past the limits the editor answers with its own message and
@@ -278,12 +291,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "permissions.tasks.expire_grants_everywhere", "schedule": 15 * 60},
     "reconcile-search-index": {"task": "search.reconcile_search_index", "schedule": 5 * 60},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
+    "outbox-sweep": {"task": "outbox.sweep", "schedule": 60},
 }
 # Sweeps every worker sends when it (re)connects to the broker: what was lost while Redis was
 # away (tasks that could not be sent, beat ticks, a queue emptied by a restart) is done then.
 # KB_RECONCILE_ON_CONNECT: task names, comma-separated ("" for none).
 RECONCILE_ON_CONNECT = [name for name in os.environ.get(
-    "KB_RECONCILE_ON_CONNECT", "search.reconcile_search_index,notifications.sweep").split(",") if name.strip()]
+    "KB_RECONCILE_ON_CONNECT", "search.reconcile_search_index,outbox.sweep,notifications.sweep").split(",") if name.strip()]
 
 
 LOGGING = {

@@ -9,14 +9,13 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import Actor
+from outbox import services as outbox
 
 from ..models import (
     Client,
@@ -78,15 +77,8 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
         "expires_at": invitation.expires_at,
     }
     subject = _("You are invited to %(client)s on kbportal") % {"client": client.name}
-    body = render_to_string("tenants/people/invitation_email.txt", context)
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, [email])
-        except Exception:  # noqa: BLE001 - the invitation stands; the admin can send it again
-            logger.exception("invitation e-mail to %s failed", email)
-
-    transaction.on_commit(send)
+    outbox.queue_template(to=email, template="tenants/people/invitation_email", context=context, subject=subject,
+                          stream="invitations", language=translation.get_language(), schema_name=client.schema_name, site=site)
     return invitation, token
 
 

@@ -3,8 +3,8 @@ browser, chooses a name and a password, and lands in the workspace — in the br
 
 The data is committed (the live server cannot see a test transaction) and lives in a tenant
 of its own, dropped afterwards: invitations write to the tenant's append-only audit log, which
-no cleanup may delete. The live server runs in this process, so the locmem e-mail backend's
-`mail.outbox` holds the invitation it sent.
+no cleanup may delete. The invitation waits in the outbox; the test sends it as the worker would, through the
+locmem e-mail backend, so `mail.outbox` holds it (tests/mailbox.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from django.core.cache import cache
 from django.db import connection
 from playwright.sync_api import expect
 
+from outbox.models import Message
 from tenants import services as tenants
 from tenants.models import Client, Membership, Role, User
+from tests.mailbox import delivered
 
 pytestmark = pytest.mark.browser
 
@@ -40,6 +42,7 @@ def vega(committed):
     connection.set_tenant(client)
     User.objects.filter(email__in=[ADMIN, INVITEE]).delete()
     connection.set_schema_to_public()
+    Message.objects.filter(to__in=[ADMIN, INVITEE]).delete()
     Client.objects.get(pk=client.pk).delete(force_drop=True)
     cache.clear()
 
@@ -63,7 +66,7 @@ def test_an_admin_invites_a_new_person_who_sets_a_password_and_lands_in_the_work
     expect(page.get_by_text(f"Invitation sent to {INVITEE}.")).to_be_visible()
     expect(page.get_by_role("cell", name=INVITEE, exact=True)).to_be_visible()
 
-    [message] = mail.outbox
+    [message] = delivered()
     assert message.to == [INVITEE]
     link = re.search(r"http://\S+/invitations/\S+/", message.body).group(0)
     assert link.startswith(site(None, "/invitations/"))

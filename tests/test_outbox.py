@@ -1,0 +1,439 @@
+"""The outbox against a real SMTP server on loopback (aiosmtpd): what arrives (both parts, the
+language, the List-* headers), unsubscribing (RFC 8058 one-click POST, a GET that changes
+nothing, tokens that are refused), and faults (a server that refuses or is down, a duplicated
+task, Redis down when queuing): nothing lost, sent once."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import secrets
+import socket
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import transaction
+from django.test import Client as HttpClient
+
+from kbportal.celery import app
+from kbportal.tasking import enqueue
+from outbox import preferences, services, streams, tasks
+from outbox.models import EmailPreference, Message, Status, UnsubscribeToken
+from tenants.models import User
+
+from .conftest import host
+
+PUBLIC = settings.KB_BASE_DOMAIN
+
+# Two bulk streams of the tests' own, and what unsubscribing from them did.
+UNSUBSCRIBED: list[tuple[str, int, str]] = []
+
+
+def _recorder(stream: str):
+    def unsubscribe(person_id: int, schema_name: str) -> None:
+        UNSUBSCRIBED.append((stream, person_id, schema_name))
+        preferences.stop_updates(person_id, schema_name)
+
+    return unsubscribe
+
+
+streams.register("test.changes", label="Changes", reason="You follow procedures in %(workspace)s.",
+                 unsubscribe=_recorder("test.changes"))
+streams.register("test.other", label="Other news", unsubscribe=_recorder("test.other"))
+streams.register("test.work", label="Assignments", reason="Work assigned to you in %(workspace)s.")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler: keeps what it accepts; `refuse` makes it answer that instead."""
+
+    def __init__(self) -> None:
+        self.received: list = []
+        self.refuse: str | None = None
+        self.refuse_rcpt: str | None = None
+        self.delay = 0.0
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return self.refuse
+        if self.delay:
+            import asyncio
+
+            await asyncio.sleep(self.delay)
+        with self.lock:
+            self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    inbox.port = port
+    yield inbox
+    controller.stop()
+
+
+def queue_bulk(person, *, language="en", stream="test.changes", schema="acme", **extra) -> Message:
+    return services.queue(to=person.email, subject="Refund guide changed", text="Step 2 now says: call back.",
+                          html="<p>Step 2 now says: <strong>call back</strong>.</p>", stream=stream,
+                          language=language, schema_name=schema, person_id=person.pk, **extra)
+
+
+def parts(received):
+    plain = received.get_body(("plain",)).get_content()
+    html = received.get_body(("html",)).get_content()
+    return plain, html
+
+
+def unsubscribe_link(received) -> tuple[str, str]:
+    header = str(received["List-Unsubscribe"])
+    https, mailto = re.findall(r"<([^>]+)>", header)
+    return https, mailto
+
+
+def http_path(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+# --- What arrives --------------------------------------------------------------------------------
+
+
+def test_a_message_arrives_multipart_with_its_css_inlined_and_the_list_headers(world, smtp):
+    message = queue_bulk(world.acme_viewer)
+    result = services.deliver([message.pk])
+    assert result.sent == [message.pk]
+    [received] = smtp.received
+    assert received["To"] == world.acme_viewer.email and received["Subject"] == "Refund guide changed"
+    assert received["Message-ID"] == message.message_id
+    plain, html = parts(received)
+    assert "Step 2 now says: call back." in plain and "<strong>call back</strong>" in html
+    assert "<style" not in html and 'style="' in html  # css-inline moved the rules onto the elements
+    assert "kbportal" in plain and "You follow procedures in Acme Parcels." in plain
+    # RFC 8058: an https URL and a mailto, the one-click POST, a List-Id per stream.
+    https, mailto = unsubscribe_link(received)
+    assert https.startswith(f"http://{PUBLIC}/mail/unsubscribe/") and mailto.startswith("mailto:unsubscribe@")
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "<test.changes.acme.kb.localhost>" in str(received["List-Id"])
+    assert received["Auto-Submitted"] == "auto-generated"
+    # The footer links to the settings and to the same unsubscribe address.
+    assert f"http://{host(world.acme)}/settings/email/" in plain and https in plain and https in html
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.attempts == 1 and message.sent_at is not None
+
+
+def test_the_message_speaks_the_recipients_language(world, smtp):
+    french = queue_bulk(world.acme_viewer, language="fr")
+    english = queue_bulk(world.acme_editor, language="en")
+    services.deliver([french.pk, english.pk])
+    by_to = {str(received["To"]): received for received in smtp.received}
+    french_text, french_html = parts(by_to[world.acme_viewer.email])
+    english_text, english_html = parts(by_to[world.acme_editor.email])
+    assert "Vos paramètres d’e-mail" in french_text and 'lang="fr"' in french_html
+    assert "Se désabonner de « Changes »" in french_html
+    assert "Your e-mail settings" in english_text and 'lang="en"' in english_html
+    assert "Unsubscribe from “Changes”" in english_html
+
+
+def test_an_invitation_is_composed_from_its_template_pair_in_the_inviters_language(world, smtp):
+    from django.utils import translation
+
+    from tenants import services as tenants
+    from tenants.models import Role, SiteAddress
+
+    with translation.override("fr"):
+        tenants.invitation_create(client=world.acme, email="nouvelle@example.test", role=Role.EDITOR,
+                                  acting_user=world.acme_admin, site=SiteAddress(scheme="http", port="8000"))
+    message = Message.objects.get(to="nouvelle@example.test")
+    assert message.stream == "invitations" and message.schema_name == "acme" and message.language == "fr"
+    services.deliver([message.pk])
+    [received] = smtp.received
+    plain, html = parts(received)
+    assert "Acme Parcels" in received["Subject"]
+    assert "Admin vous invite à rejoindre" in plain and "Accepter l’invitation" in html
+    assert "http://kb.localhost:8000/invitations/" in plain and "http://kb.localhost:8000/invitations/" in html
+    assert "<style" not in html and 'style="color: #ffffff;display: inline-block;' in html  # the button, inlined
+    assert received["List-Unsubscribe"] is None  # transactional: nothing to unsubscribe from
+    assert "<invitations.acme.kb.localhost>" in str(received["List-Id"])
+    assert "/settings/email/" not in plain  # no account yet: no settings to link to
+
+
+def test_work_cannot_be_unsubscribed_but_links_to_the_settings(world, smtp):
+    message = queue_bulk(world.agent_acme, stream="test.work")
+    services.deliver([message.pk])
+    [received] = smtp.received
+    assert received["List-Unsubscribe"] is None and received["List-Unsubscribe-Post"] is None
+    assert "<test.work.acme.kb.localhost>" in str(received["List-Id"])
+    plain, _html = parts(received)
+    assert f"http://{host(world.acme)}/settings/email/" in plain and "/mail/unsubscribe/" not in plain
+    assert not UnsubscribeToken.objects.filter(person=world.agent_acme).exists()
+
+
+def test_a_bulk_stream_needs_the_person(world):
+    with pytest.raises(ValueError, match="person_id"):
+        services.queue(to="x@example.test", subject="s", text="t", stream="test.changes", language="en")
+    with pytest.raises(streams.UnknownStream):
+        services.queue(to="x@example.test", subject="s", text="t", stream="nope", language="en")
+
+
+def test_a_subject_cannot_inject_headers(world, smtp):
+    message = services.queue(to=world.acme_viewer.email, subject="Hi\r\nBcc: victim@example.test", text="t",
+                             stream="test.work", language="en", person_id=world.acme_viewer.pk)
+    services.deliver([message.pk])
+    [received] = smtp.received
+    assert received["Bcc"] is None and received["Subject"] == "Hi Bcc: victim@example.test"
+
+
+# --- Unsubscribing -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def link(world, smtp):
+    """The unsubscribe link of a mail sent to acme's viewer."""
+    UNSUBSCRIBED.clear()
+    message = queue_bulk(world.acme_viewer)
+    services.deliver([message.pk])
+    https, _mailto = unsubscribe_link(smtp.received[-1])
+    return SimpleNamespace(url=https, path=http_path(https), token=http_path(https).rstrip("/").rsplit("/", 1)[1])
+
+
+def test_the_one_click_post_unsubscribes_without_signing_in(world, link):
+    anonymous = HttpClient()
+    response = anonymous.post(link.path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded",
+                              HTTP_HOST=PUBLIC)
+    assert response.status_code == 200
+    assert "You are unsubscribed" in response.content.decode()
+    assert preferences.frequency_for(world.acme_viewer.pk, "acme") == "none"
+    assert UNSUBSCRIBED == [("test.changes", world.acme_viewer.pk, "acme")]
+    # Nothing else changed: other workspaces, other people, the must-read choice.
+    assert preferences.frequency_for(world.acme_viewer.pk, "lumiere") == "daily"
+    assert preferences.frequency_for(world.acme_viewer.pk, "acme", "must_read") == "immediate"
+    assert preferences.frequency_for(world.acme_editor.pk, "acme") == "daily"
+    # The token is no login: no session was made.
+    assert "kb_session" not in response.cookies and "_auth_user_id" not in anonymous.session
+    # Twice is harmless.
+    assert anonymous.post(link.path, HTTP_HOST=PUBLIC).status_code == 200
+
+
+def test_the_get_only_shows_a_confirmation_page(world, link):
+    response = HttpClient().get(link.path, HTTP_HOST=PUBLIC)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Unsubscribe?" in page and "Stop “Changes” e-mails from Acme Parcels?" in page
+    assert '<form method="post">' in page
+    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert UNSUBSCRIBED == []
+    assert not EmailPreference.objects.filter(person=world.acme_viewer).exists()
+    assert UnsubscribeToken.objects.get(token_hash=services.token_hash(link.token)).used_at is None
+
+
+def test_forged_and_borrowed_tokens_are_refused(world, link):
+    anonymous = HttpClient()
+    forged = [
+        secrets.token_urlsafe(32),  # made up
+        link.token[:-1] + ("A" if link.token[-1] != "A" else "B"),  # tampered
+        link.token.upper(),
+        services.token_hash(link.token),  # what the database holds
+        "x" * 500,
+    ]
+    for token in forged:
+        for method in ("get", "post"):
+            response = getattr(anonymous, method)(f"/mail/unsubscribe/{token}/", HTTP_HOST=PUBLIC)
+            assert response.status_code == 404, (token, method)
+    # A token of a stream that cannot be unsubscribed (work) opens nothing.
+    work_token = secrets.token_urlsafe(32)
+    UnsubscribeToken.objects.create(token_hash=services.token_hash(work_token), person=world.acme_viewer,
+                                    stream="test.work", schema_name="acme")
+    assert anonymous.post(f"/mail/unsubscribe/{work_token}/", HTTP_HOST=PUBLIC).status_code == 404
+    assert UNSUBSCRIBED == [] and not EmailPreference.objects.exists()
+
+
+def test_a_token_unsubscribes_its_person_from_its_stream_only(world, smtp, link):
+    other = queue_bulk(world.acme_editor, stream="test.other", schema="lumiere")
+    services.deliver([other.pk])
+    editor_path = http_path(unsubscribe_link(smtp.received[-1])[0])
+    anonymous = HttpClient()
+    assert anonymous.post(editor_path, HTTP_HOST=PUBLIC).status_code == 200
+    assert UNSUBSCRIBED == [("test.other", world.acme_editor.pk, "lumiere")]
+    # The viewer's link still belongs to the viewer, and to "Changes" in acme.
+    assert anonymous.post(link.path, HTTP_HOST=PUBLIC).status_code == 200
+    assert UNSUBSCRIBED[-1] == ("test.changes", world.acme_viewer.pk, "acme")
+    assert preferences.frequency_for(world.acme_editor.pk, "acme") == "daily"
+
+
+def test_the_unsubscribe_page_is_not_served_on_a_tenant_host(world, link):
+    response = HttpClient().post(link.path, HTTP_HOST=host(world.acme))
+    assert response.status_code in (302, 404)  # the tenant's gate: sign in first
+    assert UNSUBSCRIBED == []
+
+
+# --- Faults --------------------------------------------------------------------------------------
+
+
+def test_a_server_that_refuses_then_accepts_loses_nothing_and_sends_once(world, smtp, settings):
+    settings.OUTBOX_BACKOFF_SECONDS = 1
+    message = queue_bulk(world.acme_viewer)
+    smtp.refuse = "451 4.3.0 Try again later"
+    result = services.deliver([message.pk])
+    assert result.retry == [message.pk] and result.retry_in == 1 and smtp.received == []
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED and message.attempts == 1 and "451" in message.last_error
+    assert services.deliver([message.pk]).skipped == [message.pk]  # not due yet: no hammering
+    time.sleep(1.1)
+    smtp.refuse = None
+    assert services.deliver([message.pk]).sent == [message.pk]
+    assert services.deliver([message.pk]).skipped == [message.pk]
+    assert len(smtp.received) == 1
+    message.refresh_from_db()
+    assert message.status == Status.SENT and message.attempts == 2 and message.last_error == ""
+
+
+def test_a_server_that_is_down_delays_the_mail(world, smtp, settings):
+    settings.OUTBOX_BACKOFF_SECONDS = 1
+    settings.EMAIL_PORT = free_port()  # nothing listens there: connection refused
+    message = queue_bulk(world.acme_viewer)
+    assert services.deliver([message.pk]).retry == [message.pk]
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED and "Connection refused" in message.last_error
+    settings.EMAIL_PORT = smtp.port
+    time.sleep(1.1)
+    assert services.deliver([message.pk]).sent == [message.pk]
+    assert len(smtp.received) == 1
+
+
+def test_backoff_doubles_up_to_an_hour():
+    assert [services.backoff_seconds(n) for n in (1, 2, 3, 4, 12, 30)] == [5, 10, 20, 40, 3600, 3600]
+
+
+def test_a_refused_recipient_fails_for_good_and_another_message_goes_on(world, smtp):
+    refused = queue_bulk(world.acme_viewer)
+    fine = queue_bulk(world.acme_editor)
+    smtp.refuse_rcpt = "550 5.1.1 No such user"
+    result = services.deliver([refused.pk])
+    assert result.failed == [refused.pk]
+    refused.refresh_from_db()
+    assert refused.status == Status.FAILED and "550" in refused.last_error
+    smtp.refuse_rcpt = None
+    assert services.deliver([refused.pk, fine.pk]).sent == [fine.pk]
+    assert [str(m["To"]) for m in smtp.received] == [world.acme_editor.email]
+    # The platform admin can send it again.
+    services.send_again([refused.pk])
+    assert services.deliver([refused.pk]).sent == [refused.pk]
+
+
+def test_too_many_attempts_mark_the_message_failed(world, smtp, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    message = queue_bulk(world.acme_viewer)
+    smtp.refuse = "421 4.7.0 Busy"
+    assert services.deliver([message.pk]).failed == [message.pk]
+
+
+def test_the_row_is_written_in_the_callers_transaction(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            queue_bulk(world.acme_viewer)
+            raise RuntimeError("the caller's work failed")
+    assert not Message.objects.exists() and callbacks == []
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queue_bulk(world.acme_viewer)
+    assert Message.objects.count() == 1 and len(callbacks) == 1
+
+
+# With a real worker and broker: the data is committed (the worker cannot see a test's
+# transaction), so these tests clean up after themselves.
+
+
+@pytest.fixture
+def committed(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield SimpleNamespace(viewer=User.objects.get(email="viewer@acme.test"))
+        Message.objects.all().delete()
+        UnsubscribeToken.objects.all().delete()
+        EmailPreference.objects.all().delete()
+
+
+@pytest.fixture
+def worker(committed):
+    app.conf.broker_connection_retry_on_startup = True
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
+        yield app
+
+
+def wait_for(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_worker_sends_after_commit_and_a_duplicated_task_sends_once(committed, smtp, worker):
+    smtp.delay = 1.0  # the two tasks overlap: the second finds the row locked or sent
+    with transaction.atomic():
+        message = queue_bulk(committed.viewer)
+    tasks.send_messages.delay([message.pk])  # a duplicate of the one sent after commit
+    tasks.send_messages.delay([message.pk])
+    assert wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
+    time.sleep(2.5)  # let the duplicates finish
+    assert len(smtp.received) == 1
+    assert Message.objects.get(pk=message.pk).attempts == 1
+
+
+def test_the_worker_retries_a_refusing_server_with_backoff(committed, smtp, worker, settings):
+    settings.OUTBOX_BACKOFF_SECONDS = 1
+    smtp.refuse = "451 4.3.0 Try again later"
+    with transaction.atomic():
+        message = queue_bulk(committed.viewer)
+    assert wait_for(lambda: Message.objects.get(pk=message.pk).attempts >= 2)
+    smtp.refuse = None
+    assert wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
+    assert len(smtp.received) == 1
+
+
+def test_redis_down_when_queuing_keeps_the_row_and_the_sweep_sends_it(committed, smtp, settings):
+    settings.OUTBOX_SWEEP_GRACE_SECONDS = 0
+    broker = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens: Redis is down
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        started = time.monotonic()
+        with transaction.atomic():
+            message = queue_bulk(committed.viewer)
+        assert time.monotonic() - started < 5  # the caller's commit did not wait on Redis for long
+        assert enqueue(tasks.send_messages, [message.pk]) is False  # Redis really is down
+    finally:
+        app.conf.broker_url = broker
+        app._pool = None
+        app.amqp._producer_pool = None
+    assert Message.objects.get(pk=message.pk).status == Status.QUEUED
+    with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
+        tasks.sweep.delay()
+        assert wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
+    assert len(smtp.received) == 1
