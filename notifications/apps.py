@@ -9,7 +9,8 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from articles import events
 
-        from . import subscribers
+        from . import mail, subscribers
 
+        mail.register_streams()
         events.content_changed.connect(subscribers.content_changed, dispatch_uid="notifications-fanout")
         events.article_opened.connect(subscribers.article_opened, dispatch_uid="notifications-read-mark")

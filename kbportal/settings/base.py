@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from articles import limits as article_limits
@@ -291,6 +292,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "permissions.tasks.expire_grants_everywhere", "schedule": 15 * 60},
     "reconcile-search-index": {"task": "search.reconcile_search_index", "schedule": 5 * 60},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
+    "notifications-daily-digest": {"task": "notifications.digests", "args": ["daily"],
+                                   "schedule": crontab(hour=6, minute=0)},
+    "notifications-weekly-digest": {"task": "notifications.digests", "args": ["weekly"],
+                                    "schedule": crontab(hour=6, minute=0, day_of_week=1)},
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60},
 }
 # Sweeps every worker sends when it (re)connects to the broker: what was lost while Redis was
