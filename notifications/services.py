@@ -5,8 +5,8 @@ The fan-out, step by step (README, "Change propagation"):
 1. `record_change` (the content-event subscriber, after the publish committed) writes or
    merges a `ChangeEvent` row, then sends the planning task. The row is the durable part: if
    the broker cannot take the task, the sweep (`pending_events`) finds the row.
-2. `plan_fanout` (a task) computes the recipients and writes them as `FanoutBatch` rows of
-   `BATCH_SIZE`, then sends one delivery task per batch.
+2. `plan_fanout` (a task) gathers the candidates (followers, extra recipients) and writes
+   them as `FanoutBatch` rows of `BATCH_SIZE`, then sends one delivery task per batch.
 3. `deliver_batch` (a task per batch) re-checks who may read the article now, inserts the
    notifications with ON CONFLICT DO NOTHING on the unique (recipient, event) and adds what it
    inserted to the public unread counters, all in one transaction: a batch run twice (a
@@ -121,13 +121,19 @@ def _content_event(record: ChangeEvent) -> ContentEvent:
     return ContentEvent(**fields)
 
 
-def compute_recipients(record: ChangeEvent) -> set[int]:
-    """Followers and registered extra recipients who may read the article now, less its author."""
+def candidates(record: ChangeEvent) -> set[int]:
+    """Followers and registered extra recipients, less the change's author: whom the batches
+    ask the permission layer about."""
     article = Article.objects.get(pk=record.article_id)
-    candidates = audience.followers(article) | recipients.extra_recipients(_content_event(record))
+    people = audience.followers(article) | recipients.extra_recipients(_content_event(record))
     if record.actor_id is not None:
-        candidates.discard(record.actor_id)
-    return audience.readers_among(article, candidates)
+        people.discard(record.actor_id)
+    return people
+
+
+def compute_recipients(record: ChangeEvent) -> set[int]:
+    """The candidates who may read the article now (what the batches deliver to)."""
+    return audience.readers_among(Article.objects.get(pk=record.article_id), candidates(record))
 
 
 def plan_fanout(event_id: int) -> list[int]:
@@ -136,7 +142,8 @@ def plan_fanout(event_id: int) -> list[int]:
         record = ChangeEvent.objects.select_for_update().filter(pk=event_id).first()
         if record is None or record.fanned_out_at is not None:
             return []
-        people = sorted(compute_recipients(record))
+        # Who may read is asked by each batch, when it delivers (the latest moment).
+        people = sorted(candidates(record))
         start = (record.fanout_batches.aggregate(n=Max("number"))["n"] or 0) + 1
         batches = FanoutBatch.objects.bulk_create([
             FanoutBatch(event=record, number=start + index, recipients=people[offset:offset + BATCH_SIZE])

@@ -107,6 +107,8 @@ PK_FAMILY = {
     "searchadmin:synonym-delete": "synonym",
     "searchadmin:best-bet-move": "best_bet",
     "searchadmin:best-bet-delete": "best_bet",
+    "notifications:open": "notification",
+    "notifications:read": "notification",
 }
 
 
@@ -174,6 +176,8 @@ KINDS = {
     "person": ("staff", "provider", "ended_provider", "stranger", "other_tenant"),
     "synonym": ("existing", "other_tenant"),
     "best_bet": ("existing", "other_tenant"),
+    # A notification belongs to its recipient, and only while they may read its article.
+    "notification": ("viewer_granted", "agent_read_granted", "agent_read_not_granted", "other_tenant"),
 }
 KINDS["article_id"] = KINDS["article"]  # the same articles, addressed by id (the JSON API)
 
@@ -208,6 +212,7 @@ SEES: dict[str, dict[str, set[str]]] = {
     # Search tuning is the client editors' business.
     "synonym": {"admin": {"existing"}, "editor": {"existing"}},
     "best_bet": {"admin": {"existing"}, "editor": {"existing"}},
+    "notification": {"viewer": {"viewer_granted"}, "agent_read": {"agent_read_granted"}},
 }
 SEES["article_id"] = SEES["article"]
 # Views about published content only, where even editors get a 404 for a draft.
