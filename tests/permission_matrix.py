@@ -107,6 +107,8 @@ PK_FAMILY = {
     "searchadmin:synonym-delete": "synonym",
     "searchadmin:best-bet-move": "best_bet",
     "searchadmin:best-bet-delete": "best_bet",
+    "notifications:open": "notification",
+    "notifications:read": "notification",
     "readiness:detail": "must_read",
     "readiness:provider-detail": "must_read",
 }
@@ -176,6 +178,8 @@ KINDS = {
     "person": ("staff", "provider", "ended_provider", "stranger", "other_tenant"),
     "synonym": ("existing", "other_tenant"),
     "best_bet": ("existing", "other_tenant"),
+    # A notification belongs to its recipient, and only while they may read its article.
+    "notification": ("viewer_granted", "agent_read_granted", "agent_read_not_granted", "other_tenant"),
     # A must-read on the granted article for the readers' team, one on the not-granted article for
     # everyone (only client staff may read it).
     "must_read": ("granted", "not_granted", "other_tenant"),
@@ -213,6 +217,7 @@ SEES: dict[str, dict[str, set[str]]] = {
     # Search tuning is the client editors' business.
     "synonym": {"admin": {"existing"}, "editor": {"existing"}},
     "best_bet": {"admin": {"existing"}, "editor": {"existing"}},
+    "notification": {"viewer": {"viewer_granted"}, "agent_read": {"agent_read_granted"}},
     # Readiness: client editors and admins see every must-read; a provider lead those that some
     # of their people are asked to read and may read (their own people only).
     "must_read": {"admin": {"granted", "not_granted"}, "editor": {"granted", "not_granted"}, "lead": {"granted"}},

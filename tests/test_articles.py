@@ -281,9 +281,9 @@ def test_compare_shows_a_word_level_diff_per_step(acme, guide):
 
 
 def test_a_long_collection_is_shown_a_page_at_a_time(acme, refunds, monkeypatch):
-    from articles import views
+    from articles.views import collections
 
-    monkeypatch.setattr(views, "COLLECTION_PAGE_SIZE", 2)
+    monkeypatch.setattr(collections, "COLLECTION_PAGE_SIZE", 2)
     for title in ("Alpha", "Bravo", "Charlie"):
         services.article_create(kind=Kind.ARTICLE, collection=refunds, acting_user=acme.acme_editor, publish=True,
                                 content=services.Content(title=title, language="en", tags="", body="Text."))

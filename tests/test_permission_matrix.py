@@ -190,6 +190,25 @@ def _acme_content(people: dict, teams: SimpleNamespace) -> tuple[dict, dict, dic
     return c, a, g, s
 
 
+def _notifications(people: dict, a: dict, users: dict, acme: Client, lumiere: Client) -> dict:
+    """Notifications of the viewer and of the reading agent about the granted article, one of
+    the agent's about an article they cannot read, and one in the other tenant."""
+    from notifications.models import ChangeEvent, Notification
+
+    def told(article, person):
+        event = ChangeEvent.objects.create(article=article, revision=article.live_revision, change="published",
+                                           materiality="update")
+        return Notification.objects.create(recipient_id=person.pk, event=event)
+
+    n = {
+        "viewer_granted": told(a["granted"], people["viewer"]),
+        "agent_read_granted": told(a["granted"], people["agent_read"]),
+        "agent_read_not_granted": told(a["not_granted"], people["agent_read"]),
+    }
+    n["other_tenant"] = _foreign(Notification, lambda: told(a["other_tenant"], users["lumiere_viewer"]), acme, lumiere)
+    return n
+
+
 def build(ids: dict) -> SimpleNamespace:
     engine.clear_caches()
     users = {name: User.objects.get(pk=pk) for name, pk in ids["users"].items()}
@@ -223,6 +242,8 @@ def build(ids: dict) -> SimpleNamespace:
     g["other_tenant"] = _foreign(CollectionTeamGrant, lambda: grants.grant_give(
         target=c["other_tenant"], level="read", team=readers, acting_user=lumiere_admin), acme, lumiere)
     connection.set_tenant(acme)
+    n = _notifications(people, a, users, acme, lumiere)
+    connection.set_tenant(acme)
     must_read = {
         "granted": readiness.publication_record(
             article_id=a["granted"].pk, revision_id=a["granted"].live_revision_id, materiality="must_read",
@@ -249,6 +270,7 @@ def build(ids: dict) -> SimpleNamespace:
         "article_id": {kind: {"pk": obj.pk} for kind, obj in a.items()},
         "synonym": {"existing": {"pk": synonym.pk}, "other_tenant": {"pk": foreign_synonym.pk}},
         "best_bet": {"existing": {"pk": best_bet.pk}, "other_tenant": {"pk": foreign_bet.pk}},
+        "notification": {kind: {"pk": obj.pk} for kind, obj in n.items()},
         "must_read": {kind: {"pk": obj.pk} for kind, obj in must_read.items()},
         "suggestion": {kind: {"pk": obj.pk} for kind, obj in s.items()},
         "grant": {kind: {"kind": grant_kind[type(obj)], "pk": obj.pk} for kind, obj in g.items()},

@@ -1,0 +1,137 @@
+"""Revisions: append one, publish one, restore one."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import events, rendering
+from ..models import Article, Materiality, Revision
+from ..text import clean_line
+from .content import Content, EditConflict, _known_ids, clean_content, render_content
+
+
+def _append_revision(
+    *, article: Article, content: dict, summary: str, acting_user, restored_from=None, contributor=None,
+    imported_from: str = "",
+) -> Revision:
+    number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    revision = Revision.objects.create(
+        article=article,
+        number=number,
+        author_id=getattr(acting_user, "pk", None),
+        summary=clean_line(summary, limit=300),
+        title=content["title"],
+        language=content["language"],
+        tags=content["tags"],
+        body=content["body"],
+        steps=content["steps"],
+        faqs=content["faqs"],
+        rendered=render_content(content),
+        sanitiser_version=rendering.SANITISER_VERSION,
+        restored_from=restored_from,
+        contributor_id=getattr(contributor, "pk", None),
+        imported_from=clean_line(imported_from, limit=200),
+    )
+    article.latest_revision = revision
+    article.has_unpublished_changes = True
+    fields = ["latest_revision", "has_unpublished_changes", "updated_at"]
+    if article.live_revision_id is None:
+        # Never published: no reader can see the row, and editors' lists show the working
+        # title. Once published, the row shows the live revision only (see `article_publish`).
+        fields += _take_reader_fields(article, revision)
+    article.save(update_fields=fields)
+    return revision
+
+
+def _take_reader_fields(article: Article, revision: Revision) -> list[str]:
+    """Put `revision`'s title, language and tags on the row (what lists and readers show)."""
+    for name in Article.READER_FIELDS:
+        setattr(article, name, getattr(revision, name))
+    return list(Article.READER_FIELDS)
+
+
+def _lock_unchanged_since(article: Article, expected_revision_id: int | None) -> Article:
+    """Lock the article for a save, refusing one made from a revision that is not the latest."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if locked.latest_revision_id != expected_revision_id:
+        assert locked.latest_revision is not None  # an article is created with its first revision
+        raise EditConflict(locked.latest_revision)
+    return locked
+
+
+@transaction.atomic
+def revision_create(
+    *,
+    article: Article,
+    expected_revision_id: int | None,
+    content: Content,
+    summary: str,
+    acting_user,
+    publish: bool = False,
+    contributor=None,
+    publish_as: dict | None = None,
+) -> Revision:
+    """Save a new revision, refusing to overwrite a revision the author has not seen."""
+    locked = _lock_unchanged_since(article, expected_revision_id)
+    content = clean_content(locked.kind, content, known_ids=_known_ids(locked))
+    revision = _append_revision(
+        article=locked, content=content.as_dict(), summary=summary, acting_user=acting_user, contributor=contributor
+    )
+    if publish:
+        article_publish(article=locked, revision=revision, acting_user=acting_user, **(publish_as or {}))
+    article.refresh_from_db()
+    return revision
+
+
+@transaction.atomic
+def article_publish(*, article: Article, revision: Revision, acting_user,
+                    materiality: str = Materiality.UPDATE, must_read: dict | None = None) -> Article:
+    """Make `revision` what readers see. One transactional flip; subscribers to the content
+    event (search indexing, notifications) hear of it after commit, with how much it matters
+    (`materiality`) and, for a must-read, who must read it (`must_read`, see `events.ContentEvent`)."""
+    if revision.article_id != article.pk:
+        raise ValidationError(_("That revision belongs to another article."))
+    materiality = Materiality(materiality)
+    if revision.materiality != materiality:
+        # Revisions are immutable (Revision.save refuses); materiality is said at publish time.
+        Revision.objects.filter(pk=revision.pk).update(materiality=materiality)
+        revision.materiality = materiality
+    now = timezone.now()
+    article.live_revision = revision
+    article.has_unpublished_changes = revision.pk != article.latest_revision_id
+    article.first_published_at = article.first_published_at or now
+    article.last_published_at = now
+    article.save(update_fields=[
+        "live_revision", "has_unpublished_changes", "first_published_at", "last_published_at", "updated_at",
+        *_take_reader_fields(article, revision),
+    ])
+    if revision.restored_from_id:
+        change = events.Change.RESTORED
+    elif revision.contributor_id:
+        change = events.Change.SUGGESTION_ACCEPTED
+    else:
+        change = events.Change.PUBLISHED
+    events.emit(
+        article_id=article.pk, change=change, actor=acting_user, revision_id=revision.pk,
+        materiality=materiality, must_read=must_read if materiality == Materiality.MUST_READ else None,
+    )
+    return article
+
+
+@transaction.atomic
+def revision_restore(*, article: Article, revision: Revision, acting_user) -> Revision:
+    """Restore an old revision as a new one: history is never rewritten."""
+    if revision.article_id != article.pk:
+        raise ValidationError(_("That revision belongs to another article."))
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    return _append_revision(
+        article=locked,
+        content=revision.content(),
+        summary=_("Restored revision %(n)s") % {"n": revision.number},
+        acting_user=acting_user,
+        restored_from=revision,
+    )
