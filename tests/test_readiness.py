@@ -498,3 +498,34 @@ def test_the_tenant_task_sweeps_the_tenant_it_names_and_refuses_public(reminding
     assert tasks.send_reminders_task.apply(args=["acme"]).get() == 0  # run twice: nothing twice
     with pytest.raises(TenantRequired):
         tasks.send_reminders_task.apply(args=["public"]).get()
+
+
+# --- What notifications learns from readiness -------------------------------------------------------
+
+
+def test_notifications_hears_the_audience_the_acknowledgements_and_the_open_must_reads(
+        desk, django_capture_on_commit_callbacks):
+    from articles.events import Change, ContentEvent
+    from notifications import hooks as notification_hooks
+    from notifications import recipients
+
+    world = desk.world
+    audience = {"teams": [desk.delivery.pk], "deadline": "2030-01-31"}
+    event = ContentEvent(schema_name="acme", article_id=desk.guide.pk, change=Change.PUBLISHED,
+                         actor_id=desk.editor.pk, revision_id=desk.guide.live_revision_id,
+                         materiality=Materiality.MUST_READ, must_read=audience)
+    # Before readiness assigned it (notifications may hear the event first): from the event.
+    assert recipients.extra_recipients(event) == {world.agent_both.pk, world.agent_acme.pk}
+    r2 = publish(desk, django_capture_on_commit_callbacks, step_two="Propose three slots.",
+                 materiality=Materiality.MUST_READ, must_read=audience)
+    later = ContentEvent(**{**event.as_dict(), "revision_id": r2.pk})
+    assert recipients.extra_recipients(later) == {world.agent_both.pk, world.agent_acme.pk}
+    assert notification_hooks.open_must_reads(world.agent_both.pk) == [
+        {"article_id": desk.guide.pk, "revision_id": r2.pk, "deadline": datetime.date(2030, 1, 31)}]
+    assert notification_hooks.last_acknowledged(world.agent_both.pk, desk.guide.pk) is None
+    services.acknowledge(access=access_of(world.agent_both, desk), article=desk.guide, revision_id=r2.pk)
+    assert notification_hooks.last_acknowledged(world.agent_both.pk, desk.guide.pk) == 2
+    assert notification_hooks.open_must_reads(world.agent_both.pk) == []
+    # A minor publish is nobody's must-read.
+    minor = ContentEvent(**{**event.as_dict(), "materiality": Materiality.MINOR, "must_read": None})
+    assert recipients.extra_recipients(minor) == set()
