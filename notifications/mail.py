@@ -8,7 +8,7 @@ daily or weekly digest, per the person's preference for the workspace
   open must-reads (readiness, `hooks.open_must_reads`) on top, those with the nearest deadline
   first.
 
-Every mail re-checks access first (`tenants.selectors.workspace_access`, then the permission
+Every mail re-checks access first (immediate: `tenants.selectors.workspace_access`, then the permission
 layer): a revoked grant, an ended engagement or a team left means no mail about that article,
 and never its title. Both streams are bulk: unsubscribing (RFC 8058 one-click, the outbox's)
 sets the person's "updates" preference to none for the workspace; in-app notifications go on.
@@ -27,11 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 from outbox import preferences, streams
 from outbox import services as outbox
-from permissions.selectors import visible_articles
 from tenants.models import Client, User
 from tenants.selectors import workspace_access
 
-from . import hooks, selectors, services
+from . import audience, hooks, selectors, services
 from .models import ChangeEvent, Notification
 
 log = logging.getLogger(__name__)
@@ -129,72 +128,87 @@ def digest_recipients(frequency: str) -> list[int]:
 
 
 def send_digests(person_ids: list[int], frequency: str) -> int:
-    """One digest per person (those whose preference is still `frequency`); how many queued."""
+    """One digest per person (those whose preference is still `frequency`); how many queued.
+
+    Set-based for a chunk of people: their pending notifications in one query, who may still
+    read each article in one `audience.readers_among` per article (the rules of the
+    permission layer, for all of them at once), their read marks in one query."""
     client = _client()
     wanted = preferences.frequencies_for(person_ids, client.schema_name)
+    users = {user.pk: user for user in User.objects.filter(pk__in=person_ids, is_active=True)
+             if wanted.get(user.pk) == frequency}
+    if not users:
+        return 0
+    base_url = outbox.tenant_url(client.schema_name, "")
     queued = 0
-    users = {user.pk: user for user in User.objects.filter(pk__in=person_ids)}
-    for person_id in person_ids:
-        user = users.get(person_id)
-        if user is None or wanted.get(person_id) != frequency:
-            continue
-        with transaction.atomic():
-            queued += _send_digest(user, client, frequency)
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(recipient_id__in=list(users), emailed_at__isnull=True, digested_at__isnull=True, read_at__isnull=True)
+            .select_related("event__article__collection", "event__article__live_revision", "event__revision",
+                            "event__base_revision")
+            .order_by("event__article__collection__name", "-created_at")
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(digested_at=timezone.now())
+        by_person: dict[int, list[Notification]] = {}
+        for notification in pending:
+            by_person.setdefault(notification.recipient_id, []).append(notification)
+        readable = _Readable(client, list(users))
+        marks = selectors.read_numbers(by_person, {n.event.article_id for n in pending})
+        for person_id, user in users.items():
+            shown = [n for n in by_person.get(person_id, []) if readable.may_read(n.event.article, person_id)]
+            if not shown:  # nothing new: the must-reads alone are readiness' reminders, not a digest
+                continue
+            must_reads = _open_must_reads(person_id, readable, base_url)
+            groups: OrderedDict[str, list[dict]] = OrderedDict()
+            for notification in shown:
+                what = selectors.what_changed(notification, person_id,
+                                              read_number=marks.get((person_id, notification.event.article_id)))
+                groups.setdefault(what.article.collection.name, []).append({
+                    "what": what, "notification": notification,
+                    "diff_url": f"{base_url}/notifications/{notification.pk}/",
+                })
+            context = {"groups": groups, "must_reads": must_reads, "workspace": client.name, "frequency": frequency,
+                       "list_url": f"{base_url}/notifications/"}
+            subject = (_("Your daily digest of %(workspace)s") if frequency == "daily" else
+                       _("Your weekly digest of %(workspace)s")) % {"workspace": client.name}
+            outbox.queue_template(
+                to=user.email, template="notifications/email/digest", context=context, subject=subject,
+                stream=DIGEST_STREAM, language=user.language or None, schema_name=client.schema_name, person_id=user.pk,
+                headers={"X-Kb-Digest": frequency},
+            )
+            queued += 1
     return queued
 
 
-def _send_digest(user: User, client: Client, frequency: str) -> int:
-    mine = Notification.objects.select_for_update(skip_locked=True).filter(
-        recipient_id=user.pk, emailed_at__isnull=True, digested_at__isnull=True, read_at__isnull=True)
-    ids = list(mine.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    access = workspace_access(user, client)
-    shown: list[Notification] = []
-    if access is not None:
-        shown = list(selectors.visible_notifications(access).filter(pk__in=ids)
-                     .order_by("event__article__collection__name", "-created_at"))
-    Notification.objects.filter(pk__in=ids).update(digested_at=timezone.now())
-    must_reads = _open_must_reads(access) if access is not None else []
-    if not shown and not must_reads:
-        return 0
-    groups: OrderedDict[str, list[dict]] = OrderedDict()
-    for notification in shown:
-        what = selectors.what_changed(notification, user.pk)
-        groups.setdefault(what.article.collection.name, []).append({
-            "what": what, "notification": notification,
-            "diff_url": _links(client.schema_name, f"/notifications/{notification.pk}/"),
-        })
-    context = {"groups": groups, "must_reads": must_reads, "workspace": client.name, "frequency": frequency,
-               "list_url": _links(client.schema_name, "/notifications/")}
-    subject = (_("Your daily digest of %(workspace)s") if frequency == "daily" else
-               _("Your weekly digest of %(workspace)s")) % {"workspace": client.name}
-    outbox.queue_template(
-        to=user.email, template="notifications/email/digest", context=context, subject=subject,
-        stream=DIGEST_STREAM, language=user.language or None, schema_name=client.schema_name, person_id=user.pk,
-        headers={"X-Kb-Digest": frequency},
-    )
-    return 1
+class _Readable:
+    """Who of a chunk of people may read an article, asked once per article."""
+
+    def __init__(self, client: Client, people: list[int]):
+        self.client, self.people, self.cache = client, people, {}
+
+    def may_read(self, article: Article, person_id: int) -> bool:
+        if article.pk not in self.cache:
+            self.cache[article.pk] = audience.readers_among(article, self.people, client=self.client)
+        return person_id in self.cache[article.pk]
 
 
-def _open_must_reads(access) -> list[dict]:
+def _open_must_reads(person_id: int, readable: _Readable, base_url: str) -> list[dict]:
     """The person's open must-reads (readiness' hook) they may read, nearest deadline first
     (those without one last)."""
-    found = hooks.open_must_reads(access.user_id)
+    found = hooks.open_must_reads(person_id)
     if not found:
         return []
-    titles = dict(visible_articles(access).filter(pk__in=[m["article_id"] for m in found]).values_list("pk", "title"))
-    articles = {a.pk: a for a in Article.objects.filter(pk__in=titles)}
+    articles = {a.pk: a for a in Article.objects.filter(pk__in=[m["article_id"] for m in found]).select_related("live_revision")}
     rows = []
     for item in found:
         article = articles.get(item["article_id"])
-        if article is None:
+        if article is None or not readable.may_read(article, person_id):
             continue
         deadline = item.get("deadline")
         if isinstance(deadline, str):
             deadline = datetime.date.fromisoformat(deadline[:10])
-        rows.append({"title": titles[article.pk], "deadline": deadline,
-                     "url": _links(_schema(), article.get_absolute_url()),
+        rows.append({"title": article.title, "deadline": deadline, "url": f"{base_url}{article.get_absolute_url()}",
                      "overdue": bool(deadline and deadline < timezone.localdate())})
     rows.sort(key=lambda row: (row["deadline"] is None, row["deadline"] or datetime.date.max))
     return rows

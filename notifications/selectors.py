@@ -61,12 +61,16 @@ class WhatChanged:
         return ""
 
 
-def base_for(person_id: int, article: Article, revision: Revision, default: Revision | None) -> Revision | None:
-    """The revision the person last read or acknowledged, when older than `revision`."""
+def base_for(person_id: int, article: Article, revision: Revision, default: Revision | None,
+             *, read_number: int | None | bool = False) -> Revision | None:
+    """The revision the person last read or acknowledged, when older than `revision`
+    (`read_number`: the number of their read mark when the caller fetched it already)."""
     numbers = []
-    mark = ReadMark.objects.filter(person_id=person_id, article_id=article.pk).select_related("revision").first()
-    if mark is not None:
-        numbers.append(mark.revision.number)
+    if read_number is False:
+        mark = ReadMark.objects.filter(person_id=person_id, article_id=article.pk).select_related("revision").first()
+        read_number = mark.revision.number if mark is not None else None
+    if read_number is not None:
+        numbers.append(int(read_number))
     acknowledged = hooks.last_acknowledged(person_id, article.pk)
     if acknowledged is not None:
         numbers.append(acknowledged)
@@ -79,11 +83,12 @@ def base_for(person_id: int, article: Article, revision: Revision, default: Revi
     return Revision.objects.filter(article_id=article.pk, number=best).first() or default
 
 
-def what_changed(notification: Notification, person_id: int) -> WhatChanged:
+def what_changed(notification: Notification, person_id: int, *, read_number: int | None | bool = False) -> WhatChanged:
     event = notification.event
     article = event.article
     revision = event.revision or article.live_revision
-    base = base_for(person_id, article, revision, event.base_revision) if revision is not None else None
+    base = (base_for(person_id, article, revision, event.base_revision, read_number=read_number)
+            if revision is not None else None)
     result = WhatChanged(article=article, revision=revision, base=base)  # type: ignore[arg-type]
     if revision is None or base is None or base.pk == revision.pk:
         return result
@@ -94,6 +99,12 @@ def what_changed(notification: Notification, person_id: int) -> WhatChanged:
             result.counts.setdefault(group, {}).setdefault(section.status, 0)
             result.counts[group][section.status] += 1
     return result
+
+
+def read_numbers(person_ids, article_ids) -> dict[tuple[int, int], int]:
+    """(person, article) -> the number of the revision they last read, for many at once."""
+    return {(person, article): number for person, article, number in ReadMark.objects.filter(
+        person_id__in=list(person_ids), article_id__in=list(article_ids)).values_list("person_id", "article_id", "revision__number")}
 
 
 def work_waiting(access) -> dict[str, int]:

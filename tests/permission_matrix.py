@@ -232,15 +232,16 @@ PUBLISHED_ONLY = {
 # A provider lead holds no grant: on the teams page they see what their teams reach, and
 # nowhere else anything.
 LEAD_TEAMS = ("agent_read", "agent_contrib")
-LEAD_TEAMS_PAGE = "access:teams"
-# ...nor on the readiness of their people, which names the must-reads their teams may read.
-LEAD_PAGES = {LEAD_TEAMS_PAGE, "readiness:provider", "readiness:provider-detail"}
+# ...and on the following page, the collections their teams reach, to make a team follow one.
+LEAD_TEAMS_PAGES = ("access:teams", "notifications:following",
+                    # ...and on the readiness of their people, which names the must-reads their teams may read.
+                    "readiness:provider", "readiness:provider-detail")
 
 
 def shown(family: str, role: str, route_name: str | None = None) -> set[str]:
     """The kinds of `family` whose titles and names `role` may find on the page `route_name`."""
     kinds = set(SEES[family].get(role, set()))
-    if role == "lead" and route_name in LEAD_PAGES:
+    if role == "lead" and route_name in LEAD_TEAMS_PAGES:
         for agent in LEAD_TEAMS:
             kinds |= SEES[family].get(agent, set())
     return kinds

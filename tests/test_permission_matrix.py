@@ -325,7 +325,7 @@ class Browser:
             self.clients[role] = client
         self.fresh_sessions()
         self.secrets = {role: _secrets_of(role, world) for role in pm.ROLES}
-        self.secrets_on_teams_page = _secrets_of("lead", world, pm.LEAD_TEAMS_PAGE)
+        self.secrets_on_teams_page = _secrets_of("lead", world, pm.LEAD_TEAMS_PAGES[0])
 
     def fresh_sessions(self) -> None:
         """Mark each session as seen now and its sign-in as audited, as after a first request,
@@ -358,7 +358,7 @@ class Browser:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         body = body.replace(url.encode(), b"")  # a page may echo its own address (the language form)
         secrets = self.secrets[role]
-        if role == "lead" and route_name in pm.LEAD_PAGES:
+        if role == "lead" and route_name in pm.LEAD_TEAMS_PAGES:
             secrets = self.secrets_on_teams_page
         return sorted(secret.decode() for secret in secrets if secret in body)
 
