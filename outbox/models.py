@@ -82,15 +82,23 @@ class EmailPreference(models.Model):
 
 
 class UnsubscribeToken(models.Model):
-    """The capability in a List-Unsubscribe link: unsubscribes one person from one stream of one
-    workspace, and does nothing else. Only its SHA-256 is stored."""
+    """The capability behind List-Unsubscribe links: unsubscribes one person from one stream of
+    one workspace, and does nothing else. One row per (person, stream, workspace), shared by all
+    the messages of that stream, so the table stays as small as the audience. The link carries
+    `key` signed with the secret key and a salt of its own (outbox.services.unsubscribe_token):
+    the key alone, or any other signed value of the product, opens nothing."""
 
-    token_hash = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=32, unique=True)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     stream = models.CharField(max_length=64)
     schema_name = models.CharField(max_length=63, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "stream", "schema_name"], name="outbox_one_token_per_stream"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.stream} in {self.schema_name or 'public'}"

@@ -11,9 +11,17 @@ Interface for the other apps (keep these names):
         person_id=42,                            # the recipient's User id (required by bulk streams)
         headers={"X-Kb-Digest": "daily"},        # extra headers (optional)
         site=None,                               # a tenants.models.SiteAddress for the links (optional)
+        send=True,                               # False: the caller enqueues in one go (below)
     )
     outbox.queue_template(to=…, template="tenants/people/invitation_email", context={…},
                           subject=…, stream=…, language=…, schema_name=…, person_id=…)
+
+Thousands at once (a digest run): `queue(..., send=False)` for each, then one
+`send_after_commit([ids])`, which enqueues the sends in chunks of 50 after commit.
+
+`text` is plain text; `html`, when given, is HTML the caller rendered from a template with
+autoescaping (never a user's raw input): it is put in the layout as it is. Without it, the HTML
+part is the text, escaped, with its links made clickable.
 
 `queue` writes the row in the caller's transaction and enqueues the send after commit (best
 effort: a broker that is down is logged, and the sweep `outbox.sweep`, every minute and each
@@ -29,17 +37,18 @@ is `queued`, sent, and marked `sent` in the same transaction, so two workers (a 
 redelivered task, the sweep beside a retry) never send one row twice. An SMTP server that is
 down or answers 4xx leaves the row queued with `attempts`, `last_error` and `next_attempt_at`
 (exponential backoff, 5 s doubling up to an hour); a 5xx refusal of the recipient or the message
-marks it `failed` (the platform admin can send it again). Nothing is deleted. The one case of a
+marks it `failed` (the platform admin can send it again). Nothing unsent is deleted (`purge`
+forgets sent messages after OUTBOX_KEEP_DAYS). The one case of a
 second copy: a worker that dies after the SMTP server accepted and before the commit; the
 retry then carries the same Message-ID, which lets mail systems drop the duplicate.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import make_msgid
@@ -47,6 +56,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.urls import reverse
@@ -76,8 +86,22 @@ def backoff_seconds(attempts: int) -> int:
     return int(min(first * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+# The signature of unsubscribe links: a salt of their own, so that no other signed value of
+# the product (a session, a password-reset link) is accepted as one, nor one as them.
+UNSUBSCRIBE_SALT = "kbportal.outbox.unsubscribe"
+
+
+def unsubscribe_token(row: UnsubscribeToken) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT, algorithm="sha256").sign(row.key)
+
+
+def _unsubscribe_row(person_id: int, stream: str, schema_name: str) -> UnsubscribeToken:
+    row = UnsubscribeToken.objects.filter(person_id=person_id, stream=stream, schema_name=schema_name).first()
+    if row is None:
+        row, _ = UnsubscribeToken.objects.get_or_create(
+            person_id=person_id, stream=stream, schema_name=schema_name,
+            defaults={"key": secrets.token_urlsafe(24)})
+    return row
 
 
 # --- Links -----------------------------------------------------------------------------------
@@ -96,8 +120,30 @@ def public_url(path: str, site: Any = None) -> str:
     return f"{scheme}://{settings.KB_BASE_DOMAIN}{port}{path}"
 
 
-def tenant_url(schema_name: str, path: str, site: Any = None) -> str:
+# Workspace names and hosts for the mail being composed, kept a minute per process: a digest
+# run queues thousands of messages about one workspace (a renamed workspace shows its old name
+# in mail for at most that long).
+_CLIENTS: dict[str, tuple[float, Any]] = {}
+CLIENT_CACHE_SECONDS = 60
+
+
+def _client(schema_name: str | None):
+    if not schema_name:
+        return None
+    now = time.monotonic()
+    cached = _CLIENTS.get(schema_name)
+    if cached is not None and cached[0] > now:
+        return cached[1]
     client = get_tenant_model().objects.prefetch_related("domains").filter(schema_name=schema_name).first()
+    if client is not None:
+        if len(_CLIENTS) > 1000:
+            _CLIENTS.clear()
+        _CLIENTS[schema_name] = (now + CLIENT_CACHE_SECONDS, client)
+    return client
+
+
+def tenant_url(schema_name: str, path: str, site: Any = None, client: Any = None) -> str:
+    client = client if client is not None else _client(schema_name)
     host = client.host if client is not None else f"{schema_name}.{settings.KB_BASE_DOMAIN}"
     if site is not None:
         return site.url(host, path)
@@ -105,10 +151,10 @@ def tenant_url(schema_name: str, path: str, site: Any = None) -> str:
     return f"{scheme}://{host}{port}{path}"
 
 
-def settings_url(schema_name: str | None, site: Any = None) -> str:
+def settings_url(schema_name: str | None, site: Any = None, client: Any = None) -> str:
     """Where the person changes what they get: the workspace's e-mail settings, or the profile."""
     if schema_name:
-        return tenant_url(schema_name, reverse("outbox:preferences", urlconf=settings.ROOT_URLCONF), site)
+        return tenant_url(schema_name, reverse("outbox:preferences", urlconf=settings.ROOT_URLCONF), site, client)
     return public_url(reverse("profile", urlconf=settings.PUBLIC_SCHEMA_URLCONF), site)
 
 
@@ -120,19 +166,12 @@ def unsubscribe_mailto(token: str) -> str:
     return f"mailto:{settings.OUTBOX_UNSUBSCRIBE_MAILTO}?subject={quote('unsubscribe ' + token)}"
 
 
-def _workspace_name(schema_name: str | None) -> str:
-    if not schema_name:
-        return ""
-    client = get_tenant_model().objects.filter(schema_name=schema_name).first()
-    return getattr(client, "name", schema_name)
-
-
 # --- Queuing ---------------------------------------------------------------------------------
 
 
 def queue(*, to: str, subject: str, text: str, html: str = "", stream: str, language: str | None,
           schema_name: str | None = None, headers: dict[str, str] | None = None, person_id: int | None = None,
-          site: Any = None) -> Message:
+          site: Any = None, send: bool = True) -> Message:
     """Put one e-mail in the outbox (see the module docstring); sent after commit."""
     kind = streams.get(stream)
     if kind.can_unsubscribe and person_id is None:
@@ -141,25 +180,24 @@ def queue(*, to: str, subject: str, text: str, html: str = "", stream: str, lang
         subject = " ".join(subject.split())
     language = compose.language_or_default(language)
     schema_name = schema_name or ""
+    client = _client(schema_name)
+    workspace = getattr(client, "name", schema_name) or compose.PRODUCT
     extra: dict[str, str] = {}
     unsubscribe = ""
     if kind.can_unsubscribe:
         assert person_id is not None
-        token = secrets.token_urlsafe(32)
-        UnsubscribeToken.objects.create(token_hash=token_hash(token), person_id=person_id, stream=stream,
-                                        schema_name=schema_name)
+        token = unsubscribe_token(_unsubscribe_row(person_id, stream, schema_name))
         unsubscribe = unsubscribe_url(token, site)
         extra["List-Unsubscribe"] = f"<{unsubscribe}>, <{unsubscribe_mailto(token)}>"
         extra["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     with translation.override(language):
         label = str(kind.label)
-        reason = str(kind.reason) % {"workspace": _workspace_name(schema_name) or compose.PRODUCT,
-                                     "product": compose.PRODUCT} if kind.reason else ""
+        reason = str(kind.reason) % {"workspace": workspace, "product": compose.PRODUCT} if kind.reason else ""
     extra["List-Id"] = f'"{label}" <{stream}.{schema_name or "public"}.{settings.KB_BASE_DOMAIN}>'
     extra["Auto-Submitted"] = "auto-generated"
     extra.update(headers or {})
     # Someone without an account yet (an invitation) has no settings to link to.
-    footer = compose.Footer(reason=reason, settings_url=settings_url(schema_name, site) if person_id else "",
+    footer = compose.Footer(reason=reason, settings_url=settings_url(schema_name, site, client) if person_id else "",
                             unsubscribe_url=unsubscribe, stream_label=label)
     full_text, full_html = compose.render_message(text=text, html=html, subject=subject, footer=footer,
                                                   language=language)
@@ -167,7 +205,8 @@ def queue(*, to: str, subject: str, text: str, html: str = "", stream: str, lang
         to=to, person_id=person_id, schema_name=schema_name, stream=stream, language=language, subject=subject,
         text=full_text, html=full_html, headers=extra, message_id=make_msgid(domain=settings.KB_BASE_DOMAIN),
     )
-    send_after_commit([message.pk])
+    if send:
+        send_after_commit([message.pk])
     return message
 
 
@@ -183,11 +222,22 @@ def queue_template(*, to: str, template: str, context: dict, subject: str, strea
                  schema_name=schema_name, headers=headers, person_id=person_id, site=site)
 
 
+SEND_CHUNK = 50
+
+
 def send_after_commit(message_ids: list[int]) -> None:
+    """Enqueue the sending of these messages once the transaction commits, 50 per task (best
+    effort: what cannot be enqueued is found by the sweep)."""
     from .tasks import send_messages
 
     ids = list(message_ids)
-    transaction.on_commit(lambda: enqueue(send_messages, ids))
+
+    def send() -> None:
+        for start in range(0, len(ids), SEND_CHUNK):
+            if not enqueue(send_messages, ids[start:start + SEND_CHUNK]):
+                return  # the broker is away: the sweep sends the rest
+
+    transaction.on_commit(send)
 
 
 # --- Sending ---------------------------------------------------------------------------------
@@ -287,14 +337,26 @@ def send_again(message_ids: list[int]) -> int:
     return count
 
 
+def purge() -> int:
+    """Forget messages sent more than OUTBOX_KEEP_DAYS ago (their content is the mail itself);
+    queued and failed messages stay until they are sent or dealt with."""
+    cutoff = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    deleted, _ = Message.objects.filter(status=Status.SENT, sent_at__lt=cutoff).delete()
+    return deleted
+
+
 # --- Unsubscribing -----------------------------------------------------------------------------
 
 
 def token_for(token: str) -> UnsubscribeToken | None:
     """The unsubscribe token row, for a token whose stream still exists and can be unsubscribed."""
-    if not token or len(token) > 100:
+    if not token or len(token) > 200:
         return None
-    row = UnsubscribeToken.objects.filter(token_hash=token_hash(token)).first()
+    try:
+        key = signing.Signer(salt=UNSUBSCRIBE_SALT, algorithm="sha256").unsign(token)
+    except signing.BadSignature:
+        return None
+    row = UnsubscribeToken.objects.filter(key=key).first()
     if row is None:
         return None
     try:

@@ -16,7 +16,6 @@ logger = logging.getLogger(__name__)
 # A retry waits in the broker at most this long (under the visibility timeout, see
 # kbportal.tasking.RETRY_OPTIONS); longer waits are the sweep's.
 RETRY_IN_BROKER_MAX_SECONDS = 20
-SWEEP_CHUNK = 50
 
 
 @shared_task(name="outbox.send", acks_late=True, bind=True, max_retries=5)
@@ -35,6 +34,12 @@ def sweep() -> int:
     """Send what is due and was not sent by its own task (lost enqueue, long backoff)."""
     connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' connection
     ids = services.due_ids()
-    for start in range(0, len(ids), SWEEP_CHUNK):
-        send_messages.delay(ids[start:start + SWEEP_CHUNK])
+    for start in range(0, len(ids), services.SEND_CHUNK):
+        send_messages.delay(ids[start:start + services.SEND_CHUNK])
     return len(ids)
+
+
+@shared_task(name="outbox.purge", acks_late=True)
+def purge() -> int:
+    connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' connection
+    return services.purge()

@@ -249,28 +249,45 @@ def test_the_get_only_shows_a_confirmation_page(world, link):
     assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
     assert UNSUBSCRIBED == []
     assert not EmailPreference.objects.filter(person=world.acme_viewer).exists()
-    assert UnsubscribeToken.objects.get(token_hash=services.token_hash(link.token)).used_at is None
+    assert UnsubscribeToken.objects.get(person=world.acme_viewer, stream="test.changes").used_at is None
 
 
 def test_forged_and_borrowed_tokens_are_refused(world, link):
+    from django.core import signing
+
     anonymous = HttpClient()
+    row = UnsubscribeToken.objects.get(person=world.acme_viewer, stream="test.changes", schema_name="acme")
+    key, signature = link.token.split(":")
+    assert key == row.key
     forged = [
         secrets.token_urlsafe(32),  # made up
+        row.key,  # what the database holds, unsigned
+        f"{row.key}:{secrets.token_urlsafe(32)}",  # signed by someone without the secret key
         link.token[:-1] + ("A" if link.token[-1] != "A" else "B"),  # tampered
         link.token.upper(),
-        services.token_hash(link.token),  # what the database holds
+        signing.Signer(algorithm="sha256").sign(row.key),  # signed for another purpose (no salt)
+        signing.Signer(salt="django.core.signing", algorithm="sha256").sign(row.key),
+        signing.dumps(row.key),  # a signed object, as sessions and other links use
         "x" * 500,
     ]
     for token in forged:
         for method in ("get", "post"):
             response = getattr(anonymous, method)(f"/mail/unsubscribe/{token}/", HTTP_HOST=PUBLIC)
             assert response.status_code == 404, (token, method)
-    # A token of a stream that cannot be unsubscribed (work) opens nothing.
-    work_token = secrets.token_urlsafe(32)
-    UnsubscribeToken.objects.create(token_hash=services.token_hash(work_token), person=world.acme_viewer,
-                                    stream="test.work", schema_name="acme")
-    assert anonymous.post(f"/mail/unsubscribe/{work_token}/", HTTP_HOST=PUBLIC).status_code == 404
+    # A validly signed token of a stream that cannot be unsubscribed (work) opens nothing.
+    work = UnsubscribeToken.objects.create(key=secrets.token_urlsafe(24), person=world.acme_viewer,
+                                           stream="test.work", schema_name="acme")
+    assert anonymous.post(f"/mail/unsubscribe/{services.unsubscribe_token(work)}/", HTTP_HOST=PUBLIC).status_code == 404
     assert UNSUBSCRIBED == [] and not EmailPreference.objects.exists()
+
+
+def test_one_token_serves_every_message_of_a_stream_to_a_person(world, smtp):
+    first, second = queue_bulk(world.acme_viewer), queue_bulk(world.acme_viewer)
+    other_workspace = queue_bulk(world.acme_viewer, schema="lumiere")
+    services.deliver([first.pk, second.pk, other_workspace.pk])
+    links = [unsubscribe_link(received)[0] for received in smtp.received]
+    assert links[0] == links[1] != links[2]
+    assert UnsubscribeToken.objects.filter(person=world.acme_viewer).count() == 2
 
 
 def test_a_token_unsubscribes_its_person_from_its_stream_only(world, smtp, link):
@@ -436,4 +453,133 @@ def test_redis_down_when_queuing_keeps_the_row_and_the_sweep_sends_it(committed,
     with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
         tasks.sweep.delay()
         assert wait_for(lambda: Message.objects.get(pk=message.pk).status == Status.SENT)
+    assert len(smtp.received) == 1
+
+
+def test_a_batch_is_queued_in_one_go_and_sent_once_each(committed, smtp, worker):
+    people = [committed.viewer] * 120
+    started = time.monotonic()
+    with transaction.atomic():
+        ids = [queue_bulk(person, send=False).pk for person in people]
+        services.send_after_commit(ids)
+    queued = time.monotonic() - started
+    assert wait_for(lambda: Message.objects.filter(pk__in=ids, status=Status.SENT).count() == len(ids), timeout=60)
+    sent = time.monotonic() - started
+    assert len(smtp.received) == len(ids)
+    assert len({str(received["Message-ID"]) for received in smtp.received}) == len(ids)
+    print(f"\noutbox batch messages={len(ids)} queue_seconds={queued:.2f} all_sent_seconds={sent:.2f}")
+
+
+# --- Preferences ---------------------------------------------------------------------------------
+
+
+def test_preferences_default_to_a_daily_digest_and_immediate_must_reads(world):
+    assert preferences.frequency_for(world.agent_acme.pk, "acme") == "daily"
+    assert preferences.frequency_for(world.agent_acme.pk, "acme", "must_read") == "immediate"
+    preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", updates="weekly")
+    assert preferences.frequencies_for([world.agent_acme.pk, world.agent_both.pk], "acme") == {
+        world.agent_acme.pk: "weekly", world.agent_both.pk: "daily"}
+    assert preferences.frequency_for(world.agent_acme.pk, "lumiere") == "daily"
+    with pytest.raises(ValueError):
+        preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", must_read="none")
+    with pytest.raises(ValueError):
+        preferences.frequency_for(world.agent_acme.pk, "acme", "everything")
+
+
+def test_the_settings_page_saves_the_persons_choice_for_this_workspace_only(world):
+    http = HttpClient()
+    http.force_login(world.agent_both)
+    page = http.get("/settings/email/", HTTP_HOST=host(world.acme))
+    assert page.status_code == 200 and "E-mail settings" in page.content.decode()
+    response = http.post("/settings/email/", {"updates": "immediate", "must_read": "daily"}, HTTP_HOST=host(world.acme))
+    assert response.status_code == 302
+    assert preferences.preference_for(world.agent_both.pk, "acme") == {"updates": "immediate", "must_read": "daily"}
+    assert preferences.preference_for(world.agent_both.pk, "lumiere") == {"updates": "daily", "must_read": "immediate"}
+    refused = http.post("/settings/email/", {"updates": "hourly", "must_read": "none"}, HTTP_HOST=host(world.acme))
+    assert refused.status_code == 400
+    assert preferences.preference_for(world.agent_both.pk, "acme") == {"updates": "immediate", "must_read": "daily"}
+    # Someone the workspace does not let in has no settings there.
+    outsider = HttpClient()
+    outsider.force_login(world.outsider)
+    assert outsider.get("/settings/email/", HTTP_HOST=host(world.acme)).status_code == 404
+
+
+def test_a_text_only_message_gets_an_html_part_escaped_with_its_links_clickable(world, smtp):
+    message = services.queue(to=world.agent_both.email, subject="Outcome", text="<script>alert(1)</script>\n\nSee https://acme.kb.localhost/suggestions/mine/",
+                             stream="suggestions", language="en", schema_name="acme", person_id=world.agent_both.pk)
+    services.deliver([message.pk])
+    plain, html = parts(smtp.received[0])
+    assert "<script>alert(1)</script>" in plain  # the text part is text
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="https://acme.kb.localhost/suggestions/mine/"' in html
+
+
+def test_the_platform_admin_sees_the_outbox_and_sends_a_failed_message_again(world, smtp):
+    admin = User.objects.create_superuser("platform@kb.test", "a-long-platform-password")
+    message = queue_bulk(world.acme_viewer)
+    smtp.refuse_rcpt = "550 5.1.1 No such user"
+    services.deliver([message.pk])
+    http = HttpClient()
+    http.force_login(admin)
+    listing = http.get("/admin/outbox/message/", HTTP_HOST=PUBLIC)
+    assert listing.status_code == 200 and "Refund guide changed" in listing.content.decode()
+    assert http.get(f"/admin/outbox/message/{message.pk}/change/", HTTP_HOST=PUBLIC).status_code == 200
+    response = http.post("/admin/outbox/message/", {"action": "send_again", "_selected_action": [message.pk]},
+                         HTTP_HOST=PUBLIC)
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED and message.attempts == 0
+    smtp.refuse_rcpt = None
+    assert services.deliver([message.pk]).sent == [message.pk]
+
+
+def test_the_sweep_runs_every_minute_and_when_a_worker_connects():
+    assert settings.CELERY_BEAT_SCHEDULE["outbox-sweep"] == {"task": "outbox.sweep", "schedule": 60}
+    from kbportal.settings import base
+
+    assert "outbox.sweep" in base.RECONCILE_ON_CONNECT
+
+
+def test_a_stream_name_must_fit_a_list_id():
+    for bad in ("", "has space", "x" * 65, "a<b>"):
+        with pytest.raises(ValueError):
+            streams.register(bad, label="Bad")
+
+
+def test_the_purge_forgets_old_sent_messages_only(world, smtp):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old_sent, recent_sent, old_queued, old_failed = (queue_bulk(world.acme_viewer) for _ in range(4))
+    services.deliver([old_sent.pk, recent_sent.pk])
+    long_ago = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS + 1)
+    Message.objects.filter(pk=old_sent.pk).update(sent_at=long_ago)
+    Message.objects.filter(pk__in=[old_queued.pk, old_failed.pk]).update(created_at=long_ago)
+    Message.objects.filter(pk=old_failed.pk).update(status=Status.FAILED)
+    assert services.purge() == 1
+    assert set(Message.objects.values_list("pk", flat=True)) == {recent_sent.pk, old_queued.pk, old_failed.pk}
+
+
+def test_a_server_that_hangs_delays_the_mail_after_the_timeout(world, smtp, settings):
+    """A server that accepts the connection and never answers (a partition): the worker gives up
+    after EMAIL_TIMEOUT, the row is released, and the next attempt sends it."""
+    settings.OUTBOX_BACKOFF_SECONDS = 1
+    settings.EMAIL_TIMEOUT = 1
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)  # the kernel accepts connections; nobody ever answers
+    settings.EMAIL_PORT = silent.getsockname()[1]
+    try:
+        message = queue_bulk(world.acme_viewer)
+        started = time.monotonic()
+        assert services.deliver([message.pk]).retry == [message.pk]
+        assert time.monotonic() - started < 5
+        message.refresh_from_db()
+        assert message.status == Status.QUEUED and "timed out" in message.last_error
+    finally:
+        silent.close()
+    settings.EMAIL_PORT = smtp.port
+    time.sleep(1.1)
+    assert services.deliver([message.pk]).sent == [message.pk]
     assert len(smtp.received) == 1

@@ -229,6 +229,7 @@ OUTBOX_UNSUBSCRIBE_MAILTO = os.environ.get("OUTBOX_UNSUBSCRIBE_MAILTO", f"unsubs
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 40)
 OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 5)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)  # sent messages are forgotten after this
 
 # A form post must carry every size the product documents (1 MB of Markdown, 100 steps, 200
 # questions), twice over, so that past the limits the editor answers with its own message and
@@ -302,6 +303,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-weekly-digest": {"task": "notifications.digests", "args": ["weekly"],
                                     "schedule": crontab(hour=6, minute=0, day_of_week=1)},
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60},
+    "outbox-purge": {"task": "outbox.purge", "schedule": 24 * 60 * 60},
 }
 # Sweeps every worker sends when it (re)connects to the broker: what was lost while Redis was
 # away (tasks that could not be sent, beat ticks, a queue emptied by a restart) is done then.

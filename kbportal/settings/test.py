@@ -10,7 +10,9 @@ RUN = os.environ.get("KB_TEST_RUN") or str(os.getpid())
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In-memory mail (django.core.mail.outbox); a worker subprocess of a fault test sends through a
+# real SMTP server on loopback instead (KB_TEST_EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT).
+EMAIL_BACKEND = os.environ.get("KB_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 CELERY_BROKER_URL = REDIS_URL.rsplit("/", 1)[0] + "/14"  # noqa: F405
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + "/15"  # noqa: F405
