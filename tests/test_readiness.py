@@ -529,3 +529,24 @@ def test_notifications_hears_the_audience_the_acknowledgements_and_the_open_must
     # A minor publish is nobody's must-read.
     minor = ContentEvent(**{**event.as_dict(), "materiality": Materiality.MINOR, "must_read": None})
     assert recipients.extra_recipients(minor) == set()
+
+
+def test_the_pinned_must_reads_cost_one_statement_once_the_reach_is_known(desk, django_capture_on_commit_callbacks):
+    """The agent's lookup page computes their reach anyway; the pinned block then adds one query
+    (two past five pending, for the count), however many must-reads there are."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from permissions.grants import provider_reach
+    from readiness.templatetags.readiness import pinned_must_reads
+
+    for n in range(3):
+        publish(desk, django_capture_on_commit_callbacks, step_two=f"Propose {n + 3} slots.",
+                materiality=Materiality.MUST_READ, must_read={"teams": [desk.delivery.pk]})
+    access = access_of(desk.world.agent_both, desk)
+    provider_reach(access)
+    request = SimpleNamespace(workspace=access)
+    with CaptureQueriesContext(db) as queries:
+        shown = pinned_must_reads({"request": request})
+    assert [m.revision.number for m in shown["pending"]] == [4]  # the newest must-read replaced the older ones
+    assert len(queries) == 1, [q["sql"] for q in queries]
