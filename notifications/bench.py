@@ -185,7 +185,7 @@ class Worker:
              "-n", self.name, "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
             env=self.env(), start_new_session=True, stdout=subprocess.DEVNULL, stderr=None,
         )
-        from kbportal.celery import app
+        from celery import current_app as app
 
         deadline = time.monotonic() + 60
         node = self.name.replace("%h", os.uname().nodename)
@@ -211,7 +211,7 @@ class Worker:
 
 
 def purge(queue: str) -> None:
-    from kbportal.celery import app
+    from celery import current_app as app
 
     with app.connection_for_write() as conn:
         try:

@@ -84,7 +84,7 @@ def send_immediate(event_id: int) -> int:
             if record is None:
                 return queued
             pending = list(record.notifications.filter(emailed_at__isnull=True, digested_at__isnull=True, read_at__isnull=True)
-                           .order_by("pk").values_list("pk", "recipient_id")[:IMMEDIATE_CHUNK * 5])
+                           .order_by("pk").values_list("pk", "recipient_id"))
             frequencies = preferences.frequencies_for({pid for _pk, pid in pending}, client.schema_name)
             chunk = [(pk, pid) for pk, pid in pending if frequencies.get(pid) == "immediate"][:IMMEDIATE_CHUNK]
             if not chunk:

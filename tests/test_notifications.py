@@ -217,3 +217,45 @@ def test_extra_recipients_are_kept_to_those_who_may_read(tree, monkeypatch):
         recipients.unregister(must_readers)
     assert connection.schema_name == "acme"
     assert not Follow.objects.exists()
+
+
+def _deliver(record):
+    for batch_id in services.plan_fanout(record.pk):
+        services.deliver_batch(batch_id)
+    return set(Notification.objects.filter(event=record).values_list("recipient_id", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_new_article_in_a_followed_collection_and_an_archiving_tell_followers(tree, django_capture_on_commit_callbacks):
+    world, c, a, team = tree
+    services.follow(person_id=world.acme_viewer.pk, collection=c["refunds"])
+    with django_capture_on_commit_callbacks(execute=True):
+        new = articles.article_create(kind=Kind.ARTICLE, collection=c["market"], acting_user=world.acme_editor,
+                                      publish=True, content=_content("Brand new procedure"))
+    record = ChangeEvent.objects.get(article=new)
+    assert _deliver(record) == {world.acme_viewer.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        articles.article_archive(article=new, acting_user=world.acme_admin)
+    archived = ChangeEvent.objects.get(article=new, change=Change.ARCHIVED)
+    assert _deliver(archived) == {world.acme_viewer.pk}
+    # Un-archiving and settings changes tell nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        articles.article_archive(article=new, archived=False, acting_user=world.acme_admin)
+    assert ChangeEvent.objects.filter(article=new).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_sweep_finds_a_change_whose_task_was_lost_and_a_batch_never_delivered(tree):
+    world, c, a, team = tree
+    services.follow(person_id=world.acme_viewer.pk, collection=c["refunds"])
+    record = services.record_change(ContentEvent(
+        schema_name="acme", article_id=a["market"].pk, change=Change.PUBLISHED, actor_id=world.acme_editor.pk,
+        revision_id=a["market"].live_revision_id, materiality=Materiality.UPDATE))
+    assert services.pending_work(stale_seconds=60) == ([], [])  # just sent: its task may be running
+    ChangeEvent.objects.filter(pk=record.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert services.pending_work(stale_seconds=60) == ([record.pk], [])
+    (batch_id,) = services.plan_fanout(record.pk)
+    ChangeEvent.objects.filter(pk=record.pk).update(planned_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert services.pending_work(stale_seconds=60) == ([], [batch_id])
+    services.deliver_batch(batch_id)
+    assert services.pending_work(stale_seconds=60) == ([], [])

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, **options):
-        from kbportal.celery import app
+        from celery import current_app as app
 
         queue = bench.default_queue()
         app.conf.task_default_queue = queue
