@@ -103,6 +103,32 @@ def audience_sync(must_read: MustRead, client: Client, *, now: datetime.datetime
     return [row.person_id for row in rows]
 
 
+def must_reads_reconcile(*, client: Client | None = None, now: datetime.datetime | None = None) -> int:
+    """Assign the must-read revisions whose assignment was lost (the subscriber failed after
+    the publish committed): each published revision said to be a must-read has its assignment.
+    The audience comes from the change notifications recorded (same event), else everyone who
+    may read it. Returns how many were assigned."""
+    from notifications.models import ChangeEvent
+
+    missing = list(Revision.objects.filter(materiality=Materiality.MUST_READ, must_read__isnull=True,
+                                           article__live_revision__isnull=False)
+                   .select_related("article__live_revision").order_by("pk")[:100])
+    assigned = 0
+    for revision in missing:
+        if revision.number > revision.article.live_revision.number:  # type: ignore[union-attr]  # live checked above
+            continue
+        change = ChangeEvent.objects.filter(revision=revision).order_by("-pk").first()
+        created = publication_record(
+            article_id=revision.article_id, revision_id=revision.pk, materiality=Materiality.MUST_READ,
+            actor_id=change.actor_id if change else revision.author_id,
+            must_read=change.must_read if change else None, client=client,
+            now=change.created_at if change else now)
+        assigned += created is not None
+    if assigned:
+        log.warning("assigned %s must-read revision(s) whose assignment had been lost", assigned)
+    return assigned
+
+
 # --- Acknowledging ----------------------------------------------------------------------------
 
 
@@ -172,6 +198,7 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
     today = timezone.localdate(now)
     config = ReadinessSettings.current()
     client = current_client()
+    must_reads_reconcile(client=client, now=now)
     queued = 0
     for must_read in MustRead.objects.open().select_related("article", "revision"):
         if must_read.deadline is not None and today > must_read.deadline:

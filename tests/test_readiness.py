@@ -550,3 +550,25 @@ def test_the_pinned_must_reads_cost_one_statement_once_the_reach_is_known(desk, 
         shown = pinned_must_reads({"request": request})
     assert [m.revision.number for m in shown["pending"]] == [4]  # the newest must-read replaced the older ones
     assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_a_must_read_whose_assignment_was_lost_is_assigned_by_the_sweep(desk, django_capture_on_commit_callbacks,
+                                                                        monkeypatch, caplog):
+    """The readiness subscriber fails after the publish committed (logged, the publish goes
+    on): the next sweep assigns it, to the audience the editor chose (recorded with the change)."""
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "publication_record", broken)
+    publish(desk, django_capture_on_commit_callbacks, step_two="Propose three slots.",
+            materiality=Materiality.MUST_READ, must_read={"teams": [desk.delivery.pk], "deadline": "2030-01-31"})
+    monkeypatch.undo()
+    assert not MustRead.objects.exists()
+    assert "failed" in caplog.text
+    services.reminders_send()
+    must_read = MustRead.objects.get()
+    assert (must_read.revision.number, must_read.teams, must_read.deadline) == (
+        2, [desk.delivery.pk], datetime.date(2030, 1, 31))
+    assert set(Assignee.objects.values_list("person_id", flat=True)) == {
+        desk.world.agent_both.pk, desk.world.agent_acme.pk}
+    assert services.must_reads_reconcile() == 0  # once
