@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,7 +31,8 @@ def _int_or_none(value: str | None) -> int | None:
 def _back(request, fallback: str):
     """Back to the page the form was on (a path of this site only), else `fallback`."""
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target and len(target) < 2000:
+    if (target.startswith("/") and len(target) < 2000
+            and url_has_allowed_host_and_scheme(target, allowed_hosts=None, require_https=False)):
         return redirect(target)
     return redirect(fallback)
 
