@@ -5,9 +5,12 @@ where people see what they follow. Thin: access, service, response."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Collection
@@ -41,11 +44,18 @@ def _back(request, fallback: str):
 @require_GET
 def bell(request):
     """The unread count, for the bell of every tenant page (htmx polls it): two statements, the
-    re-checked count and the public counter kept in step."""
+    re-checked count and the public counter kept in step; built without a template (this runs
+    every few seconds on every open page)."""
     access = request.workspace
     count = audience.unread_count(access)
-    services.set_counter(access.user_id, access.client.pk, count)
-    return render(request, "notifications/_bell.html", {"unread": count, "poll_seconds": BELL_POLL_SECONDS})
+    services.correct_counter(access.user_id, access.client.pk, count)
+    label = ngettext("%(n)s unread notification", "%(n)s unread notifications", count) % {"n": count}
+    if count:
+        badge = format_html(' <span class="badge bell-count" data-bell-count="{}" aria-label="{}">{}</span>', count, label, count)
+    else:
+        badge = format_html('<span data-bell-count="0"></span>')
+    return HttpResponse(format_html('<span aria-hidden="true">🔔</span> <span class="visually-hidden">{}</span>{}',
+                                    _("Notifications"), badge))
 
 
 @requires("member")

@@ -140,8 +140,9 @@ def test_a_must_read_publish_says_who_and_by_when_and_is_validated(guide, django
 @pytest.mark.django_db
 def test_the_bell_takes_two_statements_and_drops_what_the_person_may_no_longer_read(guide):
     world, collection, article, team = guide
-    record = ChangeEvent.objects.create(article=article, revision=article.live_revision, change="published", materiality="update")
-    Notification.objects.create(recipient_id=world.agent_acme.pk, event=record)
+    services.follow(person_id=world.agent_acme.pk, article=article)
+    ChangeEvent.objects.create(article=article, revision=article.live_revision, change="published", materiality="update")
+    _fan_out_everything()  # the delivery makes the public counter's row
     agent = _http(world.acme, world.agent_acme)
     agent.get(reverse("notifications:bell"))  # warm: session, middleware caches
     from notifications import views
