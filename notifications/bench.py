@@ -50,7 +50,7 @@ from tenants.models import (
 from .counters.models import UnreadCount
 from .models import ChangeEvent, FanoutBatch, Follow, Notification
 
-SCHEMA = "bench_fanout"
+SCHEMA = "benchfanout"  # a valid host name: benchfanout.<KB_BASE_DOMAIN>
 PROVIDER = "Bench Fanout Contact"
 TEAM_SIZE = 500
 REVOKED_TEAMS = 1  # of every 10 teams: 10 % of the followers lose access at the last moment

@@ -190,6 +190,18 @@ def set_counter(person_id: int, client_id: int, unread: int) -> None:
         )
 
 
+def correct_counter(person_id: int, client_id: int, unread: int) -> None:
+    """The bell's poll: bring an existing public counter to the re-checked count when it
+    differs (a grant revoked, a team left). An UPDATE that matches no row writes nothing, so
+    the common case costs an index lookup; the row itself is made by a delivery."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_counter_table()} SET unread = %s, updated_at = now()"
+            " WHERE person_id = %s AND client_id = %s AND unread <> %s",
+            [unread, person_id, client_id, unread],
+        )
+
+
 def deliver_batch(batch_id: int) -> int:
     """Insert the batch's notifications for those who may still read the article; how many
     were new. Idempotent."""

@@ -5,8 +5,13 @@ where people see what they follow. Thin: access, service, response."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Collection
@@ -30,7 +35,8 @@ def _int_or_none(value: str | None) -> int | None:
 def _back(request, fallback: str):
     """Back to the page the form was on (a path of this site only), else `fallback`."""
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target and len(target) < 2000:
+    if (target.startswith("/") and len(target) < 2000
+            and url_has_allowed_host_and_scheme(target, allowed_hosts=None, require_https=False)):
         return redirect(target)
     return redirect(fallback)
 
@@ -39,11 +45,18 @@ def _back(request, fallback: str):
 @require_GET
 def bell(request):
     """The unread count, for the bell of every tenant page (htmx polls it): two statements, the
-    re-checked count and the public counter kept in step."""
+    re-checked count and the public counter kept in step; built without a template (this runs
+    every few seconds on every open page)."""
     access = request.workspace
     count = audience.unread_count(access)
-    services.set_counter(access.user_id, access.client.pk, count)
-    return render(request, "notifications/_bell.html", {"unread": count, "poll_seconds": BELL_POLL_SECONDS})
+    services.correct_counter(access.user_id, access.client.pk, count)
+    label = ngettext("%(n)s unread notification", "%(n)s unread notifications", count) % {"n": count}
+    if count:
+        badge = format_html(' <span class="badge bell-count" data-bell-count="{}" aria-label="{}">{}</span>', count, label, count)
+    else:
+        badge = mark_safe('<span data-bell-count="0"></span>')  # noqa: S308 - a constant
+    return HttpResponse(format_html('<span aria-hidden="true">🔔</span> <span class="visually-hidden">{}</span>{}',
+                                    _("Notifications"), badge))
 
 
 @requires("member")

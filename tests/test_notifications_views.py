@@ -140,8 +140,9 @@ def test_a_must_read_publish_says_who_and_by_when_and_is_validated(guide, django
 @pytest.mark.django_db
 def test_the_bell_takes_two_statements_and_drops_what_the_person_may_no_longer_read(guide):
     world, collection, article, team = guide
-    record = ChangeEvent.objects.create(article=article, revision=article.live_revision, change="published", materiality="update")
-    Notification.objects.create(recipient_id=world.agent_acme.pk, event=record)
+    services.follow(person_id=world.agent_acme.pk, article=article)
+    ChangeEvent.objects.create(article=article, revision=article.live_revision, change="published", materiality="update")
+    _fan_out_everything()  # the delivery makes the public counter's row
     agent = _http(world.acme, world.agent_acme)
     agent.get(reverse("notifications:bell"))  # warm: session, middleware caches
     from notifications import views
@@ -215,3 +216,23 @@ def test_team_follows_are_made_by_admins_and_the_providers_lead_only(guide):
     assert not Follow.objects.filter(team_id=other.pk).exists()
     page = lead.get(reverse("notifications:following"))
     assert b"Refund desk" in page.content and b"Energy desk" not in page.content
+
+
+@pytest.mark.django_db
+def test_following_sends_nowhere_else_and_opens_nothing_the_agent_cannot_read(guide):
+    world, collection, article, team = guide
+    agent = _http(world.acme, world.agent_acme)
+    for target in ("//evil.example/x", "/\t/evil.example", "https://evil.example/"):
+        response = agent.post(reverse("notifications:follow-collection", args=[collection.slug]), {"next": target})
+        assert response.status_code == 302 and response["Location"] == collection.get_absolute_url()
+    secret = articles.collection_create(name="Margins", acting_user=world.acme_editor, confidential=True, parent=collection)
+    assert agent.post(reverse("notifications:follow-collection", args=[secret.slug])).status_code == 404
+    assert not Follow.objects.filter(collection=secret).exists()
+    # Another person's notification is not found, whatever its number.
+    record = ChangeEvent.objects.create(article=article, revision=article.live_revision, change="published", materiality="update")
+    theirs = Notification.objects.create(recipient_id=world.acme_viewer.pk, event=record)
+    assert agent.get(reverse("notifications:open", args=[theirs.pk])).status_code == 404
+    assert agent.post(reverse("notifications:read", args=[theirs.pk])).status_code == 404
+    agent.post(reverse("notifications:read-all"))
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
