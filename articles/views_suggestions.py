@@ -36,6 +36,7 @@ from . import selectors, services
 from .diff import diff_revisions, has_changes
 from .forms import AcceptForm, RejectForm, SuggestionForm, rows_from_revision
 from .models import Collection, Kind, Suggestion, SuggestionStatus
+from .publish_choice import publish_choice
 from .services import EditConflict
 from .views import editor_context, render_editor_row, render_preview
 
@@ -103,6 +104,7 @@ def detail(request, pk, reject_form=None, status=200):
         "contributor": names.get(suggestion.contributor_id),
         "reviewer": names.get(suggestion.reviewed_by_id),
         "reject_form": reject_form or RejectForm(),
+        "publish_choice": publish_choice(request),
         "can_read_article": article is not None and (access.can_edit or _readable(access, article)),
     }, status=status)
 
@@ -119,8 +121,13 @@ def accept(request, pk):
     if not suggestion.is_pending:
         return _already_reviewed(request, suggestion)
     try:
+        choice = publish_choice(request)
+        if not choice.is_valid():
+            messages.error(request, " ".join(error for errors in choice.errors.values() for error in errors))
+            return redirect("articles:suggestion", suggestion.pk)
         revision = services.suggestion_accept(
-            suggestion=suggestion, acting_user=request.user, actor=Actor.from_request(request), site=SiteAddress.from_request(request))
+            suggestion=suggestion, acting_user=request.user, actor=Actor.from_request(request), site=SiteAddress.from_request(request),
+            publish_as=choice.publish_as())
     except (ValidationError, EditConflict) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("articles:suggestion", suggestion.pk)
@@ -140,13 +147,15 @@ def accept_with_changes(request, pk):
     summary = (_("Suggestion: %(reason)s") % {"reason": " ".join(suggestion.reason.split())})[:300]
     if request.method == "POST":
         form = AcceptForm(request.POST, kind=kind, collections=Collection.objects.none())
-        if form.is_valid():
+        choice = publish_choice(request)
+        if form.is_valid() and choice.is_valid():
             try:
                 revision = services.suggestion_accept(
                     suggestion=suggestion, acting_user=request.user, content=form.content(),
                     expected_revision_id=form.cleaned_data["base_revision"] if article is not None else None,
                     summary=form.cleaned_data["summary"] or summary,
                     actor=Actor.from_request(request), site=SiteAddress.from_request(request),
+                    publish_as=choice.publish_as(),
                 )
             except EditConflict:
                 messages.error(request, _("Someone published this article while you were editing. "

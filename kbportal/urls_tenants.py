@@ -12,6 +12,8 @@ urlpatterns = [
     path("search/manage/", include("search.urls_editor")),
     path("settings/email/", include("outbox.urls")),
     path("", include("search.urls")),
+    path("", include("notifications.urls")),
+    path("", include("readiness.urls")),
     path("", include("articles.urls")),
     path("accounts/sign-out/", tenant_views.sign_out, name="sign-out"),
     path("i18n/setlang/", tenant_views.set_language, name="set-language"),

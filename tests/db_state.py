@@ -19,6 +19,8 @@ TENANT_MODELS = (
     "permissions.ArticlePersonGrant", "permissions.ArticleTeamGrant",
     "guardian.UserObjectPermission", "guardian.GroupObjectPermission",
     "search.Synonym", "search.BestBet",
+    "readiness.MustRead", "readiness.Assignee", "readiness.Acknowledgement", "readiness.Reminder",
+    "readiness.ReadinessSettings",
 )
 PUBLIC_MODELS = (
     "tenants.Client", "tenants.Domain", "tenants.User", "tenants.Membership", "tenants.ProviderOrganisation",

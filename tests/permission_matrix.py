@@ -107,6 +107,10 @@ PK_FAMILY = {
     "searchadmin:synonym-delete": "synonym",
     "searchadmin:best-bet-move": "best_bet",
     "searchadmin:best-bet-delete": "best_bet",
+    "notifications:open": "notification",
+    "notifications:read": "notification",
+    "readiness:detail": "must_read",
+    "readiness:provider-detail": "must_read",
 }
 
 
@@ -174,6 +178,11 @@ KINDS = {
     "person": ("staff", "provider", "ended_provider", "stranger", "other_tenant"),
     "synonym": ("existing", "other_tenant"),
     "best_bet": ("existing", "other_tenant"),
+    # A notification belongs to its recipient, and only while they may read its article.
+    "notification": ("viewer_granted", "agent_read_granted", "agent_read_not_granted", "other_tenant"),
+    # A must-read on the granted article for the readers' team, one on the not-granted article for
+    # everyone (only client staff may read it).
+    "must_read": ("granted", "not_granted", "other_tenant"),
 }
 KINDS["article_id"] = KINDS["article"]  # the same articles, addressed by id (the JSON API)
 
@@ -208,23 +217,31 @@ SEES: dict[str, dict[str, set[str]]] = {
     # Search tuning is the client editors' business.
     "synonym": {"admin": {"existing"}, "editor": {"existing"}},
     "best_bet": {"admin": {"existing"}, "editor": {"existing"}},
+    "notification": {"viewer": {"viewer_granted"}, "agent_read": {"agent_read_granted"}},
+    # Readiness: client editors and admins see every must-read; a provider lead those that some
+    # of their people are asked to read and may read (their own people only).
+    "must_read": {"admin": {"granted", "not_granted"}, "editor": {"granted", "not_granted"}, "lead": {"granted"}},
 }
 SEES["article_id"] = SEES["article"]
 # Views about published content only, where even editors get a 404 for a draft.
 PUBLISHED_ONLY = {
     "api:article",  # the API serves the published revision
     "search:pin",  # an agent pins published procedures for the lookup page
+    "readiness:acknowledge",  # one acknowledges a published revision
 }
 # A provider lead holds no grant: on the teams page they see what their teams reach, and
 # nowhere else anything.
 LEAD_TEAMS = ("agent_read", "agent_contrib")
-LEAD_TEAMS_PAGE = "access:teams"
+# ...and on the following page, the collections their teams reach, to make a team follow one.
+LEAD_TEAMS_PAGES = ("access:teams", "notifications:following",
+                    # ...and on the readiness of their people, which names the must-reads their teams may read.
+                    "readiness:provider", "readiness:provider-detail")
 
 
 def shown(family: str, role: str, route_name: str | None = None) -> set[str]:
     """The kinds of `family` whose titles and names `role` may find on the page `route_name`."""
     kinds = set(SEES[family].get(role, set()))
-    if role == "lead" and route_name == LEAD_TEAMS_PAGE:
+    if role == "lead" and route_name in LEAD_TEAMS_PAGES:
         for agent in LEAD_TEAMS:
             kinds |= SEES[family].get(agent, set())
     return kinds

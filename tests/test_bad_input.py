@@ -128,6 +128,7 @@ ROWS = ("steps-k1-order", "faqs-k1-alternatives")
 COLLECTION_FORM = ("name", "description", "parent", "review_interval_days", "confidential")
 GRANT_FORM = ("grantee", "level", "expires_on")
 SEARCH = ("q", "kind", "language", "collection", "tag")
+PUBLISH_CHOICE = ("publish-materiality", "publish-everyone", "publish-roles", "publish-teams", "publish-deadline")
 AUDIT = ("action", "person", "start", "end")
 
 # URL name: (query parameters read on GET, form fields read on POST)
@@ -176,13 +177,13 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles:collection-edit": ((), COLLECTION_FORM),
     "articles:collection-archive": ((), ("archived",)),
     "articles:collection-move": ((), ("direction",)),
-    "articles:create": (("collection", "title"), ("action", *ALL_ARTICLE_FIELDS, *ALL_ROWS)),
+    "articles:create": (("collection", "title"), ("action", *ALL_ARTICLE_FIELDS, *ALL_ROWS, *PUBLISH_CHOICE)),
     "articles:preview": ((), ("kind", "title", "body", *ALL_ROWS)),
     "articles:similar": (("title", "exclude"), ()),
     "articles:editor-row": (("order",), ()),
     "articles:read": (("draft",), ()),
-    "articles:edit": ((), ("action", *ARTICLE_FORM, *ROWS)),
-    "articles:publish": ((), ()),
+    "articles:edit": ((), ("action", *ARTICLE_FORM, *ROWS, *PUBLISH_CHOICE)),
+    "articles:publish": ((), PUBLISH_CHOICE),
     "articles:verify": ((), ("revision",)),
     "articles:archive": ((), ("archived",)),
     "articles:feedback": ((), ("helpful", "reason")),
@@ -195,12 +196,29 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles:suggest-row": (("order",), ()),
     "articles:suggest-preview": ((), ("kind", "title", "body", *ROWS)),
     "articles:suggestion": ((), ()),
-    "articles:suggestion-accept": ((), ()),
-    "articles:suggestion-accept-edit": ((), (*ARTICLE_FORM, *ROWS)),
+    "articles:suggestion-accept": ((), PUBLISH_CHOICE),
+    "articles:suggestion-accept-edit": ((), (*ARTICLE_FORM, *ROWS, *PUBLISH_CHOICE)),
     "articles:suggestion-reject": ((), ("reason",)),
     "articles:suggest-new": (("collection",), (*ARTICLE_FORM, "reason", *ROWS)),
     "articles:suggest": ((), (*ARTICLE_FORM, "reason", *ROWS)),
     "outbox:preferences": ((), ("updates", "must_read")),
+    "notifications:list": ((), ()),
+    "notifications:bell": ((), ()),
+    "notifications:read-all": ((), ("next",)),
+    "notifications:open": ((), ()),
+    "notifications:read": ((), ("next",)),
+    "notifications:following": ((), ()),
+    "notifications:team-follow-admin": ((), ("team", "collection", "action")),
+    "notifications:team-follow-lead": ((), ("team", "collection", "action")),
+    "notifications:follow-collection": ((), ("action", "next")),
+    "notifications:follow-article": ((), ("action", "next")),
+    "readiness:mine": ((), ()),
+    "readiness:acknowledge": ((), ("revision",)),
+    "readiness:overview": ((), ()),
+    "readiness:detail": (("format",), ()),
+    "readiness:settings": ((), ("reminder_after_days", "deadline_reminder_days")),
+    "readiness:provider": ((), ()),
+    "readiness:provider-detail": (("format",), ()),
     "sign-out": ((), ()),
     "set-language": ((), ("language", "next")),
 }

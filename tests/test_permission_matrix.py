@@ -40,6 +40,8 @@ from permissions.models import (
     CollectionTeamGrant,
 )
 from permissions.policy import CAPABILITIES, requires
+from readiness import services as readiness
+from readiness.models import MustRead
 from search import engine, indexing
 from search import services as search
 from search.models import BestBet, Synonym
@@ -188,6 +190,25 @@ def _acme_content(people: dict, teams: SimpleNamespace) -> tuple[dict, dict, dic
     return c, a, g, s
 
 
+def _notifications(people: dict, a: dict, users: dict, acme: Client, lumiere: Client) -> dict:
+    """Notifications of the viewer and of the reading agent about the granted article, one of
+    the agent's about an article they cannot read, and one in the other tenant."""
+    from notifications.models import ChangeEvent, Notification
+
+    def told(article, person):
+        event = ChangeEvent.objects.create(article=article, revision=article.live_revision, change="published",
+                                           materiality="update")
+        return Notification.objects.create(recipient_id=person.pk, event=event)
+
+    n = {
+        "viewer_granted": told(a["granted"], people["viewer"]),
+        "agent_read_granted": told(a["granted"], people["agent_read"]),
+        "agent_read_not_granted": told(a["not_granted"], people["agent_read"]),
+    }
+    n["other_tenant"] = _foreign(Notification, lambda: told(a["other_tenant"], users["lumiere_viewer"]), acme, lumiere)
+    return n
+
+
 def build(ids: dict) -> SimpleNamespace:
     engine.clear_caches()
     users = {name: User.objects.get(pk=pk) for name, pk in ids["users"].items()}
@@ -221,6 +242,21 @@ def build(ids: dict) -> SimpleNamespace:
     g["other_tenant"] = _foreign(CollectionTeamGrant, lambda: grants.grant_give(
         target=c["other_tenant"], level="read", team=readers, acting_user=lumiere_admin), acme, lumiere)
     connection.set_tenant(acme)
+    n = _notifications(people, a, users, acme, lumiere)
+    connection.set_tenant(acme)
+    must_read = {
+        "granted": readiness.publication_record(
+            article_id=a["granted"].pk, revision_id=a["granted"].live_revision_id, materiality="must_read",
+            actor_id=people["editor"].pk, must_read={"teams": [teams.readers.pk]}, client=acme),
+        "not_granted": readiness.publication_record(
+            article_id=a["not_granted"].pk, revision_id=a["not_granted"].live_revision_id, materiality="must_read",
+            actor_id=people["editor"].pk, must_read={"everyone": True}, client=acme),
+    }
+    connection.set_tenant(lumiere)
+    foreign_live = Article.objects.get(pk=a["other_tenant"].pk).live_revision_id
+    must_read["other_tenant"] = _foreign(MustRead, lambda: readiness.publication_record(
+        article_id=a["other_tenant"].pk, revision_id=foreign_live, materiality="must_read", actor_id=None,
+        must_read={"everyone": True}, client=lumiere), acme, lumiere)
 
     def invitation(client, email):
         return Invitation.objects.create(client=client, email=email, role="viewer",
@@ -234,6 +270,8 @@ def build(ids: dict) -> SimpleNamespace:
         "article_id": {kind: {"pk": obj.pk} for kind, obj in a.items()},
         "synonym": {"existing": {"pk": synonym.pk}, "other_tenant": {"pk": foreign_synonym.pk}},
         "best_bet": {"existing": {"pk": best_bet.pk}, "other_tenant": {"pk": foreign_bet.pk}},
+        "notification": {kind: {"pk": obj.pk} for kind, obj in n.items()},
+        "must_read": {kind: {"pk": obj.pk} for kind, obj in must_read.items()},
         "suggestion": {kind: {"pk": obj.pk} for kind, obj in s.items()},
         "grant": {kind: {"kind": grant_kind[type(obj)], "pk": obj.pk} for kind, obj in g.items()},
         "membership": {
@@ -287,7 +325,7 @@ class Browser:
             self.clients[role] = client
         self.fresh_sessions()
         self.secrets = {role: _secrets_of(role, world) for role in pm.ROLES}
-        self.secrets_on_teams_page = _secrets_of("lead", world, pm.LEAD_TEAMS_PAGE)
+        self.secrets_on_teams_page = _secrets_of("lead", world, pm.LEAD_TEAMS_PAGES[0])
 
     def fresh_sessions(self) -> None:
         """Mark each session as seen now and its sign-in as audited, as after a first request,
@@ -320,7 +358,7 @@ class Browser:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         body = body.replace(url.encode(), b"")  # a page may echo its own address (the language form)
         secrets = self.secrets[role]
-        if role == "lead" and route_name == pm.LEAD_TEAMS_PAGE:
+        if role == "lead" and route_name in pm.LEAD_TEAMS_PAGES:
             secrets = self.secrets_on_teams_page
         return sorted(secret.decode() for secret in secrets if secret in body)
 

@@ -36,6 +36,7 @@ def article_create(
     confidential: bool = False,
     contributor=None,
     imported_from: str = "",
+    publish_as: dict | None = None,
 ) -> Article:
     content = clean_content(kind, content)
     article = Article.objects.create(
@@ -54,7 +55,7 @@ def article_create(
         contributor=contributor, imported_from=imported_from,
     )
     if publish:
-        article_publish(article=article, revision=revision, acting_user=acting_user)
+        article_publish(article=article, revision=revision, acting_user=acting_user, **(publish_as or {}))
     return article
 
 
@@ -101,6 +102,7 @@ def article_save(
     review_by: datetime.date | None = None,
     confidential: bool | None = None,
     imported_from: str = "",
+    publish_as: dict | None = None,
 ) -> SaveResult:
     """The editor's save, all or nothing: the article's settings (collection, review-by date,
     confidentiality; None leaves one as it is) and its content. A conflict or invalid content
@@ -119,7 +121,7 @@ def article_save(
     published = False
     target = revision or latest
     if publish and target is not None and target.pk != locked.live_revision_id:
-        article_publish(article=locked, revision=target, acting_user=acting_user)
+        article_publish(article=locked, revision=target, acting_user=acting_user, **(publish_as or {}))
         published = True
     settings_changed = _apply_settings(locked, collection=collection, review_by=review_by, confidential=confidential)
     article.refresh_from_db()

@@ -73,6 +73,7 @@ def revision_create(
     acting_user,
     publish: bool = False,
     contributor=None,
+    publish_as: dict | None = None,
 ) -> Revision:
     """Save a new revision, refusing to overwrite a revision the author has not seen."""
     locked = _lock_unchanged_since(article, expected_revision_id)
@@ -81,7 +82,7 @@ def revision_create(
         article=locked, content=content.as_dict(), summary=summary, acting_user=acting_user, contributor=contributor
     )
     if publish:
-        article_publish(article=locked, revision=revision, acting_user=acting_user)
+        article_publish(article=locked, revision=revision, acting_user=acting_user, **(publish_as or {}))
     article.refresh_from_db()
     return revision
 
@@ -96,8 +97,9 @@ def article_publish(*, article: Article, revision: Revision, acting_user,
         raise ValidationError(_("That revision belongs to another article."))
     materiality = Materiality(materiality)
     if revision.materiality != materiality:
+        # Revisions are immutable (Revision.save refuses); materiality is said at publish time.
+        Revision.objects.filter(pk=revision.pk).update(materiality=materiality)
         revision.materiality = materiality
-        revision.save(update_fields=["materiality"])
     now = timezone.now()
     article.live_revision = revision
     article.has_unpublished_changes = revision.pk != article.latest_revision_id

@@ -127,6 +127,7 @@ def suggestion_accept(
     summary: str = "",
     actor: Actor | None = None,
     site: SiteAddress | None = None,
+    publish_as: dict | None = None,
 ) -> Revision:
     """Accept a suggestion: a new published revision crediting the contributor (or a new
     published article). `content` is the editor's version for "accept with changes" (its
@@ -141,7 +142,7 @@ def suggestion_accept(
         article = article_create(
             kind=locked.kind, collection=locked.collection,
             content=_without_unknown_ids(content.as_dict() if content is not None else locked.content(), set()),
-            acting_user=acting_user, publish=True, summary=summary, contributor=contributor,
+            acting_user=acting_user, publish=True, summary=summary, contributor=contributor, publish_as=publish_as,
         )
         revision = article.latest_revision
         assert revision is not None  # article_create appends the first revision
@@ -159,6 +160,7 @@ def suggestion_accept(
             acting_user=acting_user,
             publish=True,
             contributor=contributor,
+            publish_as=publish_as,
         )
         target = article
     now = timezone.now()

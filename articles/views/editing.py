@@ -23,6 +23,7 @@ from .. import rendering, services
 from ..diff import diff_revisions
 from ..forms import ArticleForm, rows_from_revision
 from ..models import Collection, Kind
+from ..publish_choice import publish_choice
 
 
 def editor_context(request, form, kind, article=None, steps=None, faqs=None, **extra) -> dict:
@@ -34,6 +35,7 @@ def editor_context(request, form, kind, article=None, steps=None, faqs=None, **e
         "steps": steps if steps is not None else form.steps,
         "faqs": faqs if faqs is not None else form.faqs,
         "max_kb": rendering.MAX_SOURCE_BYTES // 1000,
+        "publish_choice": publish_choice(request),
         **extra,
     }
 
@@ -45,7 +47,8 @@ def article_create(request, kind):
     collections = visible_collections(request.workspace).active()
     if request.method == "POST":
         form = ArticleForm(request.POST, kind=kind, collections=collections)
-        if form.is_valid():
+        choice = publish_choice(request)
+        if form.is_valid() and (choice.is_valid() or request.POST.get("action") != "publish"):
             try:
                 article = services.article_create(
                     kind=kind,
@@ -56,6 +59,7 @@ def article_create(request, kind):
                     acting_user=request.user,
                     publish=request.POST.get("action") == "publish",
                     confidential=form.cleaned_data["confidential"],
+                    publish_as=choice.publish_as() if choice.is_valid() else None,
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
@@ -83,7 +87,8 @@ def article_edit(request, prefix, slug):
     latest = article.latest_revision
     if request.method == "POST":
         form = ArticleForm(request.POST, kind=article.kind, collections=collections.distinct())
-        if form.is_valid():
+        choice = publish_choice(request)
+        if form.is_valid() and (choice.is_valid() or request.POST.get("action") != "publish"):
             try:
                 saved = services.article_save(
                     article=article,
@@ -95,6 +100,7 @@ def article_edit(request, prefix, slug):
                     collection=form.cleaned_data["collection"],
                     review_by=form.cleaned_data["review_by"] or article.review_by,
                     confidential=form.cleaned_data["confidential"],
+                    publish_as=choice.publish_as() if choice.is_valid() else None,
                 )
             except services.EditConflict as conflict:
                 return _conflict(request, form, article, conflict.current)
@@ -144,7 +150,11 @@ def _conflict(request, form, article, current):
 @require_POST
 def article_publish(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
-    services.article_publish(article=article, revision=article.latest_revision, acting_user=request.user)
+    choice = publish_choice(request)
+    if not choice.is_valid():
+        messages.error(request, " ".join(error for errors in choice.errors.values() for error in errors))
+        return redirect(article.url("read") + "?draft=1")
+    services.article_publish(article=article, revision=article.latest_revision, acting_user=request.user, **choice.publish_as())
     messages.success(request, _("Published."))
     return redirect(article.url("read"))
 

@@ -22,6 +22,7 @@ from permissions.selectors import (
 from .. import events, rendering, services
 from ..forms import FeedbackForm
 from ..models import Article
+from ..publish_choice import publish_choice
 
 
 @requires("read")
@@ -64,6 +65,7 @@ def reading_context(request, article: Article, revision, show_draft: bool) -> di
         "feedback_form": FeedbackForm(),
         "can_edit": can_edit(request),
         "can_suggest": contributable_articles(request.workspace).active().filter(pk=article.pk).exists(),
+        "publish_choice": publish_choice(request) if can_edit(request) and article.has_unpublished_changes else None,
     }
 
 

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from articles import limits as article_limits
@@ -64,6 +65,7 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.postgres",
     "django_htmx",
+    "notifications.counters",
     "outbox",
 ]
 # guardian's object permissions live in each tenant's schema, next to the objects they name.
@@ -74,6 +76,8 @@ TENANT_APPS = [
     "permissions",
     "articles",
     "search",
+    "notifications",
+    "readiness",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -275,6 +279,9 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The queue tasks go to (and a plain `celery worker` consumes); a benchmark gives its own
+# worker a queue of its own (notifications/bench.py).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -307,6 +314,12 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True  # Celery 6's 
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "permissions.tasks.expire_grants_everywhere", "schedule": 15 * 60},
     "reconcile-search-index": {"task": "search.reconcile_search_index", "schedule": 5 * 60},
+    "must-read-reminders": {"task": "readiness.send_reminders_everywhere", "schedule": 15 * 60},
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
+    "notifications-daily-digest": {"task": "notifications.digests", "args": ["daily"],
+                                   "schedule": crontab(hour=6, minute=0)},
+    "notifications-weekly-digest": {"task": "notifications.digests", "args": ["weekly"],
+                                    "schedule": crontab(hour=6, minute=0, day_of_week=1)},
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60},
     "outbox-purge": {"task": "outbox.purge", "schedule": 24 * 60 * 60},
 }
@@ -314,7 +327,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # away (tasks that could not be sent, beat ticks, a queue emptied by a restart) is done then.
 # KB_RECONCILE_ON_CONNECT: task names, comma-separated ("" for none).
 RECONCILE_ON_CONNECT = [name for name in os.environ.get(
-    "KB_RECONCILE_ON_CONNECT", "search.reconcile_search_index,outbox.sweep").split(",") if name.strip()]
+    "KB_RECONCILE_ON_CONNECT", "search.reconcile_search_index,outbox.sweep,notifications.sweep").split(",") if name.strip()]
 
 
 LOGGING = {

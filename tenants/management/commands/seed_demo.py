@@ -22,9 +22,11 @@ class Command(BaseCommand):
             demo.seed_people()
             from articles.demo import seed_content
             from permissions.demo import seed_grants
+            from readiness.demo import seed_must_reads
 
             seed_content(stdout=self.stdout)
             seed_grants(stdout=self.stdout)
+            seed_must_reads(stdout=self.stdout)
             # Searchable at once, without waiting for the worker to drain the publish tasks.
             for schema in demo.CLIENTS:
                 call_command("reindex", tenant=schema, stdout=self.stdout)

@@ -1,0 +1,195 @@
+"""Tenant views of change propagation: the bell, the notification list, a notification (the
+diff since what the person last read), following and unfollowing, team follows, and the page
+where people see what they follow. Thin: access, service, response."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.models import Collection
+from permissions.grants import collection_tree, expand
+from permissions.models import CollectionTeamGrant
+from permissions.policy import requires
+from permissions.selectors import get_article_for_user, get_collection_for_user, visible_collections
+from tenants.models import ProviderTeam
+from tenants.selectors import teams_serving
+
+from . import audience, selectors, services
+from .models import Follow
+
+BELL_POLL_SECONDS = 10
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
+
+
+def _back(request, fallback: str):
+    """Back to the page the form was on (a path of this site only), else `fallback`."""
+    target = request.POST.get("next", "")
+    if (target.startswith("/") and len(target) < 2000
+            and url_has_allowed_host_and_scheme(target, allowed_hosts=None, require_https=False)):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@requires("member")
+@require_GET
+def bell(request):
+    """The unread count, for the bell of every tenant page (htmx polls it): two statements, the
+    re-checked count and the public counter kept in step; built without a template (this runs
+    every few seconds on every open page)."""
+    access = request.workspace
+    count = audience.unread_count(access)
+    services.correct_counter(access.user_id, access.client.pk, count)
+    label = ngettext("%(n)s unread notification", "%(n)s unread notifications", count) % {"n": count}
+    if count:
+        badge = format_html(' <span class="badge bell-count" data-bell-count="{}" aria-label="{}">{}</span>', count, label, count)
+    else:
+        badge = mark_safe('<span data-bell-count="0"></span>')  # noqa: S308 - a constant
+    return HttpResponse(format_html('<span aria-hidden="true">🔔</span> <span class="visually-hidden">{}</span>{}',
+                                    _("Notifications"), badge))
+
+
+@requires("member")
+@require_GET
+def notification_list(request):
+    access = request.workspace
+    notifications = selectors.notification_list(access)
+    rows = [{"notification": n, "what": selectors.what_changed(n, access.user_id)} for n in notifications]
+    return render(request, "notifications/list.html", {
+        "rows": rows, "unread": sum(1 for n in notifications if n.read_at is None),
+        "work": selectors.work_waiting(access),
+    })
+
+
+@requires("member")
+@require_GET
+def notification_open(request, pk):
+    """A notification: what changed since the person last read or acknowledged the article,
+    each changed step or question linking to its place in the article. Opening it marks it read."""
+    access = request.workspace
+    notification = selectors.get_notification_for_user(access, pk)
+    what = selectors.what_changed(notification, access.user_id)
+    if notification.read_at is None:
+        services.mark_read(access=access, notification_ids=[notification.pk])
+    return render(request, "notifications/detail.html", {"notification": notification, "what": what})
+
+
+@requires("member")
+@require_POST
+def mark_read(request, pk):
+    access = request.workspace
+    notification = selectors.get_notification_for_user(access, pk)
+    services.mark_read(access=access, notification_ids=[notification.pk])
+    return _back(request, "notifications:list")
+
+
+@requires("member")
+@require_POST
+def mark_all_read(request):
+    services.mark_read(access=request.workspace)
+    messages.success(request, _("All notifications are marked as read."))
+    return _back(request, "notifications:list")
+
+
+@requires("member")
+@require_GET
+def following(request):
+    access = request.workspace
+    context = {"follows": selectors.follows_of(access)}
+    teams = _managed_teams(access)
+    if teams is not None:
+        team_follows = Follow.objects.filter(team__in=teams).select_related("collection").order_by("collection__name")
+        context.update(
+            managed_teams=teams, team_follows=[(f, next((t for t in teams if t.pk == f.team_id), None)) for f in team_follows],
+            team_collections=_team_collections(access, teams),
+            team_follow_url="notifications:team-follow-admin" if access.is_admin else "notifications:team-follow-lead",
+        )
+    return render(request, "notifications/following.html", context)
+
+
+@requires("read")
+@require_POST
+def follow_collection(request, slug):
+    collection = get_collection_for_user(request, slug)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow(person_id=request.user.pk, collection=collection)
+        messages.success(request, _("You no longer follow “%(name)s”.") % {"name": collection.name})
+    else:
+        services.follow(person_id=request.user.pk, collection=collection)
+        messages.success(request, _("You follow “%(name)s” and everything it holds.") % {"name": collection.name})
+    return _back(request, collection.get_absolute_url())
+
+
+@requires("read")
+@require_POST
+def follow_article(request, prefix, slug):
+    article = get_article_for_user(request, prefix, slug, drafts=request.workspace.can_edit)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow(person_id=request.user.pk, article=article)
+        messages.success(request, _("You no longer follow “%(title)s”.") % {"title": article.title})
+    else:
+        services.follow(person_id=request.user.pk, article=article)
+        messages.success(request, _("You follow “%(title)s”.") % {"title": article.title})
+    return _back(request, article.get_absolute_url())
+
+
+def _managed_teams(access) -> list[ProviderTeam] | None:
+    """The teams whose follows this person manages: a tenant admin, the teams serving the
+    client; a provider lead, their own provider's teams working for it; nobody else (None)."""
+    if access.is_admin:
+        return list(teams_serving(access.client).select_related("provider").order_by("provider__name", "name"))
+    if access.is_provider_lead:
+        return list(ProviderTeam.objects.filter(provider_id=access.provider_id, clients=access.client)
+                    .select_related("provider").order_by("name"))
+    return None
+
+
+def _team_collections(access, teams: list[ProviderTeam]):
+    """The collections a team can be made to follow: for an admin every collection; for a lead
+    (who holds no grant) those their teams' grants reach."""
+    if access.is_admin:
+        return visible_collections(access).active().order_by("name")
+    groups = [team.group_id for team in teams]
+    direct = set(CollectionTeamGrant.objects.active().filter(group_id__in=groups).values_list("content_object_id", flat=True))
+    reached = expand(direct, collection_tree()) if direct else set()
+    return Collection.objects.active().filter(pk__in=reached).order_by("name")
+
+
+def _team_follow(request):
+    access = request.workspace
+    teams = _managed_teams(access) or []
+    team = next((t for t in teams if t.pk == _int_or_none(request.POST.get("team"))), None)
+    collection = _team_collections(access, teams).filter(slug=request.POST.get("collection", "")[:200]).first()
+    if team is None or collection is None:
+        messages.error(request, _("Choose one of your teams and a collection it can read."))
+        return redirect("notifications:following")
+    if request.POST.get("action") == "unfollow":
+        services.team_unfollow(team_id=team.pk, collection=collection)
+        messages.success(request, _("%(team)s no longer follows “%(name)s”.") % {"team": team.name, "name": collection.name})
+    else:
+        services.team_follow(team_id=team.pk, collection=collection, acting_user=request.user)
+        messages.success(request, _("%(team)s follows “%(name)s”: its agents, present and future, are told of changes.")
+                         % {"team": team.name, "name": collection.name})
+    return redirect("notifications:following")
+
+
+@requires("admin")
+@require_POST
+def team_follow_admin(request):
+    return _team_follow(request)
+
+
+@requires("lead")
+@require_POST
+def team_follow_lead(request):
+    return _team_follow(request)
