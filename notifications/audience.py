@@ -193,3 +193,25 @@ def unread_count(access) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, {"person": access.user_id, "groups": list(access.team_group_ids)})
         return int(cursor.fetchone()[0])
+
+
+def unread_count_correcting(access, counter_table: str) -> int:
+    """`unread_count`, and the person's public counter for this workspace brought to it when it
+    differs (a grant revoked, a team left), in one statement (one round trip): the count as a
+    CTE, the correction as a data-modifying CTE beside it. An UPDATE that matches no row
+    writes nothing."""
+    count_sql = UNREAD_FOR_STAFF_SQL if access.is_client_staff else UNREAD_FOR_PROVIDER_SQL
+    head, _, tail = count_sql.strip().rpartition("SELECT count(*) FROM unread u WHERE")
+    if head:  # the provider query: its WITH RECURSIVE list takes the count and the correction
+        sql = (f"{head.rstrip()}, counted AS (SELECT count(*) AS n FROM unread u WHERE {tail}),"
+               f" corrected AS (UPDATE {counter_table} SET unread = (SELECT n FROM counted), updated_at = now()"
+               " WHERE person_id = %(person)s AND client_id = %(client)s AND unread <> (SELECT n FROM counted)"
+               " RETURNING 1) SELECT n FROM counted")
+    else:
+        sql = (f"WITH counted AS ({count_sql.strip().replace('SELECT count(*)', 'SELECT count(*) AS n', 1)}),"
+               f" corrected AS (UPDATE {counter_table} SET unread = (SELECT n FROM counted), updated_at = now()"
+               " WHERE person_id = %(person)s AND client_id = %(client)s AND unread <> (SELECT n FROM counted)"
+               " RETURNING 1) SELECT n FROM counted")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"person": access.user_id, "groups": list(access.team_group_ids), "client": access.client.pk})
+        return int(cursor.fetchone()[0])

@@ -93,6 +93,7 @@ def ensure_world(recipients: int, out=print) -> dict:
         team = ProviderTeam.objects.filter(provider=provider, name=f"Team {index + 1}").first()
         if team is None:
             team = tenants.team_create(provider=provider, name=f"Team {index + 1}", clients=[client])
+        team.clients.add(client)
         teams.append(team)
     through = ProviderTeam.members.through
     through.objects.filter(providerteam__provider=provider).delete()

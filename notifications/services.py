@@ -159,7 +159,7 @@ def plan_fanout(event_id: int) -> list[int]:
     return [batch.pk for batch in batches]
 
 
-def _counter_table() -> str:
+def counter_table() -> str:
     from .counters.models import UnreadCount
 
     return f'"{get_public_schema_name()}"."{UnreadCount._meta.db_table}"'
@@ -168,7 +168,7 @@ def _counter_table() -> str:
 def _add_to_counters(person_ids: list[int], client_id: int) -> None:
     if not person_ids:
         return
-    table = _counter_table()
+    table = counter_table()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} AS c (person_id, client_id, unread, updated_at)"
@@ -180,7 +180,7 @@ def _add_to_counters(person_ids: list[int], client_id: int) -> None:
 
 def set_counter(person_id: int, client_id: int, unread: int) -> None:
     """The exact re-checked count, written only when it differs (one statement)."""
-    table = _counter_table()
+    table = counter_table()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} AS c (person_id, client_id, unread, updated_at) VALUES (%s, %s, %s, now())"
@@ -196,7 +196,7 @@ def correct_counter(person_id: int, client_id: int, unread: int) -> None:
     the common case costs an index lookup; the row itself is made by a delivery."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_counter_table()} SET unread = %s, updated_at = now()"
+            f"UPDATE {counter_table()} SET unread = %s, updated_at = now()"
             " WHERE person_id = %s AND client_id = %s AND unread <> %s",
             [unread, person_id, client_id, unread],
         )

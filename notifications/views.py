@@ -44,12 +44,11 @@ def _back(request, fallback: str):
 @requires("member")
 @require_GET
 def bell(request):
-    """The unread count, for the bell of every tenant page (htmx polls it): two statements, the
-    re-checked count and the public counter kept in step; built without a template (this runs
-    every few seconds on every open page)."""
+    """The unread count, for the bell of every tenant page (htmx polls it): one statement, the
+    re-checked count with the public counter kept in step; built without a template (this
+    runs every few seconds on every open page)."""
     access = request.workspace
-    count = audience.unread_count(access)
-    services.correct_counter(access.user_id, access.client.pk, count)
+    count = audience.unread_count_correcting(access, services.counter_table())
     label = ngettext("%(n)s unread notification", "%(n)s unread notifications", count) % {"n": count}
     if count:
         badge = format_html(' <span class="badge bell-count" data-bell-count="{}" aria-label="{}">{}</span>', count, label, count)

@@ -114,6 +114,7 @@ def test_the_bell_count_agrees_with_the_access_layer(tree):
                 continue
             expected = visible_articles(access).filter(pk__in=[x.pk for x in a.values()]).count()
             assert audience.unread_count(access) == expected, (description, person.email)
+            assert audience.unread_count_correcting(access, services.counter_table()) == expected
 
 
 @pytest.mark.django_db
