@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import events, rendering
+from .attachments import services as attachments
 from .limits import MAX_FAQS, MAX_STEPS
 from .models import Article, Collection, Feedback, Kind, Materiality, Revision
 from .text import clean_line, clean_multiline, clean_tag, normalise_newlines, slug_base
@@ -197,6 +198,7 @@ def _append_revision(
         contributor_id=getattr(contributor, "pk", None),
         imported_from=clean_line(imported_from, limit=200),
     )
+    attachments.references_record(revision)  # the images and files its Markdown names
     article.latest_revision = revision
     article.has_unpublished_changes = True
     fields = ["latest_revision", "has_unpublished_changes", "updated_at"]

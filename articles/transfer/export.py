@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..models import Article, Collection
+from .files import export_files
 from .format import COLLECTION_FILE, FORMAT_VERSION, MANIFEST_NAME, render_article, render_collection
 
 
@@ -67,6 +68,8 @@ def export_zip(collections: Iterable[Collection], articles: QuerySet[Article] | 
             "articles": len(chosen),
             "collections": len(wanted),
         }
+        revisions = [a.live_revision_id if a.live_revision_id else a.latest_revision_id for a in chosen]
+        manifest["files"] = export_files(archive, [pk for pk in revisions if pk], stamp)
         _zip_write(archive, MANIFEST_NAME, json.dumps(manifest, indent=2) + "\n", stamp)
         for pk in sorted(wanted, key=lambda pk: paths[pk]):
             _zip_write(archive, "/".join((*paths[pk], COLLECTION_FILE)), render_collection(wanted[pk]), stamp)

@@ -16,9 +16,11 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ..attachments import services as attachments
 from ..models import Article, Collection, Kind
 from ..services import EditConflict, article_create, article_save, collection_create
 from ..text import clean_line, normalise_newlines
+from .files import FILES_FOLDER, file_member, import_files
 from .format import (
     COLLECTION_FILE,
     FORMAT_VERSION,
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
+
+MAX_FILES_TOTAL_BYTES = 1024 * 1024 * 1024  # uncompressed, the images and files of one archive
 
 
 @dataclass
@@ -66,12 +70,21 @@ def _open_archive(data: bytes) -> zipfile.ZipFile:
         raise ValidationError(
             _("This archive holds %(n)s files; the limit is %(limit)s.") % {"n": len(members), "limit": MAX_FILES}
         )
-    if sum(member.file_size for member in members) > MAX_TOTAL_BYTES:
+    if sum(member.file_size for member in members if not _is_file_member(member.filename)) > MAX_TOTAL_BYTES:
         raise ValidationError(
             _("This archive unpacks to more than %(limit)s MB; split it into smaller exports.")
             % {"limit": MAX_TOTAL_BYTES // (1024 * 1024)}
         )
+    if sum(member.file_size for member in members if _is_file_member(member.filename)) > MAX_FILES_TOTAL_BYTES:
+        raise ValidationError(
+            _("The images and files of this archive unpack to more than %(limit)s MB; split it into smaller exports.")
+            % {"limit": MAX_FILES_TOTAL_BYTES // (1024 * 1024)}
+        )
     return archive
+
+
+def _is_file_member(name: str) -> bool:
+    return name.replace("\\", "/").startswith(FILES_FOLDER + "/")
 
 
 def _problem(name: str, problem: str) -> str:
@@ -99,7 +112,27 @@ class _Member:
     text: str
 
 
-def _read_members(archive: zipfile.ZipFile, report: ImportReport) -> tuple[dict[str, Any] | None, list[_Member]]:
+def _read_file(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, pk, parts: list[str], report: ImportReport,
+               files: list[tuple[str, Any, str, bytes]]) -> None:
+    """One image or file of the archive (``_files/<uuid>/<name>``), read within the upload limit."""
+    limit = attachments.max_upload_bytes()
+    if info.file_size > limit:
+        report.errors.append(_problem(name, _("the file is larger than %(limit)s MB; skipped.") % {"limit": limit // (1024 * 1024)}))
+        return
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(limit + 1)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError, OSError):
+        report.errors.append(_problem(name, _("the file could not be read from the archive; skipped.")))
+        return
+    if len(data) > limit:
+        report.errors.append(_problem(name, _("the file is larger than %(limit)s MB; skipped.") % {"limit": limit // (1024 * 1024)}))
+        return
+    files.append((name, pk, parts[-1], data))
+
+
+def _read_members(archive: zipfile.ZipFile, report: ImportReport,
+                  files: list[tuple[str, Any, str, bytes]]) -> tuple[dict[str, Any] | None, list[_Member]]:
     manifest: dict[str, Any] | None = None
     members: list[_Member] = []
     budget = MAX_TOTAL_BYTES
@@ -112,6 +145,13 @@ def _read_members(archive: zipfile.ZipFile, report: ImportReport) -> tuple[dict[
             continue
         parts = [part for part in name.split("/") if part not in ("", ".")]
         if not parts or _junk(parts):
+            continue
+        if parts[0] == FILES_FOLDER:
+            pk = file_member(parts)
+            if pk is None:
+                report.errors.append(_problem(name, _("not a file of the archive's “_files” folder; skipped.")))
+            else:
+                _read_file(archive, info, name, pk, parts, report, files)
             continue
         if parts != [MANIFEST_NAME] and not parts[-1].lower().endswith(".md"):
             report.errors.append(_problem(name, _("not a Markdown file; skipped.")))
@@ -323,8 +363,9 @@ def import_zip(
     """
     archive = _open_archive(data)
     report = ImportReport()
+    files: list[tuple[str, Any, str, bytes]] = []
     with archive:
-        manifest, members = _read_members(archive, report)
+        manifest, members = _read_members(archive, report, files)
     if manifest is not None:
         version = manifest.get("format")
         if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
@@ -333,6 +374,8 @@ def import_zip(
                 % {"n": version}
             )
 
+    # The files first, so that the revisions written below find what their Markdown references.
+    import_files(files, acting_user=acting_user, problem=_problem, errors=report.errors)
     resolved = _import_collections(members, acting_user=acting_user, into=into, report=report)
     seen: dict[str, str] = {}
     for member in members:

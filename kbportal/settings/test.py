@@ -29,3 +29,6 @@ CELERY_TASK_DEFAULT_QUEUE = f"kbtest{RUN}"
 # set) run as in production.
 if not os.environ.get("KB_TEST_RUN"):
     RECONCILE_ON_CONNECT: list[str] = []
+# Attachments of this run in a folder of its own (KB_MEDIA_ROOT set by a test wins).
+if not os.environ.get("KB_MEDIA_ROOT"):
+    STORAGES["attachments"]["OPTIONS"]["location"] = f"/tmp/kbtest-media-{RUN}/attachments"  # noqa: F405, S108
