@@ -181,6 +181,11 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles:preview": ((), ("kind", "title", "body", *ALL_ROWS)),
     "articles:similar": (("title", "exclude"), ()),
     "articles:editor-row": (("order",), ()),
+    "articles:upload": ((), ("alt",)),  # and the file itself (tests/test_attachments.py)
+    "articles:suggest-upload": ((), ("alt",)),
+    "articles:files-usage": ((), ()),
+    "articles:file": ((), ()),
+    "articles:file-original": ((), ()),
     "articles:read": (("draft",), ()),
     "articles:edit": ((), ("action", *ARTICLE_FORM, *ROWS)),
     "articles:publish": ((), ()),
