@@ -64,6 +64,7 @@
     field.value = before + lead + text + tail + after;
     var caret = (before + lead + text).length;
     field.setSelectionRange(caret, caret);
+    insertAt.last = lead + text + tail;  // what was added, taken out again if the upload fails
     return caret;
   }
 
@@ -107,11 +108,13 @@
     });
   }
 
-  function upload(form, field, file, alt) {
+  function upload(form, field, file, alt, caretAfter) {
     var t = messages();
     var name = file.name || "image.png";
     var placeholder = "![" + t("uploading", { name: name, percent: "0" }) + "]()";
     var start = insertAt(field, placeholder) - placeholder.length;
+    var added = insertAt.last;
+    if (caretAfter) caretAfter(field.selectionStart);
     var line = say(form, t("uploading", { name: name, percent: "0" }));
     var progress = document.createElement("progress");
     progress.max = 100;
@@ -119,6 +122,12 @@
     if (line) line.appendChild(progress);
 
     function replacePlaceholder(text) {
+      var whole = field.value.indexOf(added);
+      if (!text && whole >= 0) {
+        field.value = field.value.slice(0, whole) + field.value.slice(whole + added.length);
+        changed(field);
+        return;
+      }
       var at = field.value.indexOf(placeholder);
       if (at < 0) at = start;
       if (field.value.slice(at, at + placeholder.length) === placeholder) {
@@ -170,12 +179,19 @@
   function handleFiles(form, field, files) {
     var list = Array.prototype.slice.call(files || []);
     var chain = Promise.resolve();
+    // Where the person was in the text: the alt-text dialog takes the focus meanwhile.
+    var caret = [field.selectionStart, field.selectionEnd];
     list.forEach(function (file) {
       chain = chain.then(function () {
-        if (!IMAGE_TYPES.test(file.type || "")) return upload(form, field, file, "");
+        field.focus();
+        field.setSelectionRange(caret[0], caret[1]);
+        function moved(at) { caret = [at, at]; }
+        if (!IMAGE_TYPES.test(file.type || "") && !/^image\//.test(file.type || "")) return upload(form, field, file, "", moved);
         return askAlt(file.name || "image.png").then(function (alt) {
           if (alt === null) return;
-          upload(form, field, file, alt);
+          field.focus();
+          field.setSelectionRange(caret[0], caret[1]);
+          upload(form, field, file, alt, moved);
         });
       });
     });
