@@ -433,3 +433,25 @@ def test_export_and_import_carry_the_files(kb):
     report = transfer.import_zip(data, acting_user=kb.lumiere_editor)
     assert report.ok and report.unchanged_articles == ["refund"]
     assert Attachment.objects.count() == 2
+
+
+def test_the_api_lists_the_attachments_with_permission_checked_addresses(kb):
+    from tenants import tokens
+
+    image = upload(kb, kb.acme_editor, png(), "screen.png").json()
+    secret = upload(kb, kb.acme_editor, png(color=(5, 5, 5)), "secret.png").json()
+    article = publish(kb, "Refund", image["markdown"])
+    publish(kb, "Margins", secret["markdown"], confidential=True)
+    raw = tokens.token_create(user=kb.agent_acme, name="CRM")[1]
+    api = HttpClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    payload = api.get(f"/api/v1/articles/{article.pk}", HTTP_HOST=host(kb.acme)).json()
+    assert [(item["id"], item["kind"], item["name"], item["type"]) for item in payload["attachments"]] == [
+        (image["id"], "image", "screen.png", "image/png")]
+    listed = payload["attachments"][0]
+    assert listed["url"] == f"http://{host(kb.acme)}/api/v1/files/{image['id']}"
+    assert listed["page_url"] == f"http://{host(kb.acme)}/files/{image['id']}/original/"
+    served = api.get(f"/api/v1/files/{image['id']}", HTTP_HOST=host(kb.acme))
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    refused = api.get(f"/api/v1/files/{secret['id']}", HTTP_HOST=host(kb.acme))
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
+    assert HttpClient().get(f"/api/v1/files/{image['id']}", HTTP_HOST=host(kb.acme)).status_code == 401

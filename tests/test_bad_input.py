@@ -154,6 +154,7 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "access:image-sources": ((), ("image_sources",)),
     "api:search": ((*SEARCH, "limit"), ()),
     "api:article": ((), ()),
+    "api:file": ((), ()),
     "api:schema": ((), ()),
     "searchadmin:gaps": (("period", "team"), ()),
     "searchadmin:gaps-export": (("period", "team"), ()),

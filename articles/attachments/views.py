@@ -109,11 +109,16 @@ def file(request, file_id):
     return _serve(attachment, storage.RENDITION if attachment.has_rendition else storage.ORIGINAL)
 
 
+def serve_original(request, file_id) -> FileResponse:
+    """The full-size image or the file, for whoever may read it (callers declare who may ask)."""
+    return _serve(get_attachment_for_user(request, file_id), storage.ORIGINAL)
+
+
 @requires("read")
 @require_GET
 def file_original(request, file_id):
     """The full-size image (click to zoom), or the file itself."""
-    return _serve(get_attachment_for_user(request, file_id), storage.ORIGINAL)
+    return serve_original(request, file_id)
 
 
 @requires("admin")
