@@ -30,3 +30,6 @@ class Command(BaseCommand):
             times, queries, shown = bench.reading(client, agent, article, options["repeat"])
             self.stdout.write(f"reading page, agent, guide with {shown} images: {bench.summary(times)}, "
                               f"{queries} queries")
+        total, per_image, count = bench.images_of_page(client, agent, many)
+        self.stdout.write(f"the {count} images of that page, each fetched through the permission layer: "
+                          f"{total:.0f} ms in all, {per_image} queries per image")
