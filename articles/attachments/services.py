@@ -8,6 +8,7 @@ An attachment that any revision references is never deleted: history keeps its p
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import re
 import uuid
@@ -138,7 +139,7 @@ def sweep(*, now: datetime.datetime | None = None) -> SweepReport:
             logger.exception("sweep: attachment %s could not be deleted", attachment.pk)
             continue
         if deleted:
-            transaction.on_commit(lambda pk=attachment.pk: storage.delete(pk))
+            transaction.on_commit(functools.partial(storage.delete, attachment.pk))
             report.rows += 1
             swept.add(str(attachment.pk))
     known = {str(pk) for pk in Attachment.objects.values_list("pk", flat=True)} | swept

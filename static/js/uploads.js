@@ -27,7 +27,7 @@
     return function (key, values) {
       var text = (node && node.getAttribute("data-" + key)) || key;
       Object.keys(values || {}).forEach(function (name) {
-        text = text.split("%(" + name + ")s").join(values[name]);
+        text = text.split("{" + name + "}").join(values[name]);
       });
       return text;
     };
@@ -111,11 +111,11 @@
   function upload(form, field, file, alt, caretAfter) {
     var t = messages();
     var name = file.name || "image.png";
-    var placeholder = "![" + t("uploading", { name: name, percent: "0" }) + "]()";
+    var placeholder = "![" + t("uploading", { name: name }) + "]()";
     var start = insertAt(field, placeholder) - placeholder.length;
     var added = insertAt.last;
     if (caretAfter) caretAfter(field.selectionStart);
-    var line = say(form, t("uploading", { name: name, percent: "0" }));
+    var line = say(form, t("uploading", { name: name }) + " 0%");
     var progress = document.createElement("progress");
     progress.max = 100;
     progress.value = 0;
@@ -150,7 +150,7 @@
       if (!event.lengthComputable) return;
       var percent = Math.round((100 * event.loaded) / event.total);
       progress.value = percent;
-      if (line && line.firstChild) line.firstChild.textContent = t("uploading", { name: name, percent: String(percent) });
+      if (line && line.firstChild) line.firstChild.textContent = t("uploading", { name: name }) + " " + percent + "%";
     });
     xhr.addEventListener("load", function () {
       var answer = null;
