@@ -455,3 +455,28 @@ def test_the_api_lists_the_attachments_with_permission_checked_addresses(kb):
     refused = api.get(f"/api/v1/files/{secret['id']}", HTTP_HOST=host(kb.acme))
     assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
     assert HttpClient().get(f"/api/v1/files/{image['id']}", HTTP_HOST=host(kb.acme)).status_code == 401
+
+
+def test_the_demo_guides_get_their_drawn_screenshots_for_the_granted_agents_only(kb):
+    from articles import demo_screens
+
+    steps = [{"title": f"Step {n}", "body": f"Do thing {n}."} for n in range(1, 6)]
+    guide = publish(kb, "Refund a parcel that never arrived", "Intro.", kind=Kind.GUIDE, steps=steps)
+    connection.set_tenant(kb.acme)
+    assert guide.slug == "refund-a-parcel-that-never-arrived"
+    assert demo_screens.add_screenshots("acme", kb.acme_editor) == 1
+    assert demo_screens.add_screenshots("acme", kb.acme_editor) == 0  # once
+    guide.refresh_from_db()
+    live = guide.live_revision
+    assert live.summary == "Added screenshots of the back office" and live.number == 2
+    shots = list(Attachment.objects.filter(references__revision=live))
+    assert len(shots) == 2 and all(shot.width == 1280 and shot.content_type == "image/png" for shot in shots)
+    assert "attachment:" in live.steps[0]["body"] and "attachment:" in live.steps[3]["body"]
+    connection.set_schema_to_public()
+    for shot in shots:
+        url = f"/files/{shot.pk}/"
+        assert _get(kb, kb.agent_acme, url).status_code == 200  # in the team granted the collection
+        assert _get(kb, kb.agent_both, url).status_code == 404  # serves acme, no grant
+        assert _get(kb, kb.lumiere_admin, url).status_code == 404
+    page = _get(kb, kb.agent_acme, guide.get_absolute_url()).content.decode()
+    assert 'alt="Orders screen of the back office: order AC-2291874 selected, the Tracking button outlined"' in page
