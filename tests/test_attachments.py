@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from PIL import Image
 
 from articles import services as articles
@@ -480,3 +481,55 @@ def test_the_demo_guides_get_their_drawn_screenshots_for_the_granted_agents_only
         assert _get(kb, kb.lumiere_admin, url).status_code == 404
     page = _get(kb, kb.agent_acme, guide.get_absolute_url()).content.decode()
     assert 'alt="Orders screen of the back office: order AC-2291874 selected, the Tracking button outlined"' in page
+
+
+def test_the_render_resolves_references_and_the_url_policy_still_refuses_the_rest():
+    from articles import rendering
+
+    pk = "0b6f1c2e-1111-4222-8333-944445555666"
+    html = rendering.render_markdown(
+        f"![Refund button](attachment:{pk})\n\n[form](attachment:{pk.upper()})\n\n"
+        "![a](javascript:alert(1)) ![b](data:image/png;base64,AAAA) [c](data:text/html,x) "
+        f"[d](attachment:not-a-uuid) <img src=\"attachment:{pk}\"> <a href=\"attachment:{pk}\">e</a> "
+        "![f](https://images.example.com/x.png)")
+    assert f'<a href="/files/{pk}/original/" rel="noopener noreferrer nofollow"><img alt="Refund button" ' \
+           f'src="/files/{pk}/"></a>' in html
+    assert f'<a href="/files/{pk}/" rel="noopener noreferrer nofollow">form</a>' in html
+    assert "javascript" not in html and "data:" not in html and "attachment:" not in html
+    assert html.count(f"/files/{pk}/") == 3  # the raw HTML uses of the scheme were dropped, not resolved
+    assert 'src="https://images.example.com/x.png"' in html  # shown only where the tenant's CSP allows it
+    assert rendering.FILE_URL.format(id=pk) == reverse("articles:file", urlconf="kbportal.urls_tenants", args=[pk])
+    assert rendering.ORIGINAL_URL.format(id=pk) == reverse("articles:file-original", urlconf="kbportal.urls_tenants",
+                                                           args=[pk])
+
+
+def test_an_import_refuses_a_bad_file_and_keeps_the_rest(kb):
+    good = io.BytesIO()
+    with zipfile.ZipFile(good, "w") as archive:
+        pk, bad = uuid.uuid4(), uuid.uuid4()
+        archive.writestr(f"_files/{pk}/screen.png", png())
+        archive.writestr(f"_files/{bad}/logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>")
+        archive.writestr("_files/not-an-id/x.png", png())
+        archive.writestr("docs/guide.md", '---\nkind: "article"\ntitle: "With a picture"\n---\n'
+                                          f"![Screen](attachment:{pk}) ![Logo](attachment:{bad})\n")
+    connection.set_tenant(kb.acme)
+    report = transfer.import_zip(good.getvalue(), acting_user=kb.acme_editor)
+    assert any("logo.svg" in error and "SVG images are refused" in error for error in report.errors)
+    assert any("not-an-id" in error for error in report.errors)
+    assert report.created_articles == ["guide"]  # the slug comes from the file name
+    assert set(Attachment.objects.values_list("pk", flat=True)) == {pk}
+    from articles.models import Article
+
+    live = Article.objects.get(slug="guide").live_revision
+    assert list(AttachmentReference.objects.filter(revision=live).values_list("attachment_id", flat=True)) == [pk]
+
+
+def test_the_admin_sees_the_storage_used_and_the_quota(kb):
+    upload(kb, kb.acme_editor, png(400, 300), "screen.png")
+    kb.acme.storage_quota_mb = 50
+    kb.acme.save(update_fields=["storage_quota_mb"])
+    page = _get(kb, kb.acme_admin, "/files/usage/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "of its 50.0\xa0MB quota" in text and "screen.png" in text and "1 image or file in all." in text
+    assert _get(kb, kb.acme_editor, "/files/usage/").status_code == 404
