@@ -120,7 +120,8 @@ SCHEMAS = {
     "Article": {
         "type": "object",
         "required": ["id", "kind", "title", "collection", "language", "tags", "url", "revision", "published_at",
-                     "first_published_at", "review", "confidential", "archived", "body_html", "steps", "faqs"],
+                     "first_published_at", "review", "confidential", "archived", "body_html", "steps", "faqs",
+                     "attachments"],
         "properties": {
             "id": {"type": "integer"},
             "kind": {"type": "string", "enum": list(Kind.values)},

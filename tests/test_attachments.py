@@ -533,3 +533,20 @@ def test_the_admin_sees_the_storage_used_and_the_quota(kb):
     text = page.content.decode()
     assert "of its 50.0\xa0MB quota" in text and "screen.png" in text and "1 image or file in all." in text
     assert _get(kb, kb.acme_editor, "/files/usage/").status_code == 404
+
+
+def test_the_sweep_task_runs_in_the_tenant_it_names_and_beat_schedules_it(kb, settings):
+    from articles.attachments.tasks import sweep_attachments
+
+    assert settings.CELERY_BEAT_SCHEDULE["sweep-attachments"]["task"] == \
+        "articles.attachments.tasks.sweep_attachments_everywhere"
+    connection.set_tenant(kb.acme)
+    orphan = uuid.uuid4()
+    storage.write(orphan, storage.ORIGINAL, b"bytes of a row that never committed")
+    connection.set_schema_to_public()
+    settings.KB_UNREFERENCED_UPLOAD_HOURS = 0
+    # Too young for the orphan grace: kept; the task switched to acme and back.
+    assert sweep_attachments.apply(args=["acme"]).get() == {"rows": 0, "orphans": 0}
+    assert connection.schema_name == "public"
+    connection.set_tenant(kb.acme)
+    assert str(orphan) in storage.stored_ids()
