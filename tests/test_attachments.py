@@ -437,7 +437,10 @@ def test_export_and_import_carry_the_files(kb):
 
 
 def test_the_api_lists_the_attachments_with_permission_checked_addresses(kb):
-    from tenants import tokens
+    try:
+        from tenants.services import tokens  # where the access layer's split puts them
+    except ImportError:
+        from tenants import tokens
 
     image = upload(kb, kb.acme_editor, png(), "screen.png").json()
     secret = upload(kb, kb.acme_editor, png(color=(5, 5, 5)), "secret.png").json()

@@ -15,7 +15,7 @@ import uuid
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from permissions.selectors import visible_articles
+from permissions.selectors import contributable_articles, contributable_collections, visible_articles
 from tenants.selectors import WorkspaceAccess
 
 from .models import Attachment, AttachmentKind, AttachmentReference
@@ -57,3 +57,9 @@ def revision_attachments(revision) -> list[Attachment]:
     if revision is None or revision.pk is None:
         return []
     return list(Attachment.objects.filter(references__revision=revision).order_by("uploaded_at"))
+
+
+def may_propose(access: WorkspaceAccess) -> bool:
+    """Whether this person holds a contribute grant somewhere (and so may upload from the
+    suggestion editor). Provider people only: client staff edit directly."""
+    return access.is_provider and (contributable_collections(access).exists() or contributable_articles(access).exists())

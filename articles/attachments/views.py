@@ -19,10 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from permissions.policy import requires
 
 from .. import rendering
-from ..suggestions import can_contribute
 from . import services, storage
 from .models import Attachment
-from .selectors import get_attachment_for_user
+from .selectors import get_attachment_for_user, may_propose
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +79,7 @@ def upload(request):
 @require_POST
 def suggest_upload(request):
     """The same, from the suggestion editor: for provider people who may propose changes."""
-    if not can_contribute(request.workspace):
+    if not may_propose(request.workspace):
         raise Http404
     return _upload(request)
 
