@@ -132,7 +132,9 @@ def _open_image(data: bytes) -> Image.Image | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            # Only the four decoders we accept: no other Pillow plugin gets to guess at a
+            # text or office file (TGA, for one, has no magic number).
+            image = Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombWarning,
             Image.DecompressionBombError, SyntaxError):
         return None
