@@ -19,7 +19,7 @@ export DATABASE_URL DATABASE_OWNER_URL KB_APP_DB_ROLE
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 AS_OWNER := DATABASE_URL="$$DATABASE_OWNER_URL"
 
-.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant backup restore
+.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant bench-attachments backup restore
 
 run: services venv messages db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
@@ -73,6 +73,9 @@ lint: venv lock-check
 
 bench-tenant: services venv db
 	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_tenant_create
+
+bench-attachments: services venv db
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_attachments --size-mb 5 --images 20
 
 # The search benchmarks build one bench tenant per size once (bench_50 … bench_100000; the
 # largest takes a while) and reuse them. SIZES="50,1000" for a quicker run. They build as the

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tenants.models import Client, Membership, Role
 
-from . import services
+from . import demo_screens, services
 from .demo_content import acme_en, lumiere_fr
 from .models import Article, Collection
 
@@ -84,6 +84,7 @@ def seed_tenant(client: Client, module) -> int:
                 )
                 article.refresh_from_db()
             created += 1
+        demo_screens.add_screenshots(client.schema_name, editor)  # drawn with Pillow, uploaded as an editor would
         return created
     finally:
         connection.set_schema_to_public()

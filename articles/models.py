@@ -351,3 +351,8 @@ class Suggestion(models.Model):
             "steps": self.steps,
             "faqs": self.faqs,
         }
+
+
+
+# Images and files (articles/attachments): models of this app, kept in their own module.
+from .attachments.models import Attachment, AttachmentKind, AttachmentReference  # noqa: E402, F401

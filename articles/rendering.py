@@ -29,6 +29,7 @@ import os
 import re
 import signal
 import threading
+import xml.etree.ElementTree as etree  # noqa: S405 - builds elements, parses nothing
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from html.parser import HTMLParser
@@ -36,7 +37,9 @@ from importlib.metadata import version
 
 import markdown
 import nh3
+from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
 
 try:
     import resource
@@ -46,7 +49,8 @@ except ImportError:  # not on Windows: the CPU rlimit is then left out
 from . import limits
 
 # Bump the policy number whenever the allow-list or the Markdown extension set changes.
-POLICY_VERSION = "policy-1"
+# policy-2: `attachment:<uuid>` references resolved to the permission-checked file address.
+POLICY_VERSION = "policy-2"
 SANITISER_VERSION: str = f"nh3-{version('nh3')}+markdown-{version('Markdown')}+{POLICY_VERSION}"
 
 # One Markdown source, UTF-8 encoded (1 MB, articles.limits). This bounds size, NOT CPU time:
@@ -84,6 +88,48 @@ _EXTENSION_CONFIGS = {
     "tables": {"use_align_attribute": True},
     "toc": {"permalink": False, "anchorlink": False, "slugify": slugify_unicode},
 }
+
+# Uploaded images and files (articles/attachments): Markdown names them `attachment:<uuid>`,
+# which carries no host, tenant nor path and so survives export, import and restore. The
+# render resolves it to the one address that serves it, through the permission layer
+# (articles/urls.py: files/<uuid>/, the image's original at files/<uuid>/original/); an image
+# is wrapped in a link to its original (click to zoom). Any other use of the scheme (raw HTML,
+# a malformed id) is left to the sanitiser, which refuses the scheme.
+_ATTACHMENT_RE = re.compile(r"attachment:([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
+FILE_URL = "/files/{id}/"
+ORIGINAL_URL = "/files/{id}/original/"
+
+
+def attachment_id(url: str | None) -> str | None:
+    match = _ATTACHMENT_RE.fullmatch((url or "").strip())
+    return match.group(1).lower() if match else None
+
+
+class _AttachmentTreeprocessor(Treeprocessor):
+    def run(self, root):
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "a":
+                    found = attachment_id(child.get("href"))
+                    if found:
+                        child.set("href", FILE_URL.format(id=found))
+                elif child.tag == "img":
+                    found = attachment_id(child.get("src"))
+                    if not found:
+                        continue
+                    child.set("src", FILE_URL.format(id=found))
+                    if parent.tag != "a":
+                        link = etree.Element("a", {"href": ORIGINAL_URL.format(id=found)})
+                        link.tail, child.tail = child.tail, None
+                        link.append(child)
+                        parent[index] = link
+        return None
+
+
+class _AttachmentExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_AttachmentTreeprocessor(md), "kb_attachments", 12)
+
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 ALLOWED_TAGS = (
@@ -179,7 +225,7 @@ def sanitise_html(html: str) -> str:
 def _markdown() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
-        md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+        md = markdown.Markdown(extensions=[*_EXTENSIONS, _AttachmentExtension()], extension_configs=_EXTENSION_CONFIGS)
         _local.md = md
     return md
 

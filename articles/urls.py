@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views, views_suggestions, views_transfer
+from .attachments import views as views_files
 
 app_name = "articles"
 
@@ -22,6 +23,13 @@ urlpatterns = [
     path("editor/preview/", views.preview, name="preview"),
     path("editor/similar/", views.similar, name="similar"),
     path("editor/rows/<str:group>/", views.editor_row, name="editor-row"),
+    # Images and files (articles/attachments): uploaded from the editors, served only through
+    # the permission layer.
+    path("editor/upload/", views_files.upload, name="upload"),
+    path("suggestions/editor/upload/", views_files.suggest_upload, name="suggest-upload"),
+    path("files/usage/", views_files.usage, name="files-usage"),
+    path("files/<uuid:file_id>/", views_files.file, name="file"),
+    path("files/<uuid:file_id>/original/", views_files.file_original, name="file-original"),
     re_path(rf"^{KIND}/{SLUG}/$", views.article_read, name="read"),
     re_path(rf"^{KIND}/{SLUG}/edit/$", views.article_edit, name="edit"),
     re_path(rf"^{KIND}/{SLUG}/publish/$", views.article_publish, name="publish"),

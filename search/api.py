@@ -16,6 +16,7 @@ import re
 
 from django.core.exceptions import EmptyResultSet
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from articles.models import Collection, Kind, Language
@@ -172,7 +173,19 @@ def _article_payload(request, article, revision, breadcrumbs) -> dict:
         "body_html": rendered.get("body", ""),
         "steps": steps,
         "faqs": faqs,
+        "attachments": _attachments(request, revision),
     }
+
+
+def _attachments(request, revision) -> list[dict]:
+    """The images and files the revision shows, each with its permission-checked address
+    (this API's, for a token or a session; the app's, for a signed-in browser)."""
+    from articles.attachments.selectors import revision_attachments
+
+    return [{"id": str(item.pk), "kind": item.kind, "name": item.name, "type": item.content_type, "size": item.size,
+             "url": request.build_absolute_uri(reverse("api:file", args=[item.pk])),
+             "page_url": request.build_absolute_uri(reverse("articles:file-original", args=[item.pk]))}
+            for item in revision_attachments(revision)]
 
 
 def _is_confidential(article, breadcrumbs) -> bool:
@@ -190,6 +203,15 @@ def article(request, pk: int):
         audit.record(Action.CONFIDENTIAL_READ, obj=found, actor=Actor.from_request(request),
                      detail={"revision": revision.number, "via": "api"})
     return JsonResponse(_article_payload(request, found, revision, breadcrumbs))
+
+
+@api_endpoint
+@requires("read")
+def file(request, file_id):
+    """One image or file of an article, with the reader's access (the same 404 as the pages)."""
+    from articles.attachments.views import serve_original
+
+    return serve_original(request, file_id)
 
 
 # --- the description ----------------------------------------------------------------------

@@ -120,7 +120,8 @@ SCHEMAS = {
     "Article": {
         "type": "object",
         "required": ["id", "kind", "title", "collection", "language", "tags", "url", "revision", "published_at",
-                     "first_published_at", "review", "confidential", "archived", "body_html", "steps", "faqs"],
+                     "first_published_at", "review", "confidential", "archived", "body_html", "steps", "faqs",
+                     "attachments"],
         "properties": {
             "id": {"type": "integer"},
             "kind": {"type": "string", "enum": list(Kind.values)},
@@ -143,6 +144,21 @@ SCHEMAS = {
             "body_html": {"type": "string", "description": "Sanitised HTML of the body (guides and FAQs may have none)."},
             "steps": {"type": "array", "items": _ref("Step")},
             "faqs": {"type": "array", "items": _ref("Faq")},
+            "attachments": {"type": "array", "items": _ref("Attachment"),
+                            "description": "The images and files this revision shows."},
+        },
+    },
+    "Attachment": {
+        "type": "object",
+        "required": ["id", "kind", "name", "type", "size", "url", "page_url"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "kind": {"type": "string", "enum": ["image", "file"]},
+            "name": {"type": "string"},
+            "type": {"type": "string", "description": "The content type it is served with."},
+            "size": {"type": "integer", "description": "Bytes."},
+            "url": {"type": "string", "format": "uri", "description": "The file, through this API (/files/{id})."},
+            "page_url": {"type": "string", "format": "uri", "description": "The same file, for a signed-in browser."},
         },
     },
 }
@@ -188,6 +204,16 @@ def schema(*, server_url: str) -> dict:
                     "200": {"description": "The article.", "content": {JSON: {"schema": _ref("Article")}}},
                     **ERRORS,
                 },
+            }},
+            "/files/{id}": {"get": {
+                "operationId": "getFile",
+                "summary": "Download an image or file of an article",
+                "description": "Where you may read a revision that shows it (a published one, unless you edit the "
+                               "workspace); images as re-encoded "
+                               "when uploaded, other files as attachments (Content-Disposition: attachment).",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string", "format": "uuid"}}],
+                "responses": {"200": {"description": "The bytes.", "content": {"*/*": {}}}, **ERRORS},
             }},
             "/schema": {"get": {
                 "operationId": "getSchema",

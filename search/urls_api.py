@@ -10,5 +10,6 @@ app_name = "api"
 urlpatterns = [
     path("search", api.search, name="search"),
     path("articles/<int:pk>", api.article, name="article"),
+    path("files/<uuid:file_id>", api.file, name="file"),
     path("schema", api.schema, name="schema"),
 ]

@@ -36,6 +36,13 @@ class Client(TenantMixin):
                     "one can learn who read what from a remote image."),
     )
 
+    # What this tenant may keep in images and files (articles/attachments); empty: the site's
+    # KB_STORAGE_QUOTA_MB.
+    storage_quota_mb = models.PositiveIntegerField(
+        _("storage quota (MB)"), null=True, blank=True,
+        help_text=_("Images and files this workspace may store. Leave empty for the site's default."),
+    )
+
     auto_create_schema = True
     auto_drop_schema = False
 

@@ -91,6 +91,7 @@ FAMILY_BY_KWARGS: dict[frozenset[str], str | None] = {
     frozenset({"prefix", "slug", "number"}): "article",  # a revision number of the article
     frozenset({"kind", "pk"}): "grant",  # grants/<grant kind>/<pk>
     frozenset({"pk"}): BY_NAME,
+    frozenset({"file_id"}): "file",  # an image or file, by its uuid (articles/attachments)
 }
 PK_FAMILY = {
     "articles:suggestion": "suggestion",
@@ -185,6 +186,9 @@ KINDS = {
     "must_read": ("granted", "not_granted", "other_tenant"),
 }
 KINDS["article_id"] = KINDS["article"]  # the same articles, addressed by id (the JSON API)
+# An image referenced by the published revision (the draft's only revision for "draft") of the
+# article of each kind, and one uploaded that no revision references yet.
+KINDS["file"] = (*KINDS["article"], "unreferenced")
 
 
 def _all(family: str, *but: str) -> set[str]:
@@ -223,6 +227,12 @@ SEES: dict[str, dict[str, set[str]]] = {
     "must_read": {"admin": {"granted", "not_granted"}, "editor": {"granted", "not_granted"}, "lead": {"granted"}},
 }
 SEES["article_id"] = SEES["article"]
+# A file is readable exactly where the revision that references it is: client editors reach
+# every file of their workspace (drafts and history included), everyone else the files of
+# the published revisions they may read. The same 404 otherwise, like the article.
+SEES["file"] = {role: set(kinds) for role, kinds in SEES["article"].items()}
+for _editor in EDITORS:
+    SEES["file"][_editor] = SEES["file"][_editor] | {"unreferenced"}
 # Views about published content only, where even editors get a 404 for a draft.
 PUBLISHED_ONLY = {
     "api:article",  # the API serves the published revision

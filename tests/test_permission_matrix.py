@@ -18,6 +18,8 @@ each URL name a fingerprint of permissions, memberships, content and settings
 from __future__ import annotations
 
 import hashlib
+import io
+import secrets
 import time
 from types import SimpleNamespace
 
@@ -28,8 +30,10 @@ from django.db.models import Max
 from django.test import Client as HttpClient
 from django.urls import URLResolver, get_resolver, include, path, reverse
 from django.urls.resolvers import RegexPattern
+from PIL import Image
 
 from articles import services as articles
+from articles.attachments import services as attachments
 from articles.models import Article, Collection, Kind, Suggestion
 from articles.services import suggestion_create
 from permissions import services as grants
@@ -92,6 +96,13 @@ def _content(title: str, body: str = f"How to handle {SEARCHED}.") -> articles.C
     return articles.Content(title=title, language="en", tags=[], body=body)
 
 
+def _image(person):
+    """An image uploaded in the current tenant (a different one each time)."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), tuple(secrets.token_bytes(3))).save(out, "PNG")
+    return attachments.attachment_upload(data=out.getvalue(), name="screen.png", acting_user=person)
+
+
 def _foreign(model, make, home: Client, other: Client):
     """An object made in `other` whose pk does not exist in `home` (pk sequences are per schema,
     so the next pk of `other` is first moved past every pk of both)."""
@@ -145,9 +156,12 @@ def _acme_content(people: dict, teams: SimpleNamespace) -> tuple[dict, dict, dic
                                                acting_user=editor)
     articles.collection_archive(collection=c["archived"])
 
+    files = {kind: _image(editor) for kind in (*ARTICLE_TITLES, "unreferenced") if kind != "other_tenant"}
+
     def article(kind, collection, **extra):
+        body = f"How to handle {SEARCHED}.\n\n![Screen](attachment:{files[kind].pk})"
         return articles.article_create(kind=Kind.ARTICLE, collection=c[collection], acting_user=editor,
-                                       content=_content(ARTICLE_TITLES[kind]), **{"publish": True, **extra})
+                                       content=_content(ARTICLE_TITLES[kind], body), **{"publish": True, **extra})
 
     a = {
         "granted": article("granted", "granted"),
@@ -187,6 +201,7 @@ def _acme_content(people: dict, teams: SimpleNamespace) -> tuple[dict, dict, dic
         for kind, person in (("own", people["agent_contrib"]), ("someone_else", teams.someone_else))
     }
     indexing.index_articles([article.pk for article in a.values()])
+    a["files"] = files
     return c, a, g, s
 
 
@@ -216,6 +231,7 @@ def build(ids: dict) -> SimpleNamespace:
     people, teams = _people(users, acme, ProviderOrganisation.objects.get(pk=ids["helios"]))
     connection.set_tenant(acme)
     c, a, g, s = _acme_content(people, teams)
+    files = a.pop("files")
     synonym = search.synonym_create(term="matrixterm", synonyms=["matrixalias"])
     # Pinned for the word every GET searches: the engine must still leave it out for providers.
     best_bet = search.best_bet_add(query=SEARCHED, article=a["not_granted"], acting_user=people["editor"])
@@ -224,9 +240,13 @@ def build(ids: dict) -> SimpleNamespace:
     lumiere_admin, readers = users["lumiere_admin"], teams.readers
     c["other_tenant"] = _foreign(Collection, lambda: articles.collection_create(
         name=COLLECTION_NAMES["other_tenant"], acting_user=lumiere_admin), acme, lumiere)
+    connection.set_tenant(lumiere)
+    files["other_tenant"] = _image(lumiere_admin)
     a["other_tenant"] = _foreign(Article, lambda: articles.article_create(
         kind=Kind.ARTICLE, collection=c["other_tenant"], publish=True, acting_user=lumiere_admin,
-        content=_content(ARTICLE_TITLES["other_tenant"])), acme, lumiere)
+        content=_content(ARTICLE_TITLES["other_tenant"],
+                         f"How to handle {SEARCHED}.\n\n![Screen](attachment:{files['other_tenant'].pk})")),
+        acme, lumiere)
     foreign_synonym = _foreign(Synonym, lambda: search.synonym_create(term="matrixlumiere", synonyms=["matrixautre"]),
                                acme, lumiere)
     foreign_bet = _foreign(BestBet, lambda: search.best_bet_add(query=SEARCHED, article=a["other_tenant"]),
@@ -268,6 +288,7 @@ def build(ids: dict) -> SimpleNamespace:
         "collection": {kind: {"slug": obj.slug} for kind, obj in c.items()},
         "article": {kind: {"prefix": obj.prefix, "slug": obj.slug} for kind, obj in a.items()},
         "article_id": {kind: {"pk": obj.pk} for kind, obj in a.items()},
+        "file": {kind: {"file_id": obj.pk} for kind, obj in files.items()},
         "synonym": {"existing": {"pk": synonym.pk}, "other_tenant": {"pk": foreign_synonym.pk}},
         "best_bet": {"existing": {"pk": best_bet.pk}, "other_tenant": {"pk": foreign_bet.pk}},
         "notification": {kind: {"pk": obj.pk} for kind, obj in n.items()},

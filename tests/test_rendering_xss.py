@@ -433,7 +433,7 @@ def test_checker_rejects_unsafe_html(html: str) -> None:
 def test_version_string() -> None:
     assert SANITISER_VERSION.startswith("nh3-")
     assert "+markdown-" in SANITISER_VERSION
-    assert SANITISER_VERSION.endswith("+policy-1")
+    assert SANITISER_VERSION.endswith("+policy-2")  # policy-2: attachment: references (issue #16)
 
 
 def test_headings_get_unicode_ids() -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import events, rendering
+from ..attachments import services as attachments
 from ..models import Article, Materiality, Revision
 from ..text import clean_line
 from .content import Content, EditConflict, clean_content, known_ids, render_content
@@ -36,6 +37,7 @@ def _append_revision(
         contributor_id=getattr(contributor, "pk", None),
         imported_from=clean_line(imported_from, limit=200),
     )
+    attachments.references_record(revision)  # the images and files its Markdown names
     article.latest_revision = revision
     article.has_unpublished_changes = True
     fields = ["latest_revision", "has_unpublished_changes", "updated_at"]

@@ -222,6 +222,39 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Images and files of articles (articles/attachments, README "Images and attachments"): never
+# served from the storage, only through the permission-checked views. A local folder per tenant
+# by default; set KB_S3_BUCKET (and the KB_S3_* below) for any S3-compatible store.
+KB_MEDIA_ROOT = Path(os.environ.get("KB_MEDIA_ROOT", str(BASE_DIR / "media")))
+if os.environ.get("KB_S3_BUCKET"):
+    _ATTACHMENTS_STORAGE: dict = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["KB_S3_BUCKET"],
+        "endpoint_url": os.environ.get("KB_S3_ENDPOINT_URL") or None,  # e.g. MinIO, Garage, Scaleway
+        "region_name": os.environ.get("KB_S3_REGION") or None,
+        "access_key": os.environ.get("KB_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("KB_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("KB_S3_PREFIX", "attachments"),
+        "default_acl": "private",
+        "querystring_auth": True,  # no public URL, should anything ever ask the storage for one
+        "file_overwrite": False,
+    }}
+else:
+    _ATTACHMENTS_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
+        "location": str(KB_MEDIA_ROOT / "attachments"), "base_url": None,
+        "file_permissions_mode": 0o640, "directory_permissions_mode": 0o750,
+    }}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": _ATTACHMENTS_STORAGE,
+}
+# One image or file, and what a tenant may store in all (a tenant's own quota, set by the
+# platform admin on the client, takes precedence).
+KB_UPLOAD_MAX_MB = env_int("KB_UPLOAD_MAX_MB", 20)
+KB_STORAGE_QUOTA_MB = env_int("KB_STORAGE_QUOTA_MB", 2048)
+# An upload no revision references after this long is swept (with its bytes).
+KB_UNREFERENCED_UPLOAD_HOURS = env_int("KB_UNREFERENCED_UPLOAD_HOURS", 7 * 24)
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -322,6 +355,7 @@ CELERY_BEAT_SCHEDULE: dict = {
                                     "schedule": crontab(hour=6, minute=0, day_of_week=1)},
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60},
     "outbox-purge": {"task": "outbox.purge", "schedule": 24 * 60 * 60},
+    "sweep-attachments": {"task": "articles.attachments.tasks.sweep_attachments_everywhere", "schedule": 60 * 60},
 }
 # Sweeps every worker sends when it (re)connects to the broker: what was lost while Redis was
 # away (tasks that could not be sent, beat ticks, a queue emptied by a restart) is done then.

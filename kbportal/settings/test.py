@@ -35,3 +35,7 @@ if not os.environ.get("KB_TEST_RUN"):
 # The shared test workspaces start without the starter synonyms (tests/test_search_relevance.py
 # seeds them where it needs them).
 KB_STARTER_SYNONYMS = False
+
+# Attachments of this run in a folder of its own (KB_MEDIA_ROOT set by a test wins).
+if not os.environ.get("KB_MEDIA_ROOT"):
+    STORAGES["attachments"]["OPTIONS"]["location"] = f"/tmp/kbtest-media-{RUN}/attachments"  # noqa: F405, S108
