@@ -78,6 +78,9 @@ ROOT_URLCONF = "kbportal.urls_tenants"
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# migrate_schemas --executor=pending (tenants.migration_executor) migrates only the schemas
+# with migrations to run, this many at a time (README, "Thousands of clients").
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 2)
 # Set the search_path once per connection and tenant switch, not before every query.
 TENANT_LIMIT_SET_CALLS = True
 
@@ -106,6 +109,8 @@ MIDDLEWARE = [
     # A NUL in the address or a form answers the product's 400 page before any view runs.
     "kbportal.input_guard.RefuseNulMiddleware",
     "tenants.middleware.TenantAccessMiddleware",
+    # A suspended client answers a page; a read-only one refuses writes (tenants.lifecycle).
+    "tenants.lifecycle.ClientStatusMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
