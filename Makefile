@@ -78,14 +78,14 @@ bench-search: services venv db
 	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_search --articles 100000
 
 # issue 18: N small tenants in a database of its own (never the dev one), dropped afterwards
-# unless KEEP=1. `make bench-platform TENANTS=100` for a quick run.
+# unless KEEP=1. `make bench-platform TENANTS=100 BENCH_ARGS="--requests 200 --compare-executors"`.
 TENANTS ?= 1000
 BENCH_DB_URL := $(shell echo '$(DATABASE_OWNER_URL)' | sed -E 's%/[^/]*$$%/kbportal_platform_bench%')
 bench-platform: services venv
 	@psql "$${DATABASE_OWNER_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='kbportal_platform_bench'" | grep -q 1 \
 		|| psql "$${DATABASE_OWNER_URL%/*}/postgres" -qc 'CREATE DATABASE kbportal_platform_bench'
 	DATABASE_URL="$(BENCH_DB_URL)" DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_setup -v 0
-	DATABASE_URL="$(BENCH_DB_URL)" DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_platform --tenants $(TENANTS); \
+	DATABASE_URL="$(BENCH_DB_URL)" DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_platform --tenants $(TENANTS) $(BENCH_ARGS); \
 	  status=$$?; uptime; \
 	  if [ -z "$(KEEP)" ]; then psql "$${DATABASE_OWNER_URL%/*}/postgres" -qc 'DROP DATABASE kbportal_platform_bench WITH (FORCE)'; fi; \
 	  exit $$status

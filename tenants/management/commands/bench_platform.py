@@ -57,6 +57,8 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=400, help="page reads per measure")
         parser.add_argument("--processes", type=int, default=2, help="migrate_schemas multiprocessing workers")
         parser.add_argument("--skip-migrate", action="store_true")
+        parser.add_argument("--compare-executors", action="store_true",
+                            help="also time the no-op deploy with django-tenants' own multiprocessing executor")
 
     def handle(self, *args, **options):
         name = connection.settings_dict["NAME"]
@@ -66,7 +68,7 @@ class Command(BaseCommand):
         n = options["tenants"]
         editor = self._create(n)
         if not options["skip_migrate"]:
-            self._migrate(n, options["processes"])
+            self._migrate(n, options["processes"], options["compare_executors"])
         self._requests(n, editor, options["requests"])
         self._backend_rss(min(100, n))
 
@@ -101,22 +103,24 @@ class Command(BaseCommand):
         return editor
 
     # -- migrate --------------------------------------------------------------------------------
-    def _run_migrate(self, processes: int) -> tuple[float, str]:
-        executor = "multiprocessing" if processes > 1 else "standard"
+    def _run_migrate(self, executor: str, processes: int) -> float:
         env = {**os.environ, "TENANT_MULTIPROCESSING_MAX_PROCESSES": str(processes)}
         started = time.perf_counter()
-        subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-            [sys.executable, "manage.py", "migrate_schemas", "--tenant", f"--executor={executor}", "-v", "0"],
-            check=True, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL,
+        done = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+            [sys.executable, "manage.py", "migrate_schemas", "--tenant", f"--executor={executor}", "-v", "1"],
+            env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False,
         )
-        return time.perf_counter() - started, executor
+        elapsed = time.perf_counter() - started
+        if done.returncode:
+            raise CommandError(f"migrate_schemas --executor={executor} failed:\n{done.stderr[-3000:]}")
+        return elapsed
 
-    def _migrate(self, n: int, processes: int) -> None:
+    def _migrate(self, n: int, processes: int, compare: bool) -> None:
         from django.db.migrations.loader import MigrationLoader
 
         connections.close_all()
-        noop_standard, _ = self._run_migrate(1)
-        noop_parallel, executor = self._run_migrate(processes) if processes > 1 else (noop_standard, "standard")
+        noop = self._run_migrate("pending", processes)
+        before = f" (django-tenants multiprocessing noop_seconds={self._run_migrate('multiprocessing', processes):.1f})" if compare else ""
         leaf = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes(TEMP_MIGRATION_APP)[0][1]
         package = Path(__import__(f"{TEMP_MIGRATION_APP}.migrations", fromlist=["x"]).__file__).parent
         path = package / f"{TEMP_MIGRATION_NAME}.py"
@@ -129,16 +133,16 @@ class Command(BaseCommand):
             "        'ALTER TABLE search_searchdocument DROP COLUMN platform_bench_tmp')]\n"
         )
         try:
-            one, _ = self._run_migrate(processes)
+            one = self._run_migrate("pending", processes)
         finally:
             path.unlink()
-            # The bench database is dropped afterwards; with --keep, undo the throwaway migration.
+            # The bench database is dropped afterwards; with KEEP=1, undo the throwaway migration.
             with connection.cursor() as cursor:
                 for schema in Client.objects.exclude(schema_name="public").values_list("schema_name", flat=True):
                     cursor.execute(f'ALTER TABLE "{schema}".search_searchdocument DROP COLUMN IF EXISTS platform_bench_tmp')
-                cursor.execute("DELETE FROM public.django_migrations WHERE name = %s", [TEMP_MIGRATION_NAME])
-        self.stdout.write(f"migrate tenants={n} noop_seconds={noop_parallel:.1f} one_migration_seconds={one:.1f} "
-                          f"executor={executor} processes={processes} (standard executor noop_seconds={noop_standard:.1f})")
+                    cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE name = %s', [TEMP_MIGRATION_NAME])
+        self.stdout.write(f"migrate tenants={n} noop_seconds={noop:.1f} one_migration_seconds={one:.1f} "
+                          f"executor=pending+multiprocessing processes={processes}{before}")
 
     # -- requests -------------------------------------------------------------------------------
     def _read(self, http: HttpClient, schemas: list[str], count: int, rng: random.Random) -> list[float]:
