@@ -103,10 +103,13 @@ class ClientStatusMiddleware:
         if is_api_request(request):
             return api_error(403, f"workspace_{code}", message)
         html = loader.render_to_string("tenants/workspace_status.html", {"code": code, "message": message}, request=request)
-        response = HttpResponse(html, status=403)
         if request.headers.get("HX-Request"):
-            response["HX-Retarget"] = "body"  # an htmx post shows the page, not a fragment of it
-        return response
+            # htmx swaps nothing on a 4xx: an htmx write gets the page in place of the whole body.
+            response = HttpResponse(html, status=200)
+            response["HX-Retarget"] = "body"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return HttpResponse(html, status=403)
 
 
 # --------------------------------------------------------------------------- export

@@ -68,6 +68,8 @@ def test_read_only_reads_but_refuses_every_write_with_a_page_then_suspended_lets
     refused = http.post("/collections/new/", {"name": "During", "review_interval_days": 180})
     assert refused.status_code == 403
     assert 'data-workspace-status="read_only"' in refused.content.decode()
+    swapped = http.post("/collections/new/", {"name": "During"}, HTTP_HX_REQUEST="true")
+    assert swapped["HX-Retarget"] == "body" and 'data-workspace-status="read_only"' in swapped.content.decode()
     api = http.post("/api/v1/search", {"q": "refund"})
     assert api.status_code == 403 and api.json()["error"]["code"] == "workspace_read_only"
     assert collections_in(client_x) == ["Before", "Refunds"]
