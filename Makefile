@@ -19,7 +19,7 @@ export DATABASE_URL DATABASE_OWNER_URL KB_APP_DB_ROLE
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 AS_OWNER := DATABASE_URL="$$DATABASE_OWNER_URL"
 
-.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant bench-attachments backup restore
+.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant bench-attachments bench-platform backup restore
 
 run: services venv messages db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
@@ -92,6 +92,19 @@ bench-keystroke: services venv db
 bench-load: services venv db
 	@./scripts/ensure-system-packages.sh --bench
 	$(SERVE_AS_APP) $(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_load --articles $(LOAD_ARTICLES) --agents 20 --seconds 30
+
+# issue 18: N small tenants in a database of its own (never the dev one), dropped afterwards
+# unless KEEP=1. `make bench-platform TENANTS=100 BENCH_ARGS="--requests 200 --compare-executors"`.
+TENANTS ?= 1000
+BENCH_DB_URL := $(shell echo '$(DATABASE_OWNER_URL)' | sed -E 's%/[^/]*$$%/kbportal_platform_bench%')
+bench-platform: services venv
+	@psql "$${DATABASE_OWNER_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='kbportal_platform_bench'" | grep -q 1 \
+		|| psql "$${DATABASE_OWNER_URL%/*}/postgres" -qc 'CREATE DATABASE kbportal_platform_bench'
+	DATABASE_URL="$(BENCH_DB_URL)" DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py kb_setup -v 0
+	DATABASE_URL="$(BENCH_DB_URL)" DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_platform --tenants $(TENANTS) $(BENCH_ARGS); \
+	  status=$$?; uptime; \
+	  if [ -z "$(KEEP)" ]; then psql "$${DATABASE_OWNER_URL%/*}/postgres" -qc 'DROP DATABASE kbportal_platform_bench WITH (FORCE)'; fi; \
+	  exit $$status
 
 # Backups and restores run as the owner (README, "Backup and restore").
 backup: services venv

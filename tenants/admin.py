@@ -11,6 +11,7 @@ from django_tenants.admin import TenantAdminMixin
 from audit.models import Action
 from audit.services import Actor, Channel
 
+from .admin_lifecycle import LifecycleActionsMixin, PlatformEventAdmin  # noqa: F401 - registers the platform log
 from .models import (
     ApiToken,
     Client,
@@ -55,16 +56,18 @@ class EngagementInline(ReadOnlyInline):
 
 
 @admin.register(Client)
-class ClientAdmin(TenantAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "schema_name", "created_at"]
+class ClientAdmin(LifecycleActionsMixin, TenantAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "schema_name", "status", "created_at"]
+    list_filter = ["status"]
     search_fields = ["name", "schema_name", "domains__domain"]
+    readonly_fields = ["status"]  # changed through the logged life-cycle actions
     inlines = [DomainInline, MembershipInline, EngagementInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(schema_name="public")
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # dropping a client's schema is a deliberate operation, not a click
+        return False  # dropping a client's schema is a deliberate operation, not a click (see the delete action)
 
 
 @admin.register(Domain)

@@ -135,6 +135,9 @@ def install(app_role: str | None) -> None:
             grant_fn=sql.Identifier(GRANT_FUNCTION), create_fn=sql.Identifier(CREATE_FUNCTION),
             grants=grants, template=sql.Literal(template),
         ))
+        from .lifecycle import install_drop_function
+
+        install_drop_function(app_role)  # deleting a client drops its schema (tenants.lifecycle)
         if not app_role:
             return
         app = _ident(app_role)

@@ -90,6 +90,9 @@ ROOT_URLCONF = "kbportal.urls_tenants"
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# migrate_schemas --executor=pending (tenants.migration_executor) migrates only the schemas
+# with migrations to run, this many at a time (README, "Thousands of clients").
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env_int("TENANT_MULTIPROCESSING_MAX_PROCESSES", 2)
 # Set the search_path once per connection and tenant switch, not before every query.
 TENANT_LIMIT_SET_CALLS = True
 
@@ -123,6 +126,8 @@ MIDDLEWARE = [
     # tenants.middleware.TenantAccessMiddleware, with the access and the grants' reach reused
     # while they hold: a revoke, an end or an expiry takes effect on the next request.
     "permissions.access_cache.CachedTenantAccessMiddleware",
+    # A suspended client answers a page; a read-only one refuses writes (tenants.lifecycle).
+    "tenants.lifecycle.ClientStatusMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         )
         call_command("sync_tenant_template", verbosity=quiet)
         if Client.objects.exclude(schema_name="public").exists():
-            call_command("migrate_schemas", tenant=True, interactive=False, verbosity=quiet)
+            # Only the schemas with migrations to run, two at a time (tenants.migration_executor).
+            call_command("migrate_schemas", tenant=True, executor="pending", interactive=False, verbosity=quiet)
         if options["app_role"]:
             db_roles.ensure_app_role(options["app_role"], options["app_password"] or None)
         db_roles.install(options["app_role"] or None)
