@@ -3,18 +3,17 @@ memberships. Everything here lives in the public schema."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.db import models
 from django.db.models import Q
-from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from .addresses import SiteAddress, public_url, site_url  # noqa: F401 - where callers import them from
 from .image_sources import validate_image_sources
 
 
@@ -114,44 +113,6 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
-
-
-@dataclasses.dataclass(frozen=True)
-class SiteAddress:
-    """The scheme and port people reach the site on, for absolute links made where there is no
-    request to copy them from (a service writing an e-mail): the view hands its own over."""
-
-    scheme: str = "https"
-    port: str = ""
-
-    @classmethod
-    def from_request(cls, request) -> SiteAddress:
-        _, port = split_domain_port(request.get_host())
-        default = "443" if request.is_secure() else "80"
-        return cls(scheme=request.scheme, port=port if port and port != default else "")
-
-    @classmethod
-    def configured(cls) -> SiteAddress:
-        """No request to copy the scheme from: a site whose cookies are https-only is served on https."""
-        return cls(scheme="https" if settings.SESSION_COOKIE_SECURE else "http")
-
-    def url(self, host: str, path: str = "/") -> str:
-        return f"{self.scheme}://{host}{':' + self.port if self.port else ''}{path}"
-
-    def public(self, path: str = "/") -> str:
-        return self.url(settings.KB_BASE_DOMAIN, path)
-
-    def tenant(self, client: Client, path: str = "/") -> str:
-        return self.url(client.host, path)
-
-
-def site_url(request, host: str, path: str = "/") -> str:
-    """An absolute URL on another host of the site, keeping the request's scheme and port."""
-    return SiteAddress.from_request(request).url(host, path)
-
-
-def public_url(request, path: str = "/") -> str:
-    return site_url(request, settings.KB_BASE_DOMAIN, path)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -449,47 +410,5 @@ class SignInLockout(models.Model):
         return f"{self.key[:12]}… ({self.failures})"
 
 
-class PlatformEventQuerySet(models.QuerySet["PlatformEvent"]):
-    def update(self, **kwargs):
-        raise ValueError("The platform log is append-only.")
-
-    def delete(self):
-        raise ValueError("The platform log is append-only.")
-
-
-class PlatformEvent(models.Model):
-    """The platform's own append-only log, in the public schema: what was done to a client as a
-    whole (suspended, exported, deleted). It names the client by schema and name, not by key, so
-    that it outlives the client: a deleted client's own audit log goes with its schema."""
-
-    class Action(models.TextChoices):
-        STATUS_CHANGED = "client.status", _("Client status changed")
-        EXPORTED = "client.exported", _("Client exported")
-        DELETED = "client.deleted", _("Client deleted")
-
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_label = models.CharField(_("who"), max_length=254, blank=True)
-    channel = models.CharField(_("channel"), max_length=20, blank=True)
-    action = models.CharField(_("action"), max_length=40, choices=Action.choices, db_index=True)
-    schema_name = models.CharField(_("schema"), max_length=63, db_index=True)
-    client_name = models.CharField(_("client"), max_length=200)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
-
-    objects = PlatformEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("platform event")
-        verbose_name_plural = _("platform log")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action} {self.schema_name}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The platform log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The platform log is append-only.")
+# The platform's log is a model of this app kept in a module of its own.
+from .platform_log import PlatformEvent, PlatformEventQuerySet  # noqa: E402, F401
