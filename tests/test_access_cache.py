@@ -29,7 +29,8 @@ SECRET_WORD = "quokkavolant"  # only in the granted article: its presence is the
 
 
 @pytest.fixture
-def setup(world, in_tenant):
+def setup(world, in_tenant, settings):
+    settings.KB_ACCESS_CACHE = True  # off in the test settings (kbportal/settings/test.py says why)
     engine.clear_caches()
     in_tenant(world.acme)
     billing = services.collection_create(name="Billing", acting_user=world.acme_editor)
