@@ -22,10 +22,10 @@ from django.db import transaction
 from django.test import Client as HttpClient
 
 from kbportal.celery import app
-from kbportal.tasking import enqueue
 from outbox import preferences, services, streams, tasks
 from outbox.models import EmailPreference, Message, Status, UnsubscribeToken
 from tenants.models import User
+from tenants.tasking import enqueue
 
 from .conftest import host
 
