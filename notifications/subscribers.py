@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 def content_changed(sender, *, event: ContentEvent, **kwargs) -> None:
     """Record the change (the durable part), then send its planning task; a task the broker
     cannot take is found by the sweep (`notifications.sweep`)."""
-    from kbportal.tasking import enqueue
+    from tenants.tasking import enqueue
 
     from .tasks import plan_fanout_task
 

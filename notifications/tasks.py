@@ -1,6 +1,6 @@
 """Fan-out tasks. Thin: the tenant and ids in, `notifications.services` does the work.
 
-Every task is acknowledged late (`acks_late`, from kbportal.tasking.RETRY_OPTIONS) and
+Every task is acknowledged late (`acks_late`, from tenants.tasking.RETRY_OPTIONS) and
 rejected back to the queue when its worker process dies (`reject_on_worker_lost`, also the
 project-wide CELERY_TASK_REJECT_ON_WORKER_LOST); a batch of BATCH_SIZE recipients takes well
 under a second, far inside the visibility timeout (CELERY_VISIBILITY_TIMEOUT), so a batch held
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from kbportal.tasking import RETRY_OPTIONS, enqueue, tenant_task
+from tenants.tasking import DURABLE_OPTIONS, RETRY_OPTIONS, enqueue, every_tenant, fan_out, tenant_task
 
 from . import services
 
@@ -48,17 +48,8 @@ def sweep_tenant_task(schema_name: str) -> int:
     return len(event_ids) + len(batch_ids) + len(due)
 
 
-@shared_task(name="notifications.sweep", **{k: v for k, v in RETRY_OPTIONS.items() if k != "throws"})
-def sweep() -> list[str]:
-    """Beat, every minute, and each time a worker (re)connects: one sweep per tenant."""
-    from django_tenants.utils import get_public_schema_name, get_tenant_model
-
-    schemas = list(
-        get_tenant_model().objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True)
-    )
-    for schema_name in schemas:
-        sweep_tenant_task.delay(schema_name)
-    return schemas
+# Beat, every minute, and each time a worker (re)connects: one sweep per client tenant in service.
+sweep = every_tenant(sweep_tenant_task, name="notifications.sweep")
 
 
 @tenant_task(name="notifications.mail_change", **FANOUT_OPTIONS)
@@ -86,14 +77,8 @@ def send_digests_task(schema_name: str, person_ids: list[int], frequency: str) -
     return mail.send_digests([int(pk) for pk in person_ids], frequency)
 
 
-@shared_task(name="notifications.digests", **{k: v for k, v in RETRY_OPTIONS.items() if k != "throws"})
+@shared_task(name="notifications.digests", **{**RETRY_OPTIONS, **DURABLE_OPTIONS})
 def digests(frequency: str) -> list[str]:
-    """Beat: the daily digests every morning, the weekly ones on Monday mornings."""
-    from django_tenants.utils import get_public_schema_name, get_tenant_model
-
-    schemas = list(
-        get_tenant_model().objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True)
-    )
-    for schema_name in schemas:
-        plan_digests_task.delay(schema_name, frequency)
-    return schemas
+    """Beat: the daily digests every morning, the weekly ones on Monday mornings, in every client
+    tenant in service (tenants.tasking.fan_out)."""
+    return fan_out(plan_digests_task, frequency)

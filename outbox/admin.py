@@ -16,7 +16,7 @@ class MessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Send again"))
+    @admin.action(description=_("Send again"), permissions=["change"])
     def send_again(self, request, queryset):
         count = services.send_again(list(queryset.values_list("pk", flat=True)))
         self.message_user(request, _("%(count)s e-mails queued again.") % {"count": count}, messages.SUCCESS)

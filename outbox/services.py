@@ -63,7 +63,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tenants.utils import get_tenant_model
 
-from kbportal.tasking import enqueue
+from broker import enqueue
 
 from . import compose, streams
 from .models import Message, Status, UnsubscribeToken

@@ -7,14 +7,14 @@ import logging
 from celery import shared_task
 from django.db import connection
 
-from kbportal.tasking import BROKER_UNAVAILABLE
+from broker import BROKER_UNAVAILABLE
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
 # A retry waits in the broker at most this long (under the visibility timeout, see
-# kbportal.tasking.RETRY_OPTIONS); longer waits are the sweep's.
+# tenants.tasking.RETRY_OPTIONS); longer waits are the sweep's.
 RETRY_IN_BROKER_MAX_SECONDS = 20
 
 

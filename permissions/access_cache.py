@@ -45,6 +45,10 @@ from .grants import provider_reach
 from .models import ArticlePersonGrant, ArticleTeamGrant, CollectionPersonGrant, CollectionTeamGrant
 
 MAX_AGE = 300.0  # seconds an entry is trusted at most, whatever the generations say
+# Seconds a host name's tenant is reused at most. Signed-in requests also check the tenant's
+# generation; a request not signed in does not, so a domain moved or removed, or a client
+# deleted, stops routing in every process after this long at most.
+TENANT_MAX_AGE = 60.0
 MAX_ENTRIES = 4096  # per process and per kind (people, accesses)
 
 
@@ -87,7 +91,7 @@ class _Lru:
             self._entries.clear()
 
 
-_tenants = _Lru()  # (database, host name) -> (Client, its generation when read)
+_tenants = _Lru()  # (database, host name) -> (Client, its generation when read, expires: monotonic)
 _people = _Lru()  # (schema of the connection's database, user id) -> (user generation, expires, row values)
 _accesses = _Lru()  # (user id, client id) -> (Generations, expires, WorkspaceAccess)
 
@@ -104,28 +108,32 @@ def _database_key() -> str:
 
 # --- the tenant ------------------------------------------------------------------------------
 
-def _load_tenant(hostname: str) -> tuple[Client, int]:
-    """The tenant of a host name and its generation, read in one statement (one snapshot)."""
+def _load_tenant(hostname: str) -> tuple[Client, int, float]:
+    """The tenant of a host name, its generation, read in one statement (one snapshot), and the
+    monotonic time until which it is reused (TENANT_MAX_AGE)."""
     generation = RawSQL(
         "SELECT g.value FROM public.tenants_accessgeneration g WHERE g.scope = 'c:' || tenants_domain.tenant_id", [],
         output_field=BigIntegerField())
     domain = (Domain.objects.select_related("tenant").annotate(kb_generation=Coalesce(generation, 0))
               .get(domain=hostname))
-    return domain.tenant, domain.kb_generation
+    return domain.tenant, domain.kb_generation, time.monotonic() + TENANT_MAX_AGE
 
 
 class CachedTenantMiddleware(KbTenantMiddleware):
     """django-tenants' routing (KbTenantMiddleware), with a tenant host's tenant reused. The
     tenant's generation (`c:`) is read again with the person's on every signed-in request, and
-    a tenant whose row or domains changed since is read afresh (`cached_workspace_access`)."""
+    a tenant whose row or domains changed since is read afresh (`cached_workspace_access`);
+    whatever the requests, an entry is read again after TENANT_MAX_AGE seconds (a request not
+    signed in checks no generation)."""
 
     def get_tenant(self, domain_model, hostname):
         if not settings.KB_ACCESS_CACHE or hostname in (settings.KB_BASE_DOMAIN, "127.0.0.1", "localhost"):
             return super().get_tenant(domain_model, hostname)
         key = (_database_key(), hostname)
         entry = _tenants.get(key)
-        if entry is None:
-            entry = _load_tenant(hostname)  # DoesNotExist: an unknown host (never cached)
+        if entry is None or entry[2] <= time.monotonic():
+            # DoesNotExist: an unknown host (never cached), or one that no longer routes.
+            entry = _load_tenant(hostname)
             _tenants.put(key, entry)
         return _tenant_for_request(entry)
 

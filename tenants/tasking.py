@@ -27,7 +27,7 @@ retry, longer than that, or it is handed out twice (harmless, since idempotent, 
 A task that can take longer does a bounded share and sends itself for the rest (see
 `search.tasks.reconcile_tenant_task`).
 
-Sending is best effort, finding is not: `enqueue` gives up after a short, configured time
+Sending is best effort, finding is not: `enqueue` (from `broker`, re-exported here) gives up after a short, configured time
 (settings: ENQUEUE_TIMEOUT_SECONDS, the publish retry policy) when the broker is unreachable,
 logs it and returns False, and never fails the request that sent it. Every task is idempotent
 and its work is also found by a reconciliation (search: `search.reconcile_search_index`, every
@@ -41,31 +41,26 @@ that sends `task` once per client tenant (`fan_out`), never to `public` or the t
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Callable
 from typing import Any
 
-import kombu.exceptions
-import redis.exceptions
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, connection, transaction
+from django.db import InterfaceError, connection
 from django.db import OperationalError as DatabaseOperationalError
 from django_tenants.utils import get_public_schema_name, get_tenant_model
+
+# The broker helpers sit in the bottom layer (`broker`), for the apps below tenants (outbox);
+# re-exported here, where the task layer finds them.
+from broker import BROKER_UNAVAILABLE, enqueue, enqueue_on_commit
 
 
 class TenantRequired(ValueError):
     """A tenant task was called without a valid tenant schema."""
 
 
-logger = logging.getLogger(__name__)
 # The default connection, as django-tenants' wrapper (its schema attributes are not in django-stubs).
 db: Any = connection
-
-# What an unreachable or hanging broker raises at the sender (kombu wraps most of it).
-BROKER_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    kombu.exceptions.OperationalError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError,
-)
 
 # What a task meets when a service it needs is away for a moment: the database (Django wraps
 # psycopg's errors: a restart, a terminated backend, a lock or serialization failure), Redis
@@ -125,10 +120,15 @@ def tenant_task(func: Callable | None = None, **options: Any):
 
 
 def tenant_schemas() -> list[str]:
-    """The schema of every client tenant, in order: never `public`, never the template."""
+    """The schema of every client tenant in service, in order: never `public`, never the
+    template, never a suspended client (tenants.lifecycle: nobody may use it, so no sweep, digest
+    or reminder is sent for it; its work is found again when it is restored)."""
+    from .models import ClientStatus
+
     return list(
         get_tenant_model().objects
         .exclude(schema_name__in=[get_public_schema_name(), settings.TENANT_BASE_SCHEMA])
+        .exclude(status=ClientStatus.SUSPENDED)
         .order_by("schema_name").values_list("schema_name", flat=True)
     )
 
@@ -154,20 +154,8 @@ def every_tenant(task: Any, *, name: str, **options: Any) -> Any:
     return shared_task(name=name, **{**RETRY_OPTIONS, **DURABLE_OPTIONS, **options})(run)
 
 
-def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
-    """Send `task` now; False (logged) when the broker cannot take it within the configured time.
-    Only for work that a reconciliation also finds: nothing is retried or stored here."""
-    try:
-        task.delay(*args, **kwargs)
-    except BROKER_UNAVAILABLE as exc:
-        logger.warning("Could not enqueue %s%r (%s: %s); reconciliation will do it once the broker is back.",
-                       task.name, args, exc.__class__.__name__, exc)
-        return False
-    return True
-
-
-def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
-    """Send `task` with the current tenant's schema once the surrounding transaction commits
-    (best effort, see `enqueue`: the request that committed never fails because of it)."""
-    schema_name = db.schema_name
-    transaction.on_commit(lambda: enqueue(task, schema_name, *args, **kwargs))
+__all__ = [
+    "BROKER_UNAVAILABLE", "DATABASE_ERRORS", "DURABLE_OPTIONS", "RETRY_OPTIONS", "TENANT_TASK_OPTIONS",
+    "TRANSIENT_ERRORS", "TenantRequired", "enqueue", "enqueue_on_commit", "every_tenant", "fan_out",
+    "resolve_tenant", "tenant_schemas", "tenant_task",
+]

@@ -201,3 +201,21 @@ def test_a_tenant_changed_is_read_afresh_on_the_very_next_request(setup):
     type(world.acme).objects.filter(pk=world.acme.pk).update(name="Acme Renamed Parcels")
     page = agent.get("/search/", HTTP_HOST=host(world.acme))
     assert page.status_code == 200 and "Acme Renamed Parcels" in page.content.decode()
+
+
+def test_a_removed_domain_stops_routing_requests_not_signed_in_after_the_tenant_max_age(setup, monkeypatch):
+    """A request not signed in reads no generation: the host's cached tenant is reused only
+    TENANT_MAX_AGE seconds, then read again, so a removed domain (or a deleted client) stops
+    routing in every process, not never."""
+    world, *_ = setup
+    monkeypatch.setattr(access_cache, "TENANT_MAX_AGE", 1.0)
+    access_cache.clear()
+    stranger = HttpClient()
+    first = stranger.get("/", HTTP_HOST=host(world.acme))
+    assert first.status_code == 302 and "/accounts/sign-in/" in first["Location"]  # routed to acme
+    world.acme.domains.filter(domain=host(world.acme)).delete()
+    # Within the max age the cached tenant still answers (what the bound is about)...
+    assert stranger.get("/", HTTP_HOST=host(world.acme)).status_code == 302
+    time.sleep(1.2)
+    # ...after it, the host is read again and no longer names a tenant.
+    assert stranger.get("/", HTTP_HOST=host(world.acme)).status_code == 404

@@ -175,6 +175,26 @@ def test_the_beat_entry_points_fan_out_with_the_helper(worker, world):
         assert entry.apply().get() == tenant_schemas()
 
 
+def test_a_suspended_client_gets_no_sweep_digest_or_reminder(worker, world):
+    """Nobody may use a suspended workspace (tenants.lifecycle): the beat sends it nothing, so
+    no mail with its titles goes out; a read-only one still gets them."""
+    from notifications import tasks as notification_tasks
+    from readiness import tasks as readiness_tasks
+    from tenants.models import ClientStatus
+
+    Client.objects.filter(schema_name="lumiere").update(status=ClientStatus.SUSPENDED)
+    Client.objects.filter(schema_name="acme").update(status=ClientStatus.READ_ONLY)
+    schemas = tenant_schemas()
+    assert "lumiere" not in schemas and "acme" in schemas
+    assert notification_tasks.sweep.name == "notifications.sweep"
+    assert readiness_tasks.send_reminders_everywhere.name == "readiness.send_reminders_everywhere"
+    assert notification_tasks.sweep.apply().get() == schemas
+    assert notification_tasks.digests.apply(args=["daily"]).get() == schemas
+    assert readiness_tasks.send_reminders_everywhere.apply().get() == schemas
+    Client.objects.filter(schema_name="lumiere").update(status=ClientStatus.ACTIVE)
+    assert "lumiere" in tenant_schemas()
+
+
 def test_no_task_waits_for_a_retry_longer_than_the_visibility_timeout_and_none_is_lost(worker):
     from permissions import tasks as permission_tasks  # noqa: F401 - registers the tasks
     from search import tasks as search_tasks  # noqa: F401

@@ -38,3 +38,24 @@ def test_a_no_op_deploy_runs_no_migrate_at_all(world, capsys):
         schema_pre_migration.disconnect(seen)
     assert started == []
     assert "[pending] 0 of " in capsys.readouterr().out
+
+
+def test_the_derivations_migration_replaces_its_public_function_one_schema_at_a_time(db):
+    """search 0006 runs in every tenant schema and replaces one function in public; the pending
+    executor runs schemas in parallel, and two transactions replacing it at once fail ("tuple
+    concurrently updated"). Its first statement takes an advisory lock held until its commit."""
+    import importlib
+
+    from tests.conftest import owner_connection
+
+    migration = importlib.import_module("search.migrations.0006_search_derivations")
+    key = migration.DERIVES_LOCK_KEY
+    with owner_connection() as first, owner_connection() as second:
+        with first.transaction():
+            first.execute(migration.DERIVES_SQL)
+            # Another schema's migration waits: the lock is not to be had while this one runs.
+            assert second.execute("SELECT pg_try_advisory_xact_lock(%s)", [key]).fetchone() == (False,)
+        # Committed: the next schema's migration takes it and replaces the function in turn.
+        with second.transaction():
+            assert second.execute("SELECT pg_try_advisory_xact_lock(%s)", [key]).fetchone() == (True,)
+            second.execute(migration.DERIVES_SQL)

@@ -22,10 +22,10 @@ from django.db import transaction
 from django.test import Client as HttpClient
 
 from kbportal.celery import app
-from kbportal.tasking import enqueue
 from outbox import preferences, services, streams, tasks
 from outbox.models import EmailPreference, Message, Status, UnsubscribeToken
 from tenants.models import User
+from tenants.tasking import enqueue
 
 from .conftest import host
 
@@ -531,6 +531,27 @@ def test_the_platform_admin_sees_the_outbox_and_sends_a_failed_message_again(wor
     assert message.status == Status.QUEUED and message.attempts == 0
     smtp.refuse_rcpt = None
     assert services.deliver([message.pk]).sent == [message.pk]
+
+
+def test_a_view_only_staff_user_cannot_send_mail_again_from_the_admin(world, smtp):
+    from django.contrib.auth.models import Permission
+
+    watcher = User.objects.create_user("outbox.watcher@kb.test", "a-long-watcher-password", is_staff=True)
+    watcher.user_permissions.add(Permission.objects.get(content_type__app_label="outbox", codename="view_message"))
+    message = queue_bulk(world.acme_viewer)
+    smtp.refuse_rcpt = "550 5.1.1 No such user"
+    services.deliver([message.pk])
+    message.refresh_from_db()
+    failed = (message.status, message.attempts)
+    http = HttpClient()
+    http.force_login(watcher)
+    listing = http.get("/admin/outbox/message/", HTTP_HOST=PUBLIC)
+    assert listing.status_code == 200 and "Refund guide changed" in listing.content.decode()
+    assert 'value="send_again"' not in listing.content.decode()  # the action is not offered
+    http.post("/admin/outbox/message/", {"action": "send_again", "_selected_action": [message.pk]},
+              HTTP_HOST=PUBLIC)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == failed  # nor run when posted anyway
 
 
 def test_the_sweep_runs_every_minute_and_when_a_worker_connects():

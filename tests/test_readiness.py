@@ -488,8 +488,8 @@ def test_the_sweep_assigns_who_joined_the_team_since(reminding):
 
 
 def test_the_tenant_task_sweeps_the_tenant_it_names_and_refuses_public(reminding):
-    from kbportal.tasking import TenantRequired
     from readiness import tasks
+    from tenants.tasking import TenantRequired
 
     now = timezone.now()
     MustRead.objects.update(deadline=timezone.localdate() + datetime.timedelta(days=10))

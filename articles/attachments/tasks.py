@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db import connection
 from django_tenants.utils import get_public_schema_name, get_tenant_model
 
-from kbportal.tasking import enqueue, tenant_task
+from tenants.tasking import enqueue, tenant_task
 
 from . import services
 

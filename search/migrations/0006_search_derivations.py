@@ -5,7 +5,15 @@ from django.db import migrations
 # most two letters (an English stem's final "i", from "y", aside), the shorter having at least
 # five. The query adds, for each word typed, the tenant's vocabulary words that meet it
 # (search.query.term_sql). Shared by every tenant, like kb_words: created in public.
-DERIVES_SQL = """
+#
+# This migration runs once per tenant schema, and `migrate_schemas --executor=pending` runs
+# several schemas at once: two transactions replacing the same public function (or creating the
+# same extension) at the same time fail with "tuple concurrently updated". The first statement
+# takes a transaction-scoped advisory lock (released at the migration's commit), so the schemas
+# replace it one after the other. The key is this migration's own.
+DERIVES_LOCK_KEY = 7_406_220_061
+DERIVES_SQL = f"""
+SELECT pg_advisory_xact_lock({DERIVES_LOCK_KEY});
 CREATE EXTENSION IF NOT EXISTS fuzzystrmatch WITH SCHEMA public;
 CREATE OR REPLACE FUNCTION public.kb_derives(typed text, word text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
