@@ -187,3 +187,28 @@ def test_an_active_client_cannot_be_deleted_from_the_admin(world, client_x, plat
     assert schema_exists(SCHEMA) and Client.objects.filter(pk=client_x.pk).exists()
     connection.set_tenant(client_x)
     assert Article.objects.count() == 1
+
+
+def test_deleting_a_client_removes_its_uploaded_files_from_the_storage(world, client_x, django_capture_on_commit_callbacks):
+    from PIL import Image
+
+    from articles.attachments import services as attachments
+    from articles.attachments import storage
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(image, "PNG")
+    connection.set_tenant(client_x)
+    attachment = attachments.attachment_upload(data=image.getvalue(), name="map.png", acting_user=world.acme_editor)
+    connection.set_schema_to_public()
+    assert storage.stored_ids(schema=SCHEMA) == [str(attachment.pk)]
+    connection.set_tenant(world.acme)
+    kept = attachments.attachment_upload(data=image.getvalue(), name="kept.png", acting_user=world.acme_editor)
+    connection.set_schema_to_public()
+    lifecycle.client_status_set(client=client_x, status=ClientStatus.SUSPENDED)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.client_delete(client=client_x, confirm=SCHEMA)
+    assert storage.stored_ids(schema=SCHEMA) == []
+    assert not storage.store().exists(storage.path(attachment.pk, schema=SCHEMA))
+    # Another client's files stay.
+    assert storage.store().exists(storage.path(kept.pk, schema="acme"))
+    storage.delete(kept.pk, schema="acme")
