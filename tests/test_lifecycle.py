@@ -212,3 +212,24 @@ def test_deleting_a_client_removes_its_uploaded_files_from_the_storage(world, cl
     # Another client's files stay.
     assert storage.store().exists(storage.path(kept.pk, schema="acme"))
     storage.delete(kept.pk, schema="acme")
+
+
+def test_a_platform_admin_who_may_only_view_clients_can_neither_suspend_nor_export_nor_delete(world, client_x):
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user("platform.viewer@kb.test", world.password, is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_client", content_type__app_label="tenants"))
+    http = HttpClient(HTTP_HOST=settings.KB_BASE_DOMAIN)
+    http.force_login(viewer)
+    url = "/admin/tenants/client/"
+    assert http.get(url).status_code == 200  # the list is theirs to see
+    http.post(url, {"action": "suspend", "_selected_action": [client_x.pk]})
+    client_x.refresh_from_db()
+    assert client_x.status == ClientStatus.ACTIVE
+    export = http.post(url, {"action": "export_archive", "_selected_action": [client_x.pk]})
+    assert export.get("Content-Type") != "application/zip"
+    Client.objects.filter(pk=client_x.pk).update(status=ClientStatus.SUSPENDED)
+    http.post(url, {"action": "delete_clients", "_selected_action": [client_x.pk], "confirmed": "yes",
+                    f"confirm_{client_x.pk}": SCHEMA})
+    assert schema_exists(SCHEMA) and Client.objects.filter(pk=client_x.pk).exists()
+    assert not PlatformEvent.objects.filter(schema_name=SCHEMA).exists()
