@@ -19,6 +19,8 @@ class LifecycleActionsMixin:
     (suspended clients only, after typing each schema name on a confirmation page)."""
 
     actions = ["make_read_only", "suspend", "reactivate", "export_archive", "delete_clients"]
+    # Every action needs the change permission on clients: a platform admin who may only view
+    # them must not be able to suspend, export (all of a client's data) or delete one.
 
     def _set(self, request, queryset, status):
         for client in queryset:
@@ -26,19 +28,19 @@ class LifecycleActionsMixin:
         self.message_user(request, _("%(count)d client(s): %(status)s.") % {
             "count": queryset.count(), "status": ClientStatus(status).label})
 
-    @admin.action(description=gettext_lazy("Make the selected clients read-only"))
+    @admin.action(permissions=["change"], description=gettext_lazy("Make the selected clients read-only"))
     def make_read_only(self, request, queryset):
         self._set(request, queryset, ClientStatus.READ_ONLY)
 
-    @admin.action(description=gettext_lazy("Suspend the selected clients (nobody gets in)"))
+    @admin.action(permissions=["change"], description=gettext_lazy("Suspend the selected clients (nobody gets in)"))
     def suspend(self, request, queryset):
         self._set(request, queryset, ClientStatus.SUSPENDED)
 
-    @admin.action(description=gettext_lazy("Reactivate the selected clients"))
+    @admin.action(permissions=["change"], description=gettext_lazy("Reactivate the selected clients"))
     def reactivate(self, request, queryset):
         self._set(request, queryset, ClientStatus.ACTIVE)
 
-    @admin.action(description=gettext_lazy("Export the selected client as one archive"))
+    @admin.action(permissions=["change"], description=gettext_lazy("Export the selected client as one archive"))
     def export_archive(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Export one client at a time."), messages.ERROR)
@@ -49,7 +51,7 @@ class LifecycleActionsMixin:
         response["Content-Disposition"] = f'attachment; filename="{client.schema_name}-export.zip"'
         return response
 
-    @admin.action(description=gettext_lazy("Delete the selected suspended clients for good"))
+    @admin.action(permissions=["change"], description=gettext_lazy("Delete the selected suspended clients for good"))
     def delete_clients(self, request, queryset):
         active = [c for c in queryset if c.status != ClientStatus.SUSPENDED]
         if active:

@@ -7,10 +7,12 @@
 - **Export**: everything the client owns as one zip to take away: the knowledge base as Markdown
   (articles.transfer's format, importable again), every table of its schema as JSON lines (the
   audit log among them, also as `audit-log.jsonl`), and its public rows (domains, members,
-  engagements, invitations) as `client.json`. The schema holds no files: uploads are not stored
-  yet, so there is none to add.
+  engagements, invitations) as `client.json`. Uploaded images and files are in the knowledge
+  base's zip (those its exported revisions show: articles.transfer).
 - **Delete**: only a suspended client; its public rows are removed (the cascade: domains,
-  memberships, engagements, invitations), then its schema is dropped. A platform event (public
+  memberships, engagements, invitations), then its schema is dropped; once that commits,
+  `client_deleted` lets the apps above remove what they keep outside the database (the
+  attachments' stored bytes). A platform event (public
   schema, tenants.models.PlatformEvent) records who deleted what, with the counts, and outlives it.
 
 Each step writes a PlatformEvent. Commands: kb_tenant_status, kb_tenant_export, kb_tenant_delete;
@@ -24,14 +26,17 @@ that no client row names any more and whose deletion the platform log has just r
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import io
 import json
+import logging
 import zipfile
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.http import HttpResponse
 from django.template import loader
 from django.utils import timezone
@@ -48,6 +53,12 @@ DROP_FUNCTION = "kb_drop_tenant_schema"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # How long after its recorded deletion a schema may still be dropped by the app role.
 DROP_WINDOW = "1 hour"
+
+logger = logging.getLogger(__name__)
+
+# Sent once a client's deletion has committed, with `schema_name`: what the apps above keep
+# outside the database for that schema (the attachments' stored bytes) goes too.
+client_deleted = Signal()
 
 
 class LifecycleError(Exception):
@@ -163,7 +174,7 @@ def client_export(*, client: Client, actor=None, channel: Channel = Channel.COMM
                         archive.writestr("audit-log.jsonl", "".join(f"{row}\n" for row in rows))
             manifest = {"format": "kbportal-client-export/1", "client": client.schema_name, "name": client.name,
                         "exported_at": timezone.now().isoformat(), "tables": counts,
-                        "members": len(public["members"]), "files": 0}
+                        "members": len(public["members"])}
             archive.writestr("MANIFEST.json", json.dumps(manifest, indent=2) + "\n")
     data = buffer.getvalue()
     summary = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
@@ -193,8 +204,15 @@ def client_delete(*, client: Client, confirm: str, actor=None, channel: Channel 
         schema = client.schema_name
         client.delete()  # the row and its cascade; auto_drop_schema is off
         _drop_schema(schema)
+        transaction.on_commit(functools.partial(_announce_deleted, schema))
     connection.set_schema_to_public()
     return event
+
+
+def _announce_deleted(schema: str) -> None:
+    for receiver, outcome in client_deleted.send_robust(sender=Client, schema_name=schema):
+        if isinstance(outcome, Exception):
+            logger.error("after deleting client %s: %r failed: %r", schema, receiver, outcome)
 
 
 def _drop_schema(schema: str) -> None:

@@ -187,3 +187,49 @@ def test_an_active_client_cannot_be_deleted_from_the_admin(world, client_x, plat
     assert schema_exists(SCHEMA) and Client.objects.filter(pk=client_x.pk).exists()
     connection.set_tenant(client_x)
     assert Article.objects.count() == 1
+
+
+def test_deleting_a_client_removes_its_uploaded_files_from_the_storage(world, client_x, django_capture_on_commit_callbacks):
+    from PIL import Image
+
+    from articles.attachments import services as attachments
+    from articles.attachments import storage
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(image, "PNG")
+    connection.set_tenant(client_x)
+    attachment = attachments.attachment_upload(data=image.getvalue(), name="map.png", acting_user=world.acme_editor)
+    connection.set_schema_to_public()
+    assert storage.stored_ids(schema=SCHEMA) == [str(attachment.pk)]
+    connection.set_tenant(world.acme)
+    kept = attachments.attachment_upload(data=image.getvalue(), name="kept.png", acting_user=world.acme_editor)
+    connection.set_schema_to_public()
+    lifecycle.client_status_set(client=client_x, status=ClientStatus.SUSPENDED)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.client_delete(client=client_x, confirm=SCHEMA)
+    assert storage.stored_ids(schema=SCHEMA) == []
+    assert not storage.store().exists(storage.path(attachment.pk, schema=SCHEMA))
+    # Another client's files stay.
+    assert storage.store().exists(storage.path(kept.pk, schema="acme"))
+    storage.delete(kept.pk, schema="acme")
+
+
+def test_a_platform_admin_who_may_only_view_clients_can_neither_suspend_nor_export_nor_delete(world, client_x):
+    from django.contrib.auth.models import Permission
+
+    viewer = User.objects.create_user("platform.viewer@kb.test", world.password, is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_client", content_type__app_label="tenants"))
+    http = HttpClient(HTTP_HOST=settings.KB_BASE_DOMAIN)
+    http.force_login(viewer)
+    url = "/admin/tenants/client/"
+    assert http.get(url).status_code == 200  # the list is theirs to see
+    http.post(url, {"action": "suspend", "_selected_action": [client_x.pk]})
+    client_x.refresh_from_db()
+    assert client_x.status == ClientStatus.ACTIVE
+    export = http.post(url, {"action": "export_archive", "_selected_action": [client_x.pk]})
+    assert export.get("Content-Type") != "application/zip"
+    Client.objects.filter(pk=client_x.pk).update(status=ClientStatus.SUSPENDED)
+    http.post(url, {"action": "delete_clients", "_selected_action": [client_x.pk], "confirmed": "yes",
+                    f"confirm_{client_x.pk}": SCHEMA})
+    assert schema_exists(SCHEMA) and Client.objects.filter(pk=client_x.pk).exists()
+    assert not PlatformEvent.objects.filter(schema_name=SCHEMA).exists()

@@ -78,3 +78,17 @@ def modified_time(attachment_id, *, schema: str | None = None):
         return store().get_modified_time(path(attachment_id, ORIGINAL, schema=schema))
     except (FileNotFoundError, NotImplementedError, OSError):
         return None
+
+
+def delete_schema(schema: str) -> int:
+    """Every stored file of a tenant schema (a client deleted): how many attachments went."""
+    folders = stored_ids(schema=schema)
+    for folder in folders:
+        delete(folder, schema=schema)
+    storage = store()
+    if isinstance(storage, FileSystemStorage):
+        try:
+            os.rmdir(storage.path(schema))
+        except OSError:
+            pass
+    return len(folders)
