@@ -10,6 +10,7 @@ audit log, which no cleanup may delete).
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import time
@@ -176,8 +177,14 @@ def own_redis(tmp_path):
     server.stop()
 
 
-def test_the_cache_answers_a_miss_at_once_while_redis_hangs_and_comes_back_with_it(own_redis, caplog):
+def test_the_cache_answers_a_miss_at_once_while_redis_hangs_and_comes_back_with_it(own_redis, caplog, monkeypatch):
     from kbportal.cache import FaultTolerantRedisCache
+
+    # An in-process Celery worker started by an earlier test may have reconfigured logging.
+    logger = logging.getLogger("kbportal.cache")
+    monkeypatch.setattr(logger, "disabled", False)
+    monkeypatch.setattr(logger, "propagate", True)
+    caplog.set_level(logging.INFO, logger="kbportal.cache")
 
     cache = FaultTolerantRedisCache(own_redis.url, {"KEY_PREFIX": "faults", "OPTIONS": {"retry_after": 1}})
     cache.set("tags", ["parcel"])
