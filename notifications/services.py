@@ -45,7 +45,6 @@ MAX_MERGE_SECONDS = getattr(settings, "NOTIFY_MAX_MERGE_SECONDS", 1800)
 BATCH_SIZE = getattr(settings, "NOTIFY_BATCH_SIZE", 1000)
 
 TOLD_CHANGES = {Change.PUBLISHED, Change.RESTORED, Change.SUGGESTION_ACCEPTED}
-PUBLISH_CHANGES = TOLD_CHANGES
 RANK = {Materiality.MINOR: 0, Materiality.UPDATE: 1, Materiality.MUST_READ: 2}
 
 
@@ -64,7 +63,7 @@ def record_change(event: ContentEvent) -> ChangeEvent | None:
     within the debounce window; None when nobody is to be told (a minor publish, a settings
     change, un-archiving)."""
     change = Change(event.change)
-    if change in PUBLISH_CHANGES and event.revision_id:
+    if change in TOLD_CHANGES and event.revision_id:
         Publication.objects.get_or_create(revision_id=event.revision_id, defaults={"article_id": event.article_id})
     if change in TOLD_CHANGES:
         materiality = event.materiality or Materiality.UPDATE
