@@ -170,6 +170,7 @@ def test_must_reads_are_mailed_by_the_must_read_preference_and_updates_by_theirs
 @pytest.mark.django_db
 def test_a_must_read_acknowledged_since_is_not_mailed(world_with_changes):
     world, a, events, team, billing = world_with_changes
+    preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", updates="immediate")
     connection.set_tenant(world.acme)
     record = events["late"]
     ChangeEvent.objects.filter(pk=record.pk).update(
