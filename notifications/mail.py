@@ -1,6 +1,8 @@
 """E-mail of notifications, through the outbox (`outbox.services.queue`): at once, or in a
 daily or weekly digest, per the person's preference for the workspace
-(`outbox.preferences.frequency_for`, "updates"), in their language, text and HTML.
+(`outbox.preferences.frequency_for`: "must_read" for must-read changes, "updates" for the
+others), in their language (subject included), text and HTML. A must-read the person has
+acknowledged since (readiness, `hooks.last_acknowledged`) is not mailed.
 
 - Immediate: once the change's debounce window has closed (several saves are one e-mail),
   the sweep mails each recipient who still has it unread and may still read the article.
@@ -21,11 +23,13 @@ import logging
 from collections import OrderedDict
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
-from outbox import preferences, streams
+from articles.models import Article, Materiality
+from outbox import compose, preferences, streams
 from outbox import services as outbox
 from tenants.models import Client, User
 from tenants.selectors import workspace_access
@@ -62,6 +66,26 @@ def _links(schema_name: str, path: str) -> str:
     return outbox.tenant_url(schema_name, path)
 
 
+def _kind(materiality: str) -> str:
+    """The preference that governs the mail of a change of this materiality."""
+    return preferences.MUST_READ if materiality == Materiality.MUST_READ else preferences.UPDATES
+
+
+def _wanted(person_ids, schema_name: str) -> dict[str, dict[int, str]]:
+    """Everyone's frequency for both kinds of change, in two queries."""
+    ids = list(person_ids)
+    return {kind: preferences.frequencies_for(ids, schema_name, kind) for kind in preferences.KINDS}
+
+
+def _acknowledged(notification: Notification, person_id: int) -> bool:
+    """A must-read change the person has acknowledged since (or a later revision of it)."""
+    event = notification.event
+    if event.materiality != Materiality.MUST_READ or event.revision is None:
+        return False
+    number = hooks.last_acknowledged(person_id, event.article_id)
+    return number is not None and number >= event.revision.number
+
+
 # --- Immediate ------------------------------------------------------------------------------
 
 
@@ -85,7 +109,8 @@ def send_immediate(event_id: int) -> int:
                 return queued
             pending = list(record.notifications.filter(emailed_at__isnull=True, digested_at__isnull=True, read_at__isnull=True)
                            .order_by("pk").values_list("pk", "recipient_id"))
-            frequencies = preferences.frequencies_for({pid for _pk, pid in pending}, client.schema_name)
+            frequencies = preferences.frequencies_for({pid for _pk, pid in pending}, client.schema_name,
+                                                      _kind(record.materiality))
             chunk = [(pk, pid) for pk, pid in pending if frequencies.get(pid) == "immediate"][:IMMEDIATE_CHUNK]
             if not chunk:
                 record.mailed_at = timezone.now()
@@ -96,7 +121,7 @@ def send_immediate(event_id: int) -> int:
                 user = people.get(person_id)
                 access = workspace_access(user, client) if user is not None else None
                 notification = (selectors.visible_notifications(access).filter(pk=pk).first() if access else None)
-                if notification is not None:
+                if notification is not None and not _acknowledged(notification, person_id):
                     _queue_change(notification, user, client)  # type: ignore[arg-type]
                     queued += 1
             Notification.objects.filter(pk__in=[pk for pk, _pid in chunk]).update(emailed_at=timezone.now())
@@ -109,10 +134,12 @@ def _queue_change(notification: Notification, user: User, client: Client) -> Non
         "article_url": _links(client.schema_name, what.article.get_absolute_url()),
         "diff_url": _links(client.schema_name, f"/notifications/{notification.pk}/"),
     }
-    subject = _("Changed: %(title)s") % {"title": what.article.title}
+    language = compose.language_or_default(user.language)
+    with translation.override(language):
+        subject = gettext("Changed: %(title)s") % {"title": what.article.title}
     outbox.queue_template(
         to=user.email, template="notifications/email/change", context=context, subject=subject,
-        stream=UPDATES_STREAM, language=user.language or None, schema_name=client.schema_name, person_id=user.pk,
+        stream=UPDATES_STREAM, language=language, schema_name=client.schema_name, person_id=user.pk,
     )
 
 
@@ -120,11 +147,12 @@ def _queue_change(notification: Notification, user: User, client: Client) -> Non
 
 
 def digest_recipients(frequency: str) -> list[int]:
-    """People with notifications not yet mailed whose preference here is `frequency`."""
-    ids = set(Notification.objects.filter(emailed_at__isnull=True, digested_at__isnull=True, read_at__isnull=True)
-              .values_list("recipient_id", flat=True).distinct())
-    wanted = preferences.frequencies_for(ids, _schema())
-    return sorted(pid for pid, value in wanted.items() if value == frequency)
+    """People with notifications not yet mailed whose preference here for that kind of change
+    (must-read or update) is `frequency`."""
+    rows = set(Notification.objects.filter(emailed_at__isnull=True, digested_at__isnull=True, read_at__isnull=True)
+               .values_list("recipient_id", "event__materiality").distinct())
+    wanted = _wanted({pid for pid, _materiality in rows}, _schema())
+    return sorted({pid for pid, materiality in rows if wanted[_kind(materiality)][pid] == frequency})
 
 
 def send_digests(person_ids: list[int], frequency: str) -> int:
@@ -134,17 +162,22 @@ def send_digests(person_ids: list[int], frequency: str) -> int:
     read each article in one `audience.readers_among` per article (the rules of the
     permission layer, for all of them at once), their read marks in one query."""
     client = _client()
-    wanted = preferences.frequencies_for(person_ids, client.schema_name)
-    users = {user.pk: user for user in User.objects.filter(pk__in=person_ids, is_active=True)
-             if wanted.get(user.pk) == frequency}
+    wanted = _wanted(person_ids, client.schema_name)
+    by_kind = {kind: [pid for pid, value in values.items() if value == frequency] for kind, values in wanted.items()}
+    users = {user.pk: user for user in User.objects.filter(
+        pk__in=set(by_kind[preferences.UPDATES]) | set(by_kind[preferences.MUST_READ]), is_active=True)}
     if not users:
         return 0
+    # Each notification by the preference of its kind: must-reads by "must_read", the rest by "updates".
+    of_kind = (Q(event__materiality=Materiality.MUST_READ, recipient_id__in=by_kind[preferences.MUST_READ])
+               | (~Q(event__materiality=Materiality.MUST_READ) & Q(recipient_id__in=by_kind[preferences.UPDATES])))
     base_url = outbox.tenant_url(client.schema_name, "")
     queued = 0
     with transaction.atomic():
         pending = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(recipient_id__in=list(users), emailed_at__isnull=True, digested_at__isnull=True, read_at__isnull=True)
+            .filter(of_kind, recipient_id__in=list(users), emailed_at__isnull=True, digested_at__isnull=True,
+                    read_at__isnull=True)
             .select_related("event__article__collection", "event__article__live_revision", "event__revision",
                             "event__base_revision")
             .order_by("event__article__collection__name", "-created_at")
@@ -156,25 +189,30 @@ def send_digests(person_ids: list[int], frequency: str) -> int:
         readable = _Readable(client, list(users))
         marks = selectors.read_numbers(by_person, {n.event.article_id for n in pending})
         for person_id, user in users.items():
-            shown = [n for n in by_person.get(person_id, []) if readable.may_read(n.event.article, person_id)]
+            shown = [n for n in by_person.get(person_id, []) if readable.may_read(n.event.article, person_id)
+                     and not _acknowledged(n, person_id)]
             if not shown:  # nothing new: the must-reads alone are readiness' reminders, not a digest
                 continue
             must_reads = _open_must_reads(person_id, readable, base_url)
-            groups: OrderedDict[str, list[dict]] = OrderedDict()
+            # Keyed by the collection (two collections may share a name), shown by its name.
+            by_collection: OrderedDict[int, tuple[str, list[dict]]] = OrderedDict()
             for notification in shown:
                 what = selectors.what_changed(notification, person_id,
                                               read_number=marks.get((person_id, notification.event.article_id)))
-                groups.setdefault(what.article.collection.name, []).append({
+                by_collection.setdefault(what.article.collection_id, (what.article.collection.name, []))[1].append({
                     "what": what, "notification": notification,
                     "diff_url": f"{base_url}/notifications/{notification.pk}/",
                 })
+            groups = list(by_collection.values())
             context = {"groups": groups, "must_reads": must_reads, "workspace": client.name, "frequency": frequency,
                        "list_url": f"{base_url}/notifications/"}
-            subject = (_("Your daily digest of %(workspace)s") if frequency == "daily" else
-                       _("Your weekly digest of %(workspace)s")) % {"workspace": client.name}
+            language = compose.language_or_default(user.language)
+            with translation.override(language):
+                subject = (gettext("Your daily digest of %(workspace)s") if frequency == "daily" else
+                           gettext("Your weekly digest of %(workspace)s")) % {"workspace": client.name}
             outbox.queue_template(
                 to=user.email, template="notifications/email/digest", context=context, subject=subject,
-                stream=DIGEST_STREAM, language=user.language or None, schema_name=client.schema_name, person_id=user.pk,
+                stream=DIGEST_STREAM, language=language, schema_name=client.schema_name, person_id=user.pk,
                 headers={"X-Kb-Digest": frequency},
             )
             queued += 1

@@ -11,8 +11,12 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 
 from articles.diff import ADDED, CHANGED, MOVED, REMOVED, Section, diff_revisions
-from articles.models import Article, Revision, SuggestionStatus
+from articles.models import Article, Collection, Revision, SuggestionStatus
+from permissions.grants import collection_tree, expand
+from permissions.models import CollectionTeamGrant
 from permissions.selectors import visible_articles, visible_collections
+from tenants.models import ProviderTeam
+from tenants.selectors import teams_serving
 
 from . import hooks
 from .models import Follow, Notification, ReadMark
@@ -131,3 +135,46 @@ def follows_of(access) -> dict:
 def is_following(person_id: int, *, collection=None, article=None) -> bool:
     target = {"collection": collection} if collection is not None else {"article": article}
     return Follow.objects.filter(person_id=person_id, **target).exists()
+
+
+# --- Team follows ------------------------------------------------------------------------------
+
+
+def managed_teams(access) -> list[ProviderTeam] | None:
+    """The teams whose follows this person manages: a tenant admin, the teams serving the
+    client; a provider lead, their own provider's teams working for it; nobody else (None)."""
+    if access.is_admin:
+        return list(teams_serving(access.client).select_related("provider").order_by("provider__name", "name"))
+    if access.is_provider_lead:
+        return list(ProviderTeam.objects.filter(provider_id=access.provider_id, clients=access.client)
+                    .select_related("provider").order_by("name"))
+    return None
+
+
+def _reached(group_ids: list[int], tree=None) -> set[int]:
+    direct = set(CollectionTeamGrant.objects.active().filter(group_id__in=group_ids)
+                 .values_list("content_object_id", flat=True))
+    return expand(direct, tree if tree is not None else collection_tree()) if direct else set()
+
+
+def team_collections(access, teams: list[ProviderTeam]) -> QuerySet[Collection]:
+    """The collections the teams can be made to follow: for an admin every collection; for a
+    lead only those the teams' active grants reach now."""
+    if access.is_admin:
+        return visible_collections(access).active().order_by("name")
+    return Collection.objects.active().filter(pk__in=_reached([team.group_id for team in teams])).order_by("name")
+
+
+def team_follows(access, teams: list[ProviderTeam]) -> list[tuple[Follow, ProviderTeam | None]]:
+    """The follows of the teams, with their team. For a lead, only where that team's active
+    grants still reach the collection (a revoked grant hides the collection's name); for an
+    admin, the collections they see."""
+    follows = list(Follow.objects.filter(team__in=teams, collection__in=visible_collections(access) if access.is_admin
+                                         else Collection.objects.all())
+                   .select_related("collection").order_by("collection__name"))
+    by_pk = {team.pk: team for team in teams}
+    if not access.is_admin:
+        tree = collection_tree()
+        reach = {team.pk: _reached([team.group_id], tree) for team in teams}
+        follows = [f for f in follows if f.collection_id in reach.get(f.team_id, set())]
+    return [(follow, by_pk.get(follow.team_id)) for follow in follows]

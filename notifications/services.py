@@ -31,7 +31,7 @@ from articles.events import Change, ContentEvent
 from articles.models import Article, Collection, Materiality, Revision
 from tenants.models import Client
 
-from . import audience, recipients
+from . import audience, hooks, recipients
 from .models import ChangeEvent, FanoutBatch, Follow, Notification, Publication
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,6 @@ MAX_MERGE_SECONDS = getattr(settings, "NOTIFY_MAX_MERGE_SECONDS", 1800)
 BATCH_SIZE = getattr(settings, "NOTIFY_BATCH_SIZE", 1000)
 
 TOLD_CHANGES = {Change.PUBLISHED, Change.RESTORED, Change.SUGGESTION_ACCEPTED}
-PUBLISH_CHANGES = TOLD_CHANGES
 RANK = {Materiality.MINOR: 0, Materiality.UPDATE: 1, Materiality.MUST_READ: 2}
 
 
@@ -64,7 +63,7 @@ def record_change(event: ContentEvent) -> ChangeEvent | None:
     within the debounce window; None when nobody is to be told (a minor publish, a settings
     change, un-archiving)."""
     change = Change(event.change)
-    if change in PUBLISH_CHANGES and event.revision_id:
+    if change in TOLD_CHANGES and event.revision_id:
         Publication.objects.get_or_create(revision_id=event.revision_id, defaults={"article_id": event.article_id})
     if change in TOLD_CHANGES:
         materiality = event.materiality or Materiality.UPDATE
@@ -101,6 +100,14 @@ def record_change(event: ContentEvent) -> ChangeEvent | None:
             merged.updated_at = now
             merged.fanned_out_at = None  # plan again: the must-read audience may have grown
             merged.save()
+            # Who read the change already is told again of the save merged into it (the insert
+            # of the new plan keeps existing rows): unread again, and counted again.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE notifications_notification SET read_at = NULL"
+                    " WHERE event_id = %s AND read_at IS NOT NULL RETURNING recipient_id", [merged.pk])
+                again = [row[0] for row in cursor.fetchall()]
+            _add_to_counters(again, _client().pk)
             record = merged
         else:
             record = ChangeEvent.objects.create(
@@ -213,17 +220,20 @@ def deliver_batch(batch_id: int) -> int:
         article = Article.objects.get(pk=record.article_id)
         client = _client()
         allowed = sorted(audience.readers_among(article, batch.recipients, client=client))
-        inserted: list[int] = []
+        inserted: list[tuple[int, bool]] = []
         if allowed:
+            # A must-read the person has acknowledged already (readiness) arrives read.
+            done = (sorted(hooks.acknowledged_among(article.pk, record.revision.number, allowed))
+                    if record.materiality == Materiality.MUST_READ and record.revision is not None else [])
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "INSERT INTO notifications_notification (recipient_id, event_id, created_at)"
-                    " SELECT p, %s, now() FROM unnest(%s::integer[]) AS p"
-                    " ON CONFLICT (recipient_id, event_id) DO NOTHING RETURNING recipient_id",
-                    [record.pk, allowed],
+                    "INSERT INTO notifications_notification (recipient_id, event_id, created_at, read_at)"
+                    " SELECT p, %s, now(), CASE WHEN p = ANY(%s::integer[]) THEN now() END FROM unnest(%s::integer[]) AS p"
+                    " ON CONFLICT (recipient_id, event_id) DO NOTHING RETURNING recipient_id, read_at IS NULL",
+                    [record.pk, done, allowed],
                 )
-                inserted = [row[0] for row in cursor.fetchall()]
-        _add_to_counters(inserted, client.pk)
+                inserted = [(row[0], row[1]) for row in cursor.fetchall()]
+        _add_to_counters([pk for pk, unread in inserted if unread], client.pk)
         now = timezone.now()
         batch.delivered_at = now
         batch.save(update_fields=["delivered_at"])
@@ -270,6 +280,19 @@ def mark_read(*, access, notification_ids: Iterable[int] | None = None) -> int:
         mine = mine.filter(pk__in=list(notification_ids))
     changed = mine.update(read_at=timezone.now())
     set_counter(access.user_id, access.client.pk, audience.unread_count(access))
+    return changed
+
+
+def mark_must_reads_read(*, access, article_id: int, up_to_number: int) -> int:
+    """The person acknowledged revision `up_to_number` of the article (readiness): their
+    must-read notifications of it up to that revision are read; the public counter follows.
+    How many were marked."""
+    changed = Notification.objects.filter(
+        recipient_id=access.user_id, read_at__isnull=True, event__article_id=article_id,
+        event__materiality=Materiality.MUST_READ, event__revision__number__lte=up_to_number,
+    ).update(read_at=timezone.now())
+    if changed:
+        set_counter(access.user_id, access.client.pk, audience.unread_count(access))
     return changed
 
 

@@ -14,16 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.models import Collection
-from permissions.grants import collection_tree, expand
-from permissions.models import CollectionTeamGrant
 from permissions.policy import requires
-from permissions.selectors import get_article_for_user, get_collection_for_user, visible_collections
-from tenants.models import ProviderTeam
-from tenants.selectors import teams_serving
+from permissions.selectors import get_article_for_user, get_collection_for_user
 
 from . import audience, selectors, services
-from .models import Follow
 
 BELL_POLL_SECONDS = 10
 
@@ -105,12 +99,11 @@ def mark_all_read(request):
 def following(request):
     access = request.workspace
     context = {"follows": selectors.follows_of(access)}
-    teams = _managed_teams(access)
+    teams = selectors.managed_teams(access)
     if teams is not None:
-        team_follows = Follow.objects.filter(team__in=teams).select_related("collection").order_by("collection__name")
         context.update(
-            managed_teams=teams, team_follows=[(f, next((t for t in teams if t.pk == f.team_id), None)) for f in team_follows],
-            team_collections=_team_collections(access, teams),
+            managed_teams=teams, team_follows=selectors.team_follows(access, teams),
+            team_collections=selectors.team_collections(access, teams),
             team_follow_url="notifications:team-follow-admin" if access.is_admin else "notifications:team-follow-lead",
         )
     return render(request, "notifications/following.html", context)
@@ -142,33 +135,11 @@ def follow_article(request, prefix, slug):
     return _back(request, article.get_absolute_url())
 
 
-def _managed_teams(access) -> list[ProviderTeam] | None:
-    """The teams whose follows this person manages: a tenant admin, the teams serving the
-    client; a provider lead, their own provider's teams working for it; nobody else (None)."""
-    if access.is_admin:
-        return list(teams_serving(access.client).select_related("provider").order_by("provider__name", "name"))
-    if access.is_provider_lead:
-        return list(ProviderTeam.objects.filter(provider_id=access.provider_id, clients=access.client)
-                    .select_related("provider").order_by("name"))
-    return None
-
-
-def _team_collections(access, teams: list[ProviderTeam]):
-    """The collections a team can be made to follow: for an admin every collection; for a lead
-    (who holds no grant) those their teams' grants reach."""
-    if access.is_admin:
-        return visible_collections(access).active().order_by("name")
-    groups = [team.group_id for team in teams]
-    direct = set(CollectionTeamGrant.objects.active().filter(group_id__in=groups).values_list("content_object_id", flat=True))
-    reached = expand(direct, collection_tree()) if direct else set()
-    return Collection.objects.active().filter(pk__in=reached).order_by("name")
-
-
 def _team_follow(request):
     access = request.workspace
-    teams = _managed_teams(access) or []
+    teams = selectors.managed_teams(access) or []
     team = next((t for t in teams if t.pk == _int_or_none(request.POST.get("team"))), None)
-    collection = _team_collections(access, teams).filter(slug=request.POST.get("collection", "")[:200]).first()
+    collection = selectors.team_collections(access, teams).filter(slug=request.POST.get("collection", "")[:200]).first()
     if team is None or collection is None:
         messages.error(request, _("Choose one of your teams and a collection it can read."))
         return redirect("notifications:following")

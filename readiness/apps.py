@@ -19,4 +19,5 @@ class ReadinessConfig(AppConfig):
         # acknowledged, and shows open must-reads in digests and where work waits.
         recipients.register(hooks.must_read_recipients)
         notification_hooks.register_acknowledged(hooks.last_acknowledged)
+        notification_hooks.register_acknowledged_among(hooks.acknowledged_among)
         notification_hooks.register_open_must_reads(hooks.open_must_reads)

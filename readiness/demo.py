@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from articles import services as articles
 from articles.models import Article, Materiality
+from notifications.demo import close_changes
+from notifications.models import ChangeEvent
 from tenants.models import Client, Membership, ProviderTeam, Role, User
 from tenants.selectors import workspace_access
 
@@ -82,6 +84,8 @@ def seed_one(client: Client, spec: DemoMustRead) -> MustRead | None:
     revision = articles.revision_create(article=article, expected_revision_id=article.latest_revision_id,
                                         content=_changed(article, spec.change), summary=spec.summary,
                                         acting_user=editor)
+    # Its own change, not a save merged into the content seed's publishes of the same article.
+    close_changes()
     # Published as an editor would: the content event (after commit) assigns the must-read.
     articles.article_publish(article=article, revision=revision, acting_user=editor, materiality=Materiality.MUST_READ,
                              must_read={"everyone": spec.everyone, "roles": list(spec.roles), "teams": teams,
@@ -96,6 +100,7 @@ def seed_one(client: Client, spec: DemoMustRead) -> MustRead | None:
     MustRead.objects.filter(pk=must_read.pk).update(created_at=assigned_at)
     Assignee.objects.filter(must_read=must_read).update(assigned_at=assigned_at)
     Publication.objects.filter(revision=revision).update(published_at=assigned_at)
+    ChangeEvent.objects.filter(revision=revision).update(created_at=assigned_at, updated_at=assigned_at)
     article.refresh_from_db()
     for email, hours in spec.acknowledged:
         person = User.objects.filter(email=email).first()

@@ -40,6 +40,12 @@ def last_acknowledged(person_id: int, article_id: int) -> int | None:
     return ack.revision.number if ack is not None else None
 
 
+def acknowledged_among(article_id: int, number: int, person_ids: list[int]) -> set[int]:
+    """Those of `person_ids` who acknowledged revision `number` of the article or a later one."""
+    return set(Acknowledgement.objects.filter(article_id=article_id, revision__number__gte=number,
+                                              person_id__in=list(person_ids)).values_list("person_id", flat=True))
+
+
 def open_must_reads(person_id: int) -> list[dict]:
     """The person's must-reads waiting in the current tenant, through the permission layer."""
     user = User.objects.filter(pk=person_id, is_active=True).first()

@@ -15,6 +15,7 @@ from articles.models import Article, Materiality, Revision
 from audit import services as audit
 from audit.models import Action
 from audit.services import Actor
+from notifications import services as notifications
 from tenants.models import Client
 from tenants.selectors import WorkspaceAccess
 
@@ -148,6 +149,8 @@ def acknowledge(*, access: WorkspaceAccess, article: Article, revision_id: int,
                                 "acknowledge it."))
     acknowledgement, _created = Acknowledgement.objects.get_or_create(
         person_id=access.user_id, revision=live, defaults={"article": article, "acknowledged_at": now or timezone.now()})
+    # Its must-read notifications up to this revision are read now (the bell drops them).
+    notifications.mark_must_reads_read(access=access, article_id=article.pk, up_to_number=live.number)
     return acknowledgement
 
 

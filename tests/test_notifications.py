@@ -260,3 +260,47 @@ def test_the_sweep_finds_a_change_whose_task_was_lost_and_a_batch_never_delivere
     assert services.pending_work(stale_seconds=60) == ([], [batch_id])
     services.deliver_batch(batch_id)
     assert services.pending_work(stale_seconds=60) == ([], [])
+
+
+@pytest.mark.django_db
+def test_a_save_merged_into_a_change_tells_again_who_had_read_it(tree):
+    world, c, a, team = tree
+    article = a["market"]
+    services.follow(person_id=world.acme_viewer.pk, collection=c["refunds"])
+    services.follow(person_id=world.acme_admin.pk, collection=c["refunds"])
+
+    def publish():
+        return services.record_change(ContentEvent(
+            schema_name="acme", article_id=article.pk, change=Change.PUBLISHED, actor_id=world.acme_editor.pk,
+            revision_id=article.live_revision_id, materiality=Materiality.UPDATE))
+
+    first = publish()
+    assert _deliver(first) == {world.acme_viewer.pk, world.acme_admin.pk}
+    viewer = workspace_access(User.objects.get(pk=world.acme_viewer.pk), world.acme)
+    services.mark_read(access=viewer)
+    counts = dict(UnreadCount.objects.filter(client=world.acme).values_list("person_id", "unread"))
+    assert counts == {world.acme_viewer.pk: 0, world.acme_admin.pk: 1}
+    second = publish()
+    assert second.pk == first.pk and second.saves == 2
+    _deliver(second)
+    assert Notification.objects.filter(event=first, read_at__isnull=True).count() == 2
+    counts = dict(UnreadCount.objects.filter(client=world.acme).values_list("person_id", "unread"))
+    assert counts == {world.acme_viewer.pk: 1, world.acme_admin.pk: 1}
+
+
+@pytest.mark.django_db
+def test_the_demo_seeds_changes_are_closed_to_merging(tree):
+    from notifications import demo
+
+    world, c, a, team = tree
+    article = a["market"]
+
+    def publish():
+        return services.record_change(ContentEvent(
+            schema_name="acme", article_id=article.pk, change=Change.PUBLISHED, actor_id=world.acme_editor.pk,
+            revision_id=article.live_revision_id, materiality=Materiality.UPDATE))
+
+    seeded = publish()
+    assert demo.close_changes() >= 1
+    later = publish()
+    assert later.pk != seeded.pk and later.saves == 1

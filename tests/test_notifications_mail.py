@@ -115,3 +115,91 @@ def test_immediate_mail_waits_for_the_debounce_window_then_goes_once(world_with_
     assert f"/notifications/{Notification.objects.get(event=record).pk}/" in message.text
     # Digest-minded people are not mailed at once; people who want none get nothing.
     assert mail.digest_recipients("daily") == []
+
+
+@pytest.mark.django_db
+def test_subjects_speak_the_recipients_language(world_with_changes):
+    world, a, events, team, billing = world_with_changes
+    preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", updates="immediate")
+    connection.set_tenant(world.acme)
+    record = events["refund"]
+    ChangeEvent.objects.filter(pk=record.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(seconds=services.DEBOUNCE_SECONDS + 1))
+    assert mail.send_immediate(record.pk) == 1
+    (message,) = _messages(world, mail.UPDATES_STREAM)
+    assert message.subject == "Modifié : Refund a parcel"
+    connection.set_schema_to_public()
+    preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", updates="daily")
+    connection.set_tenant(world.acme)
+    assert mail.send_digests([world.agent_acme.pk], "daily") == 1
+    (digest,) = _messages(world, mail.DIGEST_STREAM)
+    assert digest.subject.startswith("Votre récapitulatif quotidien de ")
+
+
+@pytest.mark.django_db
+def test_must_reads_are_mailed_by_the_must_read_preference_and_updates_by_theirs(world_with_changes):
+    world, a, events, team, billing = world_with_changes
+    # Updates by weekly digest; must-reads left at their default (immediate).
+    preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", updates="weekly")
+    connection.set_tenant(world.acme)
+    ChangeEvent.objects.filter(pk=events["late"].pk).update(materiality="must_read")
+    ChangeEvent.objects.update(updated_at=timezone.now() - datetime.timedelta(seconds=services.DEBOUNCE_SECONDS + 1))
+    assert mail.send_immediate(events["invoice"].pk) == 0  # an update: the weekly digest tells it
+    assert mail.send_immediate(events["late"].pk) == 1
+    (message,) = _messages(world, mail.UPDATES_STREAM)
+    assert "Late payment" in message.subject and "lecture obligatoire" in message.text  # "This change is a must read."
+    assert mail.digest_recipients("weekly") == [world.agent_acme.pk]
+    assert mail.digest_recipients("daily") == []
+    assert mail.send_digests([world.agent_acme.pk], "weekly") == 1
+    (digest,) = _messages(world, mail.DIGEST_STREAM)
+    assert "Send an invoice" in digest.text and "Refund a parcel" in digest.text
+    # Now must-reads by daily digest: a new must-read waits for it, not for the immediate mail.
+    connection.set_schema_to_public()
+    preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", must_read="daily")
+    connection.set_tenant(world.acme)
+    later = ChangeEvent.objects.create(article=a["late"], revision=a["late"].live_revision, change="published",
+                                       materiality="must_read", fanned_out_at=timezone.now(),
+                                       updated_at=timezone.now() - datetime.timedelta(hours=1))
+    Notification.objects.create(recipient_id=world.agent_acme.pk, event=later)
+    assert mail.send_immediate(later.pk) == 0
+    assert mail.digest_recipients("daily") == [world.agent_acme.pk]
+    assert mail.digest_recipients("weekly") == []
+    assert mail.send_digests([world.agent_acme.pk], "daily") == 1
+
+
+@pytest.mark.django_db
+def test_a_must_read_acknowledged_since_is_not_mailed(world_with_changes):
+    world, a, events, team, billing = world_with_changes
+    preferences.preference_set(person_id=world.agent_acme.pk, schema_name="acme", updates="immediate")
+    connection.set_tenant(world.acme)
+    record = events["late"]
+    ChangeEvent.objects.filter(pk=record.pk).update(
+        materiality="must_read", updated_at=timezone.now() - datetime.timedelta(seconds=services.DEBOUNCE_SECONDS + 1))
+    number = a["late"].live_revision.number
+
+    def acknowledged(person_id, article_id):
+        return number if (person_id, article_id) == (world.agent_acme.pk, a["late"].pk) else None
+
+    hooks.register_acknowledged(acknowledged)
+    try:
+        assert mail.send_immediate(record.pk) == 0
+    finally:
+        hooks._acknowledged.remove(acknowledged)
+    assert _messages(world, mail.UPDATES_STREAM) == []
+
+
+@pytest.mark.django_db
+def test_two_collections_of_one_name_are_two_groups_of_the_digest(world_with_changes):
+    world, a, events, team, billing = world_with_changes
+    connection.set_tenant(world.acme)
+    other = articles.collection_create(name="Billing", acting_user=world.acme_editor)
+    grants.grant_give(target=other, level="read", acting_user=world.acme_admin, team=team)
+    item = articles.article_create(kind=Kind.ARTICLE, collection=other, acting_user=world.acme_editor, publish=True,
+                                   summary="First", content=articles.Content(title="Other billing", language="en",
+                                                                             tags=[], body="x"))
+    event = ChangeEvent.objects.create(article=item, revision=item.live_revision, change="published",
+                                       materiality="update", fanned_out_at=timezone.now())
+    Notification.objects.create(recipient_id=world.agent_acme.pk, event=event)
+    assert mail.send_digests([world.agent_acme.pk], "daily") == 1
+    (message,) = _messages(world, mail.DIGEST_STREAM)
+    assert message.text.count("Billing\n") == 2, message.text

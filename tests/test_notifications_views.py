@@ -236,3 +236,18 @@ def test_following_sends_nowhere_else_and_opens_nothing_the_agent_cannot_read(gu
     agent.post(reverse("notifications:read-all"))
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+@pytest.mark.django_db
+def test_a_lead_no_longer_sees_the_name_of_a_collection_their_team_lost_its_grant_to(guide):
+    world, collection, article, team = guide
+    secret = articles.collection_create(name="Winter surcharge plans", acting_user=world.acme_editor)
+    grant = grants.grant_give(target=secret, level="read", acting_user=world.acme_admin, team=team)
+    services.team_follow(team_id=team.pk, collection=secret, acting_user=world.acme_admin)
+    lead = _http(world.acme, world.lead)
+    assert b"Winter surcharge plans" in lead.get(reverse("notifications:following")).content
+    grants.grant_revoke(grant=grant, acting_user=world.acme_admin)
+    assert b"Winter surcharge plans" not in lead.get(reverse("notifications:following")).content
+    # The admin still sees (and may undo) the team's follow.
+    admin = _http(world.acme, world.acme_admin)
+    assert b"Winter surcharge plans" in admin.get(reverse("notifications:following")).content

@@ -572,3 +572,68 @@ def test_a_must_read_whose_assignment_was_lost_is_assigned_by_the_sweep(desk, dj
     assert set(Assignee.objects.values_list("person_id", flat=True)) == {
         desk.world.agent_both.pk, desk.world.agent_acme.pk}
     assert services.must_reads_reconcile() == 0  # once
+
+
+# --- Acknowledging reads the must-read's notifications -------------------------------------------
+
+
+def _deliver_change_of(revision):
+    from notifications import services as notifications
+    from notifications.models import ChangeEvent
+
+    record = ChangeEvent.objects.get(revision=revision)
+    for batch_id in notifications.plan_fanout(record.pk):
+        notifications.deliver_batch(batch_id)
+    return record
+
+
+def _unread(person, desk) -> tuple[int, int]:
+    """(unread notifications, the public counter) of the person in acme."""
+    from notifications.counters.models import UnreadCount
+    from notifications.models import Notification
+
+    counter = UnreadCount.objects.filter(person_id=person.pk, client=desk.acme).values_list("unread", flat=True).first()
+    return Notification.objects.filter(recipient_id=person.pk, read_at__isnull=True).count(), counter or 0
+
+
+def test_acknowledging_marks_the_must_reads_notifications_read_and_the_bell_drops(
+        desk, django_capture_on_commit_callbacks):
+    world = desk.world
+    r2 = publish(desk, django_capture_on_commit_callbacks, step_two="Propose three slots.",
+                 materiality=Materiality.MUST_READ, must_read={"teams": [desk.delivery.pk]})
+    _deliver_change_of(r2)
+    assert _unread(world.agent_both, desk) == (1, 1) and _unread(world.agent_acme, desk) == (1, 1)
+    services.acknowledge(access=access_of(world.agent_both, desk), article=desk.guide, revision_id=r2.pk)
+    assert _unread(world.agent_both, desk) == (0, 0)
+    assert _unread(world.agent_acme, desk) == (1, 1)  # who has not acknowledged is still told
+
+
+def test_a_must_read_acknowledged_before_its_notification_is_delivered_arrives_read(
+        desk, django_capture_on_commit_callbacks):
+    world = desk.world
+    r2 = publish(desk, django_capture_on_commit_callbacks, step_two="Propose three slots.",
+                 materiality=Materiality.MUST_READ, must_read={"teams": [desk.delivery.pk]})
+    from notifications.models import Notification
+
+    Notification.objects.all().delete()  # as if the fan-out had not run yet (a worker may have been quick)
+    services.acknowledge(access=access_of(world.agent_both, desk), article=desk.guide, revision_id=r2.pk)
+    _deliver_change_of(r2)
+    assert _unread(world.agent_both, desk) == (0, 0)
+    assert Notification.objects.filter(recipient_id=world.agent_both.pk, read_at__isnull=False).count() == 1
+    assert _unread(world.agent_acme, desk)[0] == 1
+
+
+def test_the_acknowledgement_page_shows_the_must_reads_revision_after_a_later_minor_publish(
+        desk, django_capture_on_commit_callbacks):
+    world = desk.world
+    publish(desk, django_capture_on_commit_callbacks, step_two="Propose three slots.",
+            materiality=Materiality.MUST_READ, must_read={"teams": [desk.delivery.pk]}, summary="Three slots now")
+    publish(desk, django_capture_on_commit_callbacks, step_two="Propose three slots!", materiality=Materiality.MINOR,
+            summary="typo")
+    http = HttpClient()
+    http.force_login(world.agent_both)
+    html = http.get(f"/must-read/guides/{desk.guide.slug}/", HTTP_HOST=host(desk.acme)).content.decode()
+    assert "must read: revision 2 · Three slots now" in html
+    assert "You acknowledge the live revision, 3, which includes it." in html
+    assert "revision 3 · typo" not in html
+    assert "I have read and understood revision 3" in html
