@@ -146,7 +146,7 @@ def _tenant_for_request(entry) -> Client:
 
 def _current_tenant(request, client: Client, generation: int) -> Client | None:
     """`client`, or the tenant read afresh when its row or domains changed since it was cached
-    (None: the host no longer names that tenant)."""
+    (perhaps another tenant, when the host now names one; None: the host names none)."""
     cached = getattr(client, "_kb_generation", None)
     if cached is None or cached == generation:
         return client
@@ -156,8 +156,8 @@ def _current_tenant(request, client: Client, generation: int) -> Client | None:
     except Domain.DoesNotExist:
         return None
     _tenants.put((_database_key(), hostname), entry)
-    if entry[0].pk != client.pk:
-        return None
+    # The host may now name another tenant (a domain moved, a client re-created): that one
+    # serves the request, and the caller reads the person's generations for it.
     fresh = _tenant_for_request(entry)
     fresh.domain_url = hostname
     request.tenant = fresh
@@ -278,6 +278,8 @@ def cached_workspace_access(request, user, client: Client) -> WorkspaceAccess | 
     current = _current_tenant(request, client, generations.client)
     if current is None:
         return None
+    if current.pk != client.pk:
+        generations = read_generations(user.pk, current.pk)
     key = (_database_key(), user.pk, current.pk)
     entry = _accesses.get(key)
     if entry is not None and entry[0] == generations and entry[1] > time.monotonic():

@@ -153,7 +153,8 @@ class TenantAccessMiddleware:
                 return api_error(404, "not_found", _("No such workspace."))
             raise Http404(_("No such workspace."))
         request.workspace = access
-        assert connection.schema_name == tenant.schema_name
+        # request.tenant: the access layer may have found the host to name another tenant now.
+        assert connection.schema_name == request.tenant.schema_name
         self._audit_sign_in(request, access)
         return self.get_response(request)
 

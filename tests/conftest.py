@@ -155,6 +155,17 @@ def _back_to_public():
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_access_cache():
+    """The access cache lives in the process and a test's rows are rolled back: each test starts
+    with it empty, as a new server process would."""
+    from permissions import access_cache
+
+    access_cache.clear()
+    yield
+    access_cache.clear()
+
+
 @pytest.fixture
 def acme(world, in_tenant):
     """The world, with the connection in Acme's schema and search's per-process caches empty

@@ -30,7 +30,8 @@ SECRET_WORD = "quokkavolant"  # only in the granted article: its presence is the
 
 @pytest.fixture
 def setup(world, in_tenant, settings):
-    settings.KB_ACCESS_CACHE = True  # off in the test settings (kbportal/settings/test.py says why)
+    settings.KB_ACCESS_CACHE = True  # what these tests are about (KB_ACCESS_CACHE=0 turns it off)
+    access_cache.clear()  # a process cache outlives the test's rolled-back rows
     engine.clear_caches()
     in_tenant(world.acme)
     billing = services.collection_create(name="Billing", acting_user=world.acme_editor)
@@ -50,6 +51,7 @@ def setup(world, in_tenant, settings):
     agent = HttpClient()
     agent.force_login(world.agent_acme)
     yield world, agent, grant, team, billing
+    access_cache.clear()
     engine.clear_caches()
 
 
@@ -193,6 +195,19 @@ def test_a_removed_domain_answers_404_on_the_very_next_request(setup):
     warm(agent, world)
     world.acme.domains.filter(domain=host(world.acme)).delete()
     assert keystroke(agent, world.acme).status_code == 404
+
+
+def test_a_host_that_now_names_another_workspace_serves_it_on_the_very_next_request(setup):
+    """A domain moved to another client (or a client dropped and created again under the same
+    host, as the browser tests' throwaway workspaces are) is that workspace at once, not a 404."""
+    world, *_ = setup
+    both = HttpClient()
+    both.force_login(world.agent_both)
+    for _ in range(2):  # the second is served from the cache
+        assert both.get("/search/", HTTP_HOST=host(world.acme)).status_code == 200
+    world.acme.domains.filter(domain=host(world.acme)).update(tenant=world.lumiere, is_primary=False)
+    page = both.get("/search/", HTTP_HOST=host(world.acme))
+    assert page.status_code == 200 and world.lumiere.name in page.content.decode()
 
 
 def test_a_tenant_changed_is_read_afresh_on_the_very_next_request(setup):

@@ -112,7 +112,7 @@ def test_provider_pages_follow_grants_and_revocation(tree):
 def test_listing_a_big_collection_for_a_provider_takes_bounded_queries(tree, settings):
     """The query count of a provider's collection page does not grow with the number of
     articles or grants (no guardian lookup per row)."""
-    settings.KB_ACCESS_CACHE = True  # the counts below are those of the cache (kbportal/settings/test.py)
+    settings.KB_ACCESS_CACHE = True  # the counts below are those with the access cache
     from django.test.utils import CaptureQueriesContext
 
     world, c, team = tree.world, tree.c, tree.desk

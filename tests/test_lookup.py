@@ -195,7 +195,7 @@ def test_only_the_latest_opened_are_kept(acme, content):
 
 
 def test_a_keystroke_costs_a_bounded_number_of_queries(acme, content, settings):
-    settings.KB_ACCESS_CACHE = True  # off in the test settings (kbportal/settings/test.py says why)
+    settings.KB_ACCESS_CACHE = True  # what these tests are about (KB_ACCESS_CACHE=0 turns it off)
     agent = http_as(acme.agent_acme)
     agent.get("/search/", {"q": "parc"}, HTTP_HOST=host(acme.acme))  # session and sign-in audit settled
     for q in ("parc", "remboursement", "rembursement", "zzzqqq volants"):

@@ -46,8 +46,7 @@ DEBUG = env_bool("DEBUG", False)
 KB_DEMO_ACCOUNTS = env_bool("KB_DEMO_ACCOUNTS", False)
 # Reuse the tenant, the person and their access between requests while unchanged
 # (permissions.access_cache); off: every request asks the database again (the "before" figure).
-# Off by default while its open defect stands (README, "Speed"); KB_ACCESS_CACHE=1 turns it on.
-KB_ACCESS_CACHE = env_bool("KB_ACCESS_CACHE", False)
+KB_ACCESS_CACHE = env_bool("KB_ACCESS_CACHE", True)
 # A new workspace starts with the starter synonyms (search.starter); the tests' shared
 # workspaces start without, as their synonym tests expect an empty table.
 KB_STARTER_SYNONYMS = env_bool("KB_STARTER_SYNONYMS", True)

@@ -39,10 +39,3 @@ KB_STARTER_SYNONYMS = False
 # Attachments of this run in a folder of its own (KB_MEDIA_ROOT set by a test wins).
 if not os.environ.get("KB_MEDIA_ROOT"):
     STORAGES["attachments"]["OPTIONS"]["location"] = f"/tmp/kbtest-media-{RUN}/attachments"  # noqa: F405, S108
-
-# The per-process access cache (permissions.access_cache) is off for the suite and on in the
-# tests that are about it (tests/test_access_cache.py, the keystroke count in test_lookup.py):
-# with it on, browser tests whose live server shares the process with tests creating and
-# dropping workspaces answer 404 to an agent after a few requests. Not understood yet (the demo
-# served with it on works); see the README, "Speed".
-KB_ACCESS_CACHE = False
