@@ -251,3 +251,22 @@ def test_a_lead_no_longer_sees_the_name_of_a_collection_their_team_lost_its_gran
     # The admin still sees (and may undo) the team's follow.
     admin = _http(world.acme, world.acme_admin)
     assert b"Winter surcharge plans" in admin.get(reverse("notifications:following")).content
+
+
+@pytest.mark.django_db
+def test_the_bell_request_as_the_browser_sends_it_takes_at_most_four_statements(guide, settings):
+    """The whole polling request, middleware and session included, with the access cache on: the
+    search path, the session, the person's and the workspace's access generations, the count."""
+    settings.KB_ACCESS_CACHE = True
+    world, collection, article, team = guide
+    services.follow(person_id=world.agent_acme.pk, article=article)
+    ChangeEvent.objects.create(article=article, revision=article.live_revision, change="published", materiality="update")
+    _fan_out_everything()
+    agent = _http(world.acme, world.agent_acme)
+    for _ in range(2):  # the sign-in audit settled, the access cached
+        agent.get(reverse("notifications:bell"), HTTP_HX_REQUEST="true")
+    with CaptureQueriesContext(connection) as queries:
+        answer = agent.get(reverse("notifications:bell"), HTTP_HX_REQUEST="true")
+    assert b'data-bell-count="1"' in answer.content
+    assert len(queries) <= 4, [q["sql"][:120] for q in queries]
+    print(f"bell request: {len(queries)} statements")
