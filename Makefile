@@ -24,10 +24,21 @@ AS_OWNER := DATABASE_URL="$$DATABASE_OWNER_URL"
 run: services venv messages db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
 
-# `make test T="tests/test_x.py -k name"` runs only those tests.
+# `make test T="tests/test_x.py -k name"` runs only those tests, in one process. The whole suite
+# runs on TEST_WORKERS processes (pytest-xdist, a file per worker at a time, each worker with its
+# own test database, queue, cache keys and files), then the tests marked `serial` (the fault
+# tests, which time a whole stack of processes) on their own, so that no other test competes
+# with them for the two cores.
+TEST_WORKERS ?= 3
+PYTEST := $(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.test $(PY) -m pytest
 test: services venv messages
 	./scripts/ensure-system-packages.sh --browser
-	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.test $(PY) -m pytest $(T)
+ifeq ($(strip $(T)),)
+	$(PYTEST) -n $(TEST_WORKERS) --dist loadfile -m "not serial"
+	$(PYTEST) -m serial
+else
+	$(PYTEST) $(T)
+endif
 
 services:
 	@./scripts/ensure-system-packages.sh

@@ -40,6 +40,9 @@ from .faults import (
     wait_until,
 )
 
+# Timed against a whole stack of processes: run alone, after the parallel part of `make test`.
+pytestmark = pytest.mark.serial
+
 SCHEMA = "faultia"
 EDITOR = "fault.editor@faultia.test"
 AGENT = "fault.agent@helios.test"
