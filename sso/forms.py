@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import IdentityProvider
+
+
+class OrganisationEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Work e-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class IdentityProviderAdminForm(forms.ModelForm):
+    """The client secret is never shown back: left empty, the stored one is kept."""
+
+    oidc_client_secret = forms.CharField(
+        label=_("client secret"), required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Never shown again once saved. Leave empty to keep the current secret."),
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = ["client", "provider", "protocol", "enabled", "issuer", "discovery_url", "oidc_client_id",
+                  "oidc_client_secret", "default_role", "require_sso"]
+
+    def clean_oidc_client_secret(self) -> str:
+        value = self.cleaned_data.get("oidc_client_secret") or ""
+        if not value and self.instance.pk:
+            return self.instance.oidc_client_secret
+        return value
