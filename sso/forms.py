@@ -33,3 +33,31 @@ class IdentityProviderAdminForm(forms.ModelForm):
         if not value and self.instance.pk:
             return self.instance.oidc_client_secret
         return value
+
+
+class WorkspaceSsoForm(forms.ModelForm):
+    """The tenant admin's single sign-on settings. The e-mail domains are the platform admin's
+    (who checks that the company owns them), so they are not in this form."""
+
+    oidc_client_secret = forms.CharField(
+        label=_("client secret"), required=False, strip=True, max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Never shown again once saved. Leave empty to keep the current secret."),
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = ["issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "default_role", "require_sso",
+                  "enabled"]
+        field_classes = {"issuer": forms.URLField, "discovery_url": forms.URLField}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("issuer", "discovery_url"):
+            self.fields[name].assume_scheme = "https"  # type: ignore[attr-defined]
+
+    def clean_oidc_client_secret(self) -> str:
+        value = self.cleaned_data.get("oidc_client_secret") or ""
+        if not value and self.instance.pk:
+            return self.instance.oidc_client_secret
+        return value

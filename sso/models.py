@@ -101,14 +101,14 @@ class SsoDomain(models.Model):
     def __str__(self) -> str:
         return self.domain
 
+    def save(self, *args, **kwargs) -> None:
+        self.domain = normalise_domain(self.domain)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         self.domain = normalise_domain(self.domain)
         if not DOMAIN.fullmatch(self.domain):
             raise ValidationError({"domain": _("Enter a domain such as example.com.")})
-
-    def save(self, *args, **kwargs) -> None:
-        self.domain = normalise_domain(self.domain)
-        super().save(*args, **kwargs)
 
 
 DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")

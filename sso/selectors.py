@@ -16,3 +16,8 @@ def get_pending_identity_provider(session) -> IdentityProvider | None:
 
 
 PENDING_KEY = "kb_sso_pending"
+
+
+def identity_provider_of_workspace(client) -> IdentityProvider | None:
+    """The identity provider of the tenant admin's own workspace (never another's)."""
+    return IdentityProvider.objects.prefetch_related("domains").filter(client=client).first()

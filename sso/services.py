@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -102,4 +103,24 @@ def identity_provider_configure(*, client: Client | None = None, provider: Provi
     identity_provider.domains.exclude(domain__in=wanted).delete()
     for domain_name in wanted:
         SsoDomain.objects.update_or_create(domain=domain_name, defaults={"identity_provider": identity_provider})
+    return identity_provider
+
+
+AUDITED = ("issuer", "discovery_url", "oidc_client_id", "default_role", "require_sso", "enabled")
+
+
+@transaction.atomic
+def workspace_sso_save(*, client: Client, identity_provider: IdentityProvider, acting_user: User,
+                       actor: Actor | None = None, secret_changed: bool = False) -> IdentityProvider:
+    """Save the tenant admin's single sign-on settings of their own workspace (audited there;
+    the secret is never written to the log, only that it changed)."""
+    tenant_services.require_admin(acting_user, client)
+    if identity_provider.client_id != client.pk or identity_provider.provider_id is not None:
+        raise PermissionDenied
+    identity_provider.full_clean()
+    identity_provider.save()
+    detail: dict[str, Any] = {name: getattr(identity_provider, name) for name in AUDITED}
+    detail.update(setting="single sign-on", secret_changed=secret_changed)
+    tenant_services.audit_in_tenant(client, Action.SETTINGS_CHANGED, actor=actor or Actor.of(acting_user),
+                                    obj=None, label=_("Single sign-on"), detail=detail)
     return identity_provider

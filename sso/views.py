@@ -52,7 +52,12 @@ def start(request):
             log.warning("single sign-on of %s could not start: %s", identity_provider, error)
             return _failed(request, status=502)
         request.session[PENDING_KEY] = {"identity_provider": identity_provider.pk, "next": target}
-        return response
+        # A page that moves on by itself, not a redirect: the browser checks a form's redirects
+        # against the page's CSP form-action, which names only our own hosts.
+        page = render(request, "sso/redirect.html", {"authorize_url": response["Location"],
+                                                     "organisation": identity_provider.organisation})
+        page["Refresh"] = f"0; url={response['Location']}"
+        return page
     return render(request, "sso/start.html", {"form": form, "required": required})
 
 

@@ -330,3 +330,12 @@ def expected(*, route: Route, path: str, family: str | None, kind: str | None, r
     if (route.name, kind) in TWO_REVISIONS:
         return Expect(frozenset({200}))
     return Expect(frozenset({GET_NOTES.get(route.name, 200)}))
+
+
+# --- The public site's single sign-on steps ---------------------------------------------------
+
+PUBLIC_URLCONF = "kbportal.urls_public"
+# Single sign-on's pages (sso/urls.py) serve people who are not signed in yet, so every role,
+# anonymous included, gets the same answer on the public host: the e-mail step's form, and a
+# callback without a sign-in under way is refused with a page. They exist on no tenant host.
+PUBLIC_SSO = {"sso:start": 200, "sso:callback": 400}

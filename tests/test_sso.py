@@ -50,6 +50,14 @@ def start_sso(http: HttpClient, email: str, next_url: str = ""):
     return http.post("/accounts/sso/", {"email": email, "next": next_url}, HTTP_HOST=PUBLIC)
 
 
+def authorize_url(answer) -> str:
+    """The page that takes the person to their identity provider (a Refresh header and a link)."""
+    assert answer.status_code == 200, answer.status_code
+    url = answer.context["authorize_url"]
+    assert answer["Refresh"] == f"0; url={url}"
+    return url
+
+
 def come_back(http: HttpClient, location: str):
     parts = urlsplit(location)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == CALLBACK
@@ -63,9 +71,7 @@ def signed_in_id(http: HttpClient):
 def test_a_new_person_of_a_client_is_created_there_with_the_default_role(world, idp):
     configure(idp, client=world.acme, domains=["acme-sso.test"], default_role=Role.EDITOR)
     http = HttpClient()
-    answer = start_sso(http, "Newcomer@Acme-SSO.test")
-    assert answer.status_code == 302
-    authorize = answer["Location"]
+    authorize = authorize_url(start_sso(http, "Newcomer@Acme-SSO.test"))
     assert authorize.startswith(f"{idp.issuer}/authorize/")
     params = query_of(authorize)
     assert params["client_id"] == idp.client_id and params["response_type"] == "code"
@@ -89,7 +95,7 @@ def test_a_new_person_of_a_client_is_created_there_with_the_default_role(world, 
 def test_a_new_person_of_a_provider_becomes_an_agent_and_their_second_factor_is_told(world, idp):
     configure(idp, provider=world.helios, domains=["helios-sso.test"])
     http = HttpClient()
-    authorize = start_sso(http, "new.agent@helios-sso.test")["Location"]
+    authorize = authorize_url(start_sso(http, "new.agent@helios-sso.test"))
     answer = come_back(http, sign_in_at_idp(authorize, "agent", IDP_PASSWORD))
     assert answer.status_code == 302
     person = User.objects.get(email="new.agent@helios-sso.test")
@@ -102,7 +108,7 @@ def test_a_new_person_of_a_provider_becomes_an_agent_and_their_second_factor_is_
 def test_an_existing_person_is_found_by_email_and_keeps_their_roles(world, idp):
     configure(idp, provider=world.helios, domains=["helios.test"])
     http = HttpClient()
-    authorize = start_sso(http, "lead@helios.test", "/provider/")["Location"]
+    authorize = authorize_url(start_sso(http, "lead@helios.test", "/provider/"))
     answer = come_back(http, sign_in_at_idp(authorize, "lead", IDP_PASSWORD))
     assert answer.status_code == 302 and answer["Location"] == "/provider/"
     assert int(signed_in_id(http)) == world.lead.pk
@@ -113,7 +119,7 @@ def test_an_existing_person_is_found_by_email_and_keeps_their_roles(world, idp):
 def test_a_callback_with_another_state_signs_nobody_in(world, idp):
     configure(idp, client=world.acme, domains=["acme-sso.test"])
     http = HttpClient()
-    authorize = start_sso(http, "newcomer@acme-sso.test")["Location"]
+    authorize = authorize_url(start_sso(http, "newcomer@acme-sso.test"))
     location = sign_in_at_idp(authorize, "newcomer", IDP_PASSWORD)
     params = query_of(location)
     answer = http.get("/accounts/sso/callback/", {**params, "state": "forged"}, HTTP_HOST=PUBLIC)
@@ -132,7 +138,7 @@ def test_a_callback_without_a_pending_sign_in_is_a_clear_page(db):
 def test_the_identity_provider_may_not_vouch_for_an_address_of_another_domain(world, idp):
     configure(idp, client=world.acme, domains=["acme-sso.test"])
     http = HttpClient()
-    authorize = start_sso(http, "newcomer@acme-sso.test")["Location"]
+    authorize = authorize_url(start_sso(http, "newcomer@acme-sso.test"))
     # The person signs in at the identity provider as someone whose address is lumiere's.
     answer = come_back(http, sign_in_at_idp(authorize, "liar", IDP_PASSWORD))
     assert answer.status_code == 403
@@ -145,7 +151,7 @@ def _hand_made_flow(world, hand_made, token_for):
     identity_provider_configure(client=world.acme, issuer=hand_made.issuer, client_id="ours", client_secret="s",
                                 domains=["acme-sso.test"])
     http = HttpClient()
-    authorize = start_sso(http, "someone@acme-sso.test")["Location"]
+    authorize = authorize_url(start_sso(http, "someone@acme-sso.test"))
     params = query_of(authorize)
     hand_made.id_token = token_for(params["nonce"])
     return http, http.get("/accounts/sso/callback/", {"code": "c", "state": params["state"]}, HTTP_HOST=PUBLIC)
@@ -266,3 +272,66 @@ def test_the_admin_refuses_two_organisations_or_none(world, idp):
     assert answer.status_code == 200
     assert "Choose either a client company or a provider organisation" in answer.content.decode()
     assert not IdentityProvider.objects.exists()
+
+
+def test_the_configure_command_sets_a_providers_identity_provider_and_its_domains(world, idp):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("sso_configure", "--provider", world.helios.name, "--issuer", idp.issuer, "--client-id", "kb",
+                 "--domain", "Helios-SSO.test", "--domain", "@helios2-sso.test", "--require-sso", stdout=None)
+    identity_provider = IdentityProvider.objects.get(provider=world.helios)
+    assert identity_provider.require_sso and identity_provider.client is None
+    assert sorted(identity_provider.domains.values_list("domain", flat=True)) == ["helios-sso.test", "helios2-sso.test"]
+    call_command("sso_configure", "--provider", world.helios.name, "--issuer", idp.issuer, "--client-id", "kb",
+                 "--domain", "helios-sso.test")
+    assert list(identity_provider.domains.values_list("domain", flat=True)) == ["helios-sso.test"]
+    with pytest.raises(CommandError, match="domain such as"):
+        call_command("sso_configure", "--client", "acme", "--issuer", idp.issuer, "--client-id", "kb",
+                     "--domain", "not a domain")
+
+
+def test_a_tenant_admin_sets_their_workspaces_single_sign_on_but_not_its_domains(world, idp, in_tenant):
+    from audit.models import Action, AuditEvent
+
+    from .factories import host, http_as
+
+    http = http_as(world.acme_admin)
+    page = http.get("/access/sso/", HTTP_HOST=host(world.acme))
+    assert page.status_code == 200
+    assert "No e-mail domain yet" in page.content.decode()
+    form = {"issuer": idp.issuer, "discovery_url": "", "oidc_client_id": idp.client_id,
+            "oidc_client_secret": idp.client_secret, "default_role": "editor", "require_sso": "on", "enabled": "on"}
+    assert http.post("/access/sso/", form, HTTP_HOST=host(world.acme)).status_code == 302
+    identity_provider = IdentityProvider.objects.get(client=world.acme)
+    assert (identity_provider.oidc_client_secret, identity_provider.default_role) == (idp.client_secret, "editor")
+    assert not identity_provider.domains.exists()
+    assert sso_required_for_editor() is None  # no domain: nobody is sent anywhere
+    # Saved again without a secret: the stored one is kept, and never shown.
+    answer = http.post("/access/sso/", {**form, "oidc_client_secret": "", "require_sso": ""},
+                       HTTP_HOST=host(world.acme))
+    assert answer.status_code == 302
+    identity_provider.refresh_from_db()
+    assert identity_provider.oidc_client_secret == idp.client_secret and not identity_provider.require_sso
+    page = http.get("/access/sso/", HTTP_HOST=host(world.acme)).content.decode()
+    assert idp.client_secret not in page and "A client secret is stored" in page
+    in_tenant(world.acme)
+    events = list(AuditEvent.objects.filter(action=Action.SETTINGS_CHANGED, object_label="Single sign-on")
+                  .order_by("at", "pk"))
+    assert [event.detail["secret_changed"] for event in events] == [True, False]
+    assert all(idp.client_secret not in str(event.detail) for event in events)
+
+
+def test_a_tenant_admins_bad_issuer_is_a_clear_error(world):
+    from .factories import host, http_as
+
+    answer = http_as(world.acme_admin).post("/access/sso/", {"issuer": "not a url", "oidc_client_id": "x",
+                                                               "default_role": "viewer"}, HTTP_HOST=host(world.acme))
+    assert answer.status_code == 200 and "field-error" in answer.content.decode()
+    assert not IdentityProvider.objects.filter(client=world.acme).exists()
+
+
+def sso_required_for_editor():
+    from sso.discovery import sso_required_for
+
+    return sso_required_for("editor@acme.test")
