@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set-language"),
     path("profile/", views_profile.profile, name="profile"),
     path("invitations/<str:token>/", views_people.invitation, name="invitation"),
+    path("provider/<int:provider>/sso/", include("sso.urls_provider")),
     path("provider/", include("tenants.urls_provider")),
     path("mail/unsubscribe/<str:token>/", outbox_views.unsubscribe, name="mail-unsubscribe"),
     path("admin/", admin.site.urls),

@@ -61,3 +61,10 @@ class WorkspaceSsoForm(forms.ModelForm):
         if not value and self.instance.pk:
             return self.instance.oidc_client_secret
         return value
+
+
+class ProviderSsoForm(WorkspaceSsoForm):
+    """The provider lead's: new people are always agents, so there is no role to choose."""
+
+    class Meta(WorkspaceSsoForm.Meta):
+        fields = ["issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "require_sso", "enabled"]

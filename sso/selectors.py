@@ -18,6 +18,9 @@ def get_pending_identity_provider(session) -> IdentityProvider | None:
 PENDING_KEY = "kb_sso_pending"
 
 
-def identity_provider_of_workspace(client) -> IdentityProvider | None:
-    """The identity provider of the tenant admin's own workspace (never another's)."""
-    return IdentityProvider.objects.prefetch_related("domains").filter(client=client).first()
+def identity_provider_of(*, client=None, provider=None) -> IdentityProvider | None:
+    """The identity provider of the organisation the tenant admin or the provider lead acts for
+    (already resolved through the access layer: `request.workspace`, `get_provider_for_lead`)."""
+    assert (client is None) != (provider is None)
+    organisation = {"client": client} if client is not None else {"provider": provider}
+    return IdentityProvider.objects.prefetch_related("domains").filter(**organisation).first()

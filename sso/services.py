@@ -76,6 +76,8 @@ def account_for_claims(*, identity_provider: IdentityProvider, claims: dict[str,
         log.info("single sign-on created %s in %s", email, identity_provider)
     if not AccountBackend().user_can_authenticate(user):  # inactive, or a demo account with demos off
         raise SsoRefused(_("This account is inactive."))
+    if user.is_staff or user.is_superuser:  # an organisation's identity provider never opens the platform admin
+        raise SsoRefused(_("Platform admins sign in with their password, not through an organisation."))
     return user
 
 
@@ -110,17 +112,26 @@ AUDITED = ("issuer", "discovery_url", "oidc_client_id", "default_role", "require
 
 
 @transaction.atomic
-def workspace_sso_save(*, client: Client, identity_provider: IdentityProvider, acting_user: User,
-                       actor: Actor | None = None, secret_changed: bool = False) -> IdentityProvider:
-    """Save the tenant admin's single sign-on settings of their own workspace (audited there;
-    the secret is never written to the log, only that it changed)."""
-    tenant_services.require_admin(acting_user, client)
-    if identity_provider.client_id != client.pk or identity_provider.provider_id is not None:
+def organisation_sso_save(*, client: Client | None = None, provider: ProviderOrganisation | None = None,
+                          identity_provider: IdentityProvider, acting_user: User, actor: Actor | None = None,
+                          secret_changed: bool = False) -> IdentityProvider:
+    """Save the single sign-on settings of the organisation the tenant admin or the provider
+    lead acts for (a client's are audited in its workspace; the secret is never written to the
+    log, only that it changed)."""
+    if client is not None:
+        tenant_services.require_admin(acting_user, client)
+    elif provider is not None:
+        tenant_services.require_lead(acting_user, provider)
+    if (client is None) == (provider is None) or (identity_provider.client_id, identity_provider.provider_id) != (
+            getattr(client, "pk", None), getattr(provider, "pk", None)):
         raise PermissionDenied
     identity_provider.full_clean()
     identity_provider.save()
     detail: dict[str, Any] = {name: getattr(identity_provider, name) for name in AUDITED}
     detail.update(setting="single sign-on", secret_changed=secret_changed)
-    tenant_services.audit_in_tenant(client, Action.SETTINGS_CHANGED, actor=actor or Actor.of(acting_user),
-                                    obj=None, label=_("Single sign-on"), detail=detail)
+    if client is not None:
+        tenant_services.audit_in_tenant(client, Action.SETTINGS_CHANGED, actor=actor or Actor.of(acting_user),
+                                        obj=None, label=_("Single sign-on"), detail=detail)
+    else:
+        log.info("single sign-on of %s changed by %s: %s", provider, acting_user.email, detail)
     return identity_provider

@@ -335,3 +335,31 @@ def sso_required_for_editor():
     from sso.discovery import sso_required_for
 
     return sso_required_for("editor@acme.test")
+
+
+def test_a_provider_lead_sets_their_providers_single_sign_on(world, idp):
+    from .factories import http_as
+
+    url = f"/provider/{world.helios.pk}/sso/"
+    http = http_as(world.lead)
+    page = http.get(url, HTTP_HOST=PUBLIC)
+    assert page.status_code == 200 and "default_role" not in page.content.decode()
+    form = {"issuer": idp.issuer, "oidc_client_id": idp.client_id, "oidc_client_secret": "s3cret", "enabled": "on"}
+    assert http.post(url, form, HTTP_HOST=PUBLIC).status_code == 302
+    identity_provider = IdentityProvider.objects.get(provider=world.helios)
+    assert identity_provider.oidc_client_secret == "s3cret" and identity_provider.client is None
+    # An agent of the same provider, and another provider's id, get nothing.
+    assert http_as(world.agent_both).get(url, HTTP_HOST=PUBLIC).status_code == 404
+    assert http_as(world.agent_both).post(url, {**form, "oidc_client_secret": "mine"}, HTTP_HOST=PUBLIC).status_code == 404
+    identity_provider.refresh_from_db()
+    assert identity_provider.oidc_client_secret == "s3cret"
+    assert http.get(f"/provider/{world.helios.pk + 999}/sso/", HTTP_HOST=PUBLIC).status_code == 404
+
+
+def test_an_organisations_identity_provider_never_signs_in_a_platform_admin(world, hand_made):
+    User.objects.create_superuser("someone@acme-sso.test", "root-pass-2026")
+    http, answer = _hand_made_flow(world, hand_made, lambda nonce: hand_made.token(
+        nonce=nonce, aud="ours", email="someone@acme-sso.test"))
+    assert answer.status_code == 403
+    assert "Platform admins sign in with their password" in answer.content.decode()
+    assert signed_in_id(http) is None
