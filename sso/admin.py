@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .forms import IdentityProviderAdminForm
@@ -22,7 +21,6 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     list_display = ["__str__", "protocol", "issuer", "domain_list", "require_sso", "enabled"]
     list_filter = ["protocol", "enabled", "require_sso"]
     search_fields = ["client__name", "provider__name", "domains__domain", "issuer"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (_("Organisation"), {"fields": ["client", "provider"]}),
         (_("Identity provider"), {"fields": ["protocol", "issuer", "discovery_url", "oidc_client_id",

@@ -14,8 +14,15 @@ class OrganisationEmailForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+def _url_field(name: str):
+    return IdentityProvider._meta.get_field(name).formfield(assume_scheme="https")
+
+
 class IdentityProviderAdminForm(forms.ModelForm):
     """The client secret is never shown back: left empty, the stored one is kept."""
+
+    issuer = _url_field("issuer")
+    discovery_url = _url_field("discovery_url")
 
     oidc_client_secret = forms.CharField(
         label=_("client secret"), required=False, strip=True,
@@ -45,16 +52,13 @@ class WorkspaceSsoForm(forms.ModelForm):
         help_text=_("Never shown again once saved. Leave empty to keep the current secret."),
     )
 
+    issuer = _url_field("issuer")
+    discovery_url = _url_field("discovery_url")
+
     class Meta:
         model = IdentityProvider
         fields = ["issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "default_role", "require_sso",
                   "enabled"]
-        field_classes = {"issuer": forms.URLField, "discovery_url": forms.URLField}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("issuer", "discovery_url"):
-            self.fields[name].assume_scheme = "https"  # type: ignore[attr-defined]
 
     def clean_oidc_client_secret(self) -> str:
         value = self.cleaned_data.get("oidc_client_secret") or ""
