@@ -19,7 +19,7 @@ export DATABASE_URL DATABASE_OWNER_URL KB_APP_DB_ROLE
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 AS_OWNER := DATABASE_URL="$$DATABASE_OWNER_URL"
 
-.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant bench-attachments bench-platform backup restore
+.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant bench-attachments bench-platform backup restore sso-demo
 
 run: services venv messages db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
@@ -81,6 +81,10 @@ lint: venv lock-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/mypy
+
+# Single sign-on in the demo: the test identity provider on loopback for helios.example (README, "Single sign-on").
+sso-demo: services venv
+	DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) scripts/sso_demo_idp.py $(SSO_ARGS)
 
 bench-tenant: services venv db
 	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_tenant_create

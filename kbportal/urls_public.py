@@ -11,10 +11,12 @@ admin.site.site_header = "kbportal platform admin"
 urlpatterns = [
     path("", views.workspaces, name="workspaces"),
     path("accounts/sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("accounts/sso/", include("sso.urls")),
     path("accounts/sign-out/", views.sign_out, name="sign-out"),
     path("i18n/setlang/", views.set_language, name="set-language"),
     path("profile/", views_profile.profile, name="profile"),
     path("invitations/<str:token>/", views_people.invitation, name="invitation"),
+    path("provider/<int:provider>/sso/", include("sso.urls_provider")),
     path("provider/", include("tenants.urls_provider")),
     path("mail/unsubscribe/<str:token>/", outbox_views.unsubscribe, name="mail-unsubscribe"),
     path("admin/", admin.site.urls),

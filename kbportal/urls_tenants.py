@@ -7,6 +7,7 @@ from tenants import views as tenant_views
 
 urlpatterns = [
     path("people/", include("tenants.urls_people")),
+    path("access/sso/", include("sso.urls_workspace")),
     path("access/", include("permissions.urls")),
     path("api/v1/", include("search.urls_api")),
     path("search/manage/", include("search.urls_editor")),

@@ -9,10 +9,13 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from permissions.policy import requires
+from sso.discovery import sso_required_for
 
 from .forms import LanguageForm, SignInForm
 from .models import public_url
@@ -29,6 +32,12 @@ class SignInView(auth_views.LoginView):
         """`next` when it is a page of ours (tenants.redirects), else "" (the default page)."""
         target = self.request.POST.get(self.redirect_field_name, self.request.GET.get(self.redirect_field_name))
         return safe_next(self.request, target, default="")
+
+    def post(self, request, *args, **kwargs):
+        email = request.POST.get("username", "")
+        if sso_required_for(email):  # the organisation refuses passwords: its identity provider signs in
+            return HttpResponseRedirect(f"{reverse('sso:start')}?{urlencode({'email': email, 'required': 1, 'next': request.POST.get('next', '')})}")
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)  # logs in, cycling the session key

@@ -330,3 +330,20 @@ def expected(*, route: Route, path: str, family: str | None, kind: str | None, r
     if (route.name, kind) in TWO_REVISIONS:
         return Expect(frozenset({200}))
     return Expect(frozenset({GET_NOTES.get(route.name, 200)}))
+
+
+# --- The public site's single sign-on steps ---------------------------------------------------
+
+PUBLIC_URLCONF = "kbportal.urls_public"
+# Single sign-on's pages (sso/urls.py) serve people who are not signed in yet, so every role,
+# anonymous included, gets the same answer on the public host: the e-mail step's form, and a
+# callback without a sign-in under way is refused with a page. The provider's single sign-on
+# settings (sso/urls_provider.py, for the engaged provider) are its lead's only: anyone else
+# signed in gets a 404, anonymous people the sign-in. None exists on a tenant host.
+PUBLIC_SSO = {"sso:start": 200, "sso:callback": 400, "provider_sso:edit": None}
+
+
+def public_sso_expected(name: str, role: str) -> int:
+    if PUBLIC_SSO[name] is not None:
+        return PUBLIC_SSO[name]
+    return 200 if role == "lead" else 302 if role == "anonymous" else 404

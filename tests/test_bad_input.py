@@ -152,6 +152,8 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "access:audit-export": (AUDIT, ()),
     "access:teams": ((), ()),
     "access:image-sources": ((), ("image_sources",)),
+    "sso_settings:edit": ((), ("issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "default_role",
+                               "require_sso", "enabled")),
     "api:search": ((*SEARCH, "limit"), ()),
     "api:article": ((), ()),
     "api:file": ((), ()),

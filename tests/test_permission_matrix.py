@@ -650,3 +650,19 @@ def test_the_scan_finds_a_draft_title_where_the_old_code_put_it(matrix):
     assert count
     leaking = {line.split()[0] for line in problems if "Tangopending" in line}
     assert leaking == {"viewer", "agent_read", "agent_contrib"}, problems
+
+
+def test_every_single_sign_on_url_answers_as_the_rules_say_on_the_public_site_only(matrix):
+    public = [route for route in pm.walk(get_resolver(pm.PUBLIC_URLCONF))
+              if (route.name or "").split(":")[0] in {"sso", "provider_sso"}]
+    assert {route.name for route in public} == set(pm.PUBLIC_SSO), "teach tests/permission_matrix.py PUBLIC_SSO"
+    for route in public:
+        led = matrix.world.people["lead"].provider_memberships.get().provider_id  # the engaged provider
+        kwargs = {"provider": led} if "provider" in route.kwargs else {}
+        url = reverse(route.name, urlconf=pm.PUBLIC_URLCONF, kwargs=kwargs)
+        for role, client in matrix.browser.clients.items():
+            answer = client.get(url, HTTP_HOST=settings.KB_BASE_DOMAIN)
+            assert answer.status_code == pm.public_sso_expected(route.name, role), (route.name, role)
+            assert b"Traceback" not in answer.content
+            on_tenant = client.get(url, HTTP_HOST=host(matrix.world.acme)).status_code
+            assert on_tenant in ({302, 404} if role == "anonymous" else {404}), (route.name, role, on_tenant)

@@ -67,6 +67,7 @@ SHARED_APPS = [
     "django_htmx",
     "notifications.counters",
     "outbox",
+    "sso",
 ]
 # guardian's object permissions live in each tenant's schema, next to the objects they name.
 # Content types and permissions live in the public schema only (see README, "Tenancy").
@@ -192,6 +193,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/sign-in/"
+# Single sign-on (sso/): how long one request to an organisation's identity provider may take.
+KB_SSO_TIMEOUT_SECONDS = env_int("KB_SSO_TIMEOUT_SECONDS", 5)
 LOGIN_REDIRECT_URL = "/"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people get nothing
