@@ -126,7 +126,7 @@ def revision_live(*, article_id: int, revision_id: int, now: datetime.datetime |
     if revision is None:
         return result
     new = revision.content()
-    questions = (Question.objects.select_for_update().filter(article_id=article_id)
+    questions = (Question.objects.select_for_update(of=("self",)).filter(article_id=article_id)
                  .exclude(status=QuestionStatus.RETIRED).select_related("anchored_revision"))
     for question in questions:
         base = question.anchored_revision
