@@ -51,4 +51,4 @@ def passes(must_read_ids) -> dict[tuple[int, int], datetime.datetime]:
     """{(must_read_id, user_id): when they first passed its check}, for the must-reads given."""
     rows = (Attempt.objects.filter(kind=AttemptKind.CHECK, passed=True, must_read_id__in=list(must_read_ids))
             .values("must_read_id", "person_id").annotate(first=Min("submitted_at")))
-    return {(row["must_read_id"], row["person_id"]): row["first"] for row in rows}
+    return {(row["must_read_id"], row["person_id"]): row["first"] for row in rows if row["must_read_id"] is not None}

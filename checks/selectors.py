@@ -70,7 +70,8 @@ def review_sides(question: Question) -> list[Side]:
     sides = []
     for key in question.anchors:
         before, after = old.get(key), new.get(key)
-        label = (after or before).label if (after or before) else key
+        shown = after or before
+        label = shown.label if shown is not None else key
         sides.append(Side(label, before.text if before else None, after.text if after else None))
     return sides
 
@@ -227,7 +228,7 @@ def assignments_for(access: WorkspaceAccess) -> list[dict]:
 
 def collections_with_questions(access: WorkspaceAccess) -> QuerySet[Collection]:
     readable = visible_articles(access).published().filter(questions__status=QuestionStatus.ACTIVE)
-    return visible_collections(access).active().filter(pk__in=readable.values("collection_id")).order_by("name")
+    return visible_collections(access).filter(archived_at__isnull=True).filter(pk__in=readable.values("collection_id")).order_by("name")
 
 
 def lead_assignments(team_ids: list[int]) -> QuerySet[PracticeAssignment]:

@@ -4,6 +4,7 @@ check or a practice set, and a lead's practice assignments."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -170,7 +171,7 @@ def _grade(questions: list[Question], answers: dict[int, list[int]]) -> list[tup
     return graded
 
 
-def _store(attempt: Attempt, graded, revisions: dict[int, int | None]) -> Attempt:
+def _store(attempt: Attempt, graded, revisions: Mapping[int, int | None]) -> Attempt:
     attempt.right = sum(ok for _q, _c, ok in graded)
     attempt.total = len(graded)
     attempt.save()
