@@ -376,3 +376,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Knowledge checks: how long one "minute" of a must-read's retry delay lasts (tests shorten it).
+KB_CHECK_RETRY_UNIT_SECONDS = env_int("KB_CHECK_RETRY_UNIT_SECONDS", 60)
