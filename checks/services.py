@@ -187,7 +187,8 @@ def check_submit(*, access: WorkspaceAccess, article: Article, revision_id: int,
                  now: datetime.datetime | None = None) -> Attempt:
     """Score an attempt at the article's check (the questions asked, from `selectors.check_state`)
     and store it against the live revision; a pass of a must-read requiring its check
-    acknowledges it. `carried`: nothing was left to ask, the person's earlier answers hold."""
+    acknowledges it. `carried`: nothing is left to ask (the person's earlier answers hold, or
+    the check has no current question), so the must-read is acknowledged without questions."""
     now = now or timezone.now()
     live = article.live_revision
     if live is None or live.pk != revision_id:

@@ -94,7 +94,7 @@ def take(request, prefix, slug):
             attempt = services.check_submit(
                 access=access, article=article, revision_id=int(request.POST.get("revision") or 0),
                 questions=state.questions, answers=answers_from(request.POST), must_read=state.must_read,
-                carried=bool(state.kept) and state.must_read is not None)
+                carried=state.must_read is not None and not state.questions)
         except RevisionChanged as error:
             messages.warning(request, error.messages[0])
             return redirect("checks:take", prefix=article.prefix, slug=article.slug)

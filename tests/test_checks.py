@@ -432,3 +432,18 @@ def test_weak_spots_on_a_fixture_with_known_answers(desk):
 
     html = render_to_string("checks/_weak_spots.html", {"weak_spots": rows})
     assert "Slots?" in html and "67 %" in html and "Step 2: Offer a new date" in html
+
+
+def test_a_must_read_whose_check_has_nothing_to_ask_is_acknowledged_without_questions(
+        desk, django_capture_on_commit_callbacks):
+    world = desk.world
+    publish(desk, django_capture_on_commit_callbacks, change={2: "Send the SMS."}, materiality=Materiality.MUST_READ,
+            must_read=must_read_check(desk))
+    http = HttpClient()
+    http.force_login(world.agent_both)
+    url = f"/check/guides/{desk.guide.slug}/"
+    assert b"This check has no current question" in http.get(url, HTTP_HOST=host(desk.acme)).content
+    assert not Acknowledgement.objects.exists()
+    response = http.post(url, {"revision": desk.guide.live_revision_id}, HTTP_HOST=host(desk.acme))
+    assert response.status_code == 302
+    assert Acknowledgement.objects.filter(person_id=world.agent_both.pk).exists()
