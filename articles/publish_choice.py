@@ -36,6 +36,14 @@ class PublishChoiceForm(forms.Form):
         error_messages={"invalid": _("Enter a valid date, e.g. 2027-03-31.")},
     )
 
+    # A must-read may require the article's knowledge check (the checks app reads these from
+    # the event's must_read["check"]; articles knows nothing of checks).
+    requires_check = forms.BooleanField(label=_("Requires its knowledge check"), required=False)
+    pass_threshold = forms.IntegerField(label=_("Pass mark (%)"), min_value=1, max_value=100, initial=80,
+                                        required=False)
+    retry_minutes = forms.IntegerField(label=_("Retry after (minutes)"), min_value=0, max_value=60 * 24 * 30,
+                                       initial=60, required=False)
+
     def __init__(self, *args, client, **kwargs):
         kwargs.setdefault("prefix", PREFIX)
         super().__init__(*args, **kwargs)
@@ -65,6 +73,11 @@ class PublishChoiceForm(forms.Form):
                 "roles": sorted(data.get("roles") or []),
                 "teams": sorted(team.pk for team in data.get("teams") or []),
                 "deadline": data["deadline"].isoformat() if data.get("deadline") else None,
+                "check": {
+                    "required": bool(data.get("requires_check")),
+                    "threshold": data.get("pass_threshold") or 80,
+                    "retry_minutes": 60 if data.get("retry_minutes") is None else data["retry_minutes"],
+                },
             },
         }
 

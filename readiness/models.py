@@ -64,6 +64,13 @@ class MustRead(models.Model):
     assigned_by = models.ForeignKey(null=True, blank=True, verbose_name=_("assigned by"), **PERSON)
     created_at = models.DateTimeField(_("assigned at"), default=timezone.now)
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # A must-read may require its knowledge check (the `checks` app): then a pass at
+    # `pass_threshold` percent completes the acknowledgement, and a fail allows a retry after
+    # `retry_delay_minutes` (from the event's must_read["check"]).
+    requires_check = models.BooleanField(_("requires its knowledge check"), default=False)
+    pass_threshold = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)])
+    retry_delay_minutes = models.PositiveIntegerField(_("retry after (minutes)"), default=60)
 
     objects = MustReadQuerySet.as_manager()
 

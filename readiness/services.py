@@ -70,13 +70,27 @@ def publication_record(*, article_id: int, revision_id: int, materiality: str | 
     assignment, created = MustRead.objects.get_or_create(revision=revision, defaults={
         "article": article, "base_revision": base, "everyone": audience.everyone, "roles": list(audience.roles),
         "teams": list(audience.teams), "team_groups": list(audience.team_groups), "deadline": audience.deadline,
-        "assigned_by_id": actor_id, "created_at": now,
+        "assigned_by_id": actor_id, "created_at": now, **check_terms(must_read),
     })
     if created:
         MustRead.objects.filter(article=article, superseded_at__isnull=True).exclude(pk=assignment.pk).filter(
             revision__number__lt=revision.number).update(superseded_at=now)
         audience_sync(assignment, client, now=now)
     return assignment
+
+
+def check_terms(must_read: dict | None) -> dict:
+    """Whether the must-read requires its knowledge check, its pass mark and retry delay, from
+    the event's must_read["check"] ({"required": bool, "threshold": percent, "retry_minutes": n})."""
+    raw = (must_read or {}).get("check") if isinstance(must_read, dict) else None
+    if not isinstance(raw, dict) or not raw.get("required"):
+        return {"requires_check": False}
+    try:
+        threshold = min(100, max(1, int(raw.get("threshold", 80))))
+        retry = min(60 * 24 * 30, max(0, int(raw.get("retry_minutes", 60))))
+    except (TypeError, ValueError):
+        threshold, retry = 80, 60
+    return {"requires_check": True, "pass_threshold": threshold, "retry_delay_minutes": retry}
 
 
 def audience_members(article: Article, client: Client, audience: Audience, assigned_by_id: int | None) -> dict:
@@ -137,9 +151,13 @@ class RevisionChanged(ValidationError):
     """The article has a newer live revision than the one the person read."""
 
 
+class CheckRequired(ValidationError):
+    """The must-read asks for its knowledge check: a pass acknowledges it, not the button."""
+
+
 @transaction.atomic
 def acknowledge(*, access: WorkspaceAccess, article: Article, revision_id: int,
-                now: datetime.datetime | None = None) -> Acknowledgement:
+                now: datetime.datetime | None = None, by_check: bool = False) -> Acknowledgement:
     """"I have read and understood revision N" of `article` (found through the permission
     layer), N being what readers see now: tied to that exact revision, it answers every
     must-read of the article up to it. Acknowledging twice keeps the first time."""
@@ -147,6 +165,11 @@ def acknowledge(*, access: WorkspaceAccess, article: Article, revision_id: int,
     if live is None or live.pk != revision_id:
         raise RevisionChanged(_("This article changed while you were reading it: read the new revision, then "
                                 "acknowledge it."))
+    if not by_check:
+        from .selectors import pending_for
+
+        if pending_for(access).filter(article=article, requires_check=True).exists():
+            raise CheckRequired(_("This must-read asks for its knowledge check: pass it to acknowledge."))
     acknowledgement, _created = Acknowledgement.objects.get_or_create(
         person_id=access.user_id, revision=live, defaults={"article": article, "acknowledged_at": now or timezone.now()})
     # Its must-read notifications up to this revision are read now (the bell drops them).

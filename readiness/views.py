@@ -48,7 +48,7 @@ def acknowledge(request, prefix, slug):
         if form.is_valid():
             try:
                 services.acknowledge(access=access, article=article, revision_id=form.cleaned_data["revision"])
-            except services.RevisionChanged as error:
+            except (services.RevisionChanged, services.CheckRequired) as error:
                 messages.warning(request, error.messages[0])
                 return redirect("readiness:acknowledge", prefix=article.prefix, slug=article.slug)
             messages.success(request, _("Thank you: you acknowledged revision %(n)s of “%(title)s”.") % {

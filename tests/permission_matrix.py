@@ -112,6 +112,8 @@ PK_FAMILY = {
     "notifications:read": "notification",
     "readiness:detail": "must_read",
     "readiness:provider-detail": "must_read",
+    "checks:question": "question",
+    "checks:question-review": "question",
 }
 
 
@@ -184,6 +186,8 @@ KINDS = {
     # A must-read on the granted article for the readers' team, one on the not-granted article for
     # everyone (only client staff may read it).
     "must_read": ("granted", "not_granted", "other_tenant"),
+    # A knowledge-check question on the granted article and one on the not-granted article.
+    "question": ("granted", "not_granted", "other_tenant"),
 }
 KINDS["article_id"] = KINDS["article"]  # the same articles, addressed by id (the JSON API)
 # An image referenced by the published revision (the draft's only revision for "draft") of the
@@ -225,6 +229,8 @@ SEES: dict[str, dict[str, set[str]]] = {
     # Readiness: client editors and admins see every must-read; a provider lead those that some
     # of their people are asked to read and may read (their own people only).
     "must_read": {"admin": {"granted", "not_granted"}, "editor": {"granted", "not_granted"}, "lead": {"granted"}},
+    # Questions are their editors' business (readers take a check through its article).
+    "question": {"admin": {"granted", "not_granted"}, "editor": {"granted", "not_granted"}},
 }
 SEES["article_id"] = SEES["article"]
 # A file is readable exactly where the revision that references it is: client editors reach
@@ -238,6 +244,7 @@ PUBLISHED_ONLY = {
     "api:article",  # the API serves the published revision
     "search:pin",  # an agent pins published procedures for the lookup page
     "readiness:acknowledge",  # one acknowledges a published revision
+    "checks:take",  # one takes the check of a published revision
 }
 # A provider lead holds no grant: on the teams page they see what their teams reach, and
 # nowhere else anything.
@@ -245,7 +252,9 @@ LEAD_TEAMS = ("agent_read", "agent_contrib")
 # ...and on the following page, the collections their teams reach, to make a team follow one.
 LEAD_TEAMS_PAGES = ("access:teams", "notifications:following",
                     # ...and on the readiness of their people, which names the must-reads their teams may read.
-                    "readiness:provider", "readiness:provider-detail")
+                    "readiness:provider", "readiness:provider-detail",
+                    # ...and on assigning practice to a team, the collections that team reaches.
+                    "checks:practice-assign")
 
 
 def shown(family: str, role: str, route_name: str | None = None) -> set[str]:

@@ -134,7 +134,8 @@ def test_a_must_read_publish_says_who_and_by_when_and_is_validated(guide, django
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.live_revision.materiality == Materiality.MUST_READ
-    assert heard[-1].must_read == {"everyone": False, "roles": ["viewer"], "teams": [team.pk], "deadline": "2099-12-31"}
+    assert heard[-1].must_read == {"everyone": False, "roles": ["viewer"], "teams": [team.pk], "deadline": "2099-12-31",
+                                   "check": {"required": False, "threshold": 80, "retry_minutes": 60}}
 
 
 @pytest.mark.django_db

@@ -36,6 +36,7 @@ from articles import services as articles
 from articles.attachments import services as attachments
 from articles.models import Article, Collection, Kind, Suggestion
 from articles.services import suggestion_create
+from checks.models import Question
 from permissions import services as grants
 from permissions.models import (
     ArticlePersonGrant,
@@ -278,6 +279,16 @@ def build(ids: dict) -> SimpleNamespace:
         article_id=a["other_tenant"].pk, revision_id=foreign_live, materiality="must_read", actor_id=None,
         must_read={"everyone": True}, client=lumiere), acme, lumiere)
 
+    def question(article):
+        return Question.objects.create(article=article, kind="single", text=f"Matrix question {article.pk}?",
+                                       explanation="Because.", anchors=["section:x"],
+                                       anchored_revision_id=article.live_revision_id)
+
+    q = {"granted": question(a["granted"]), "not_granted": question(a["not_granted"])}
+    connection.set_tenant(lumiere)
+    q["other_tenant"] = _foreign(Question, lambda: question(Article.objects.get(pk=a["other_tenant"].pk)), acme, lumiere)
+    connection.set_tenant(acme)
+
     def invitation(client, email):
         return Invitation.objects.create(client=client, email=email, role="viewer",
                                          token_hash=hashlib.sha256(email.encode()).hexdigest())
@@ -293,6 +304,7 @@ def build(ids: dict) -> SimpleNamespace:
         "best_bet": {"existing": {"pk": best_bet.pk}, "other_tenant": {"pk": foreign_bet.pk}},
         "notification": {kind: {"pk": obj.pk} for kind, obj in n.items()},
         "must_read": {kind: {"pk": obj.pk} for kind, obj in must_read.items()},
+        "question": {kind: {"pk": obj.pk} for kind, obj in q.items()},
         "suggestion": {kind: {"pk": obj.pk} for kind, obj in s.items()},
         "grant": {kind: {"kind": grant_kind[type(obj)], "pk": obj.pk} for kind, obj in g.items()},
         "membership": {

@@ -79,6 +79,7 @@ TENANT_APPS = [
     "search",
     "notifications",
     "readiness",
+    "checks",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -378,3 +379,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Knowledge checks: how long one "minute" of a must-read's retry delay lasts (tests shorten it).
+KB_CHECK_RETRY_UNIT_SECONDS = env_int("KB_CHECK_RETRY_UNIT_SECONDS", 60)

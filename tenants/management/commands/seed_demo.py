@@ -21,12 +21,14 @@ class Command(BaseCommand):
             self.stdout.write("Seeding demo data…")
             demo.seed_people()
             from articles.demo import seed_content
+            from checks.demo import seed_checks
             from permissions.demo import seed_grants
             from readiness.demo import seed_must_reads
 
             seed_content(stdout=self.stdout)
             seed_grants(stdout=self.stdout)
             seed_must_reads(stdout=self.stdout)
+            seed_checks(stdout=self.stdout)
             # A publish made just after seeding is a change of its own, not a save merged into the seed's.
             from notifications.demo import close_seeded_changes
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChecksConfig(AppConfig):
+    name = "checks"
+    verbose_name = _("Knowledge checks")
+
+    def ready(self) -> None:
+        from articles import events
+
+        from . import subscribers
+
+        events.content_changed.connect(subscribers.flag_questions, dispatch_uid="checks-flag-questions")
+        events.article_opened.connect(subscribers.article_opened, dispatch_uid="checks-article-links")
