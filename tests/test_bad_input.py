@@ -152,6 +152,7 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "access:audit-export": (AUDIT, ()),
     "access:teams": ((), ()),
     "access:image-sources": ((), ("image_sources",)),
+    "access:two-factor": ((), ("require_two_factor",)),
     "api:search": ((*SEARCH, "limit"), ()),
     "api:article": ((), ()),
     "api:file": ((), ()),
