@@ -17,7 +17,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
@@ -75,6 +75,8 @@ class TwoFactorMiddleware:
             return api_error(403, "two_factor_required", _(
                 "%(client)s requires two-factor authentication: sign in with your second factor.")
                 % {"client": tenant.name})
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=204)  # a partial (the bell's polling) just does not update
         has_device = services.has_device(user)
         return render(request, "twofactor/required.html", {
             "client": tenant, "has_device": has_device,

@@ -15,9 +15,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .selectors import RECOVERY_DEVICE_NAME
+
 VERIFIED_SESSION_KEY = "kb_second_factor"
 PENDING_SESSION_KEY = "kb_second_factor_pending"
-RECOVERY_DEVICE_NAME = "recovery"
 RECOVERY_CODES = 10
 
 
@@ -70,12 +71,6 @@ def totp_start(user: AbstractBaseUser) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="app", confirmed=False)
 
 
-def totp_pending(user: AbstractBaseUser, device_id: int | None) -> TOTPDevice | None:
-    if device_id is None:
-        return None
-    return TOTPDevice.objects.filter(user=user, pk=device_id, confirmed=False).first()
-
-
 def totp_confirm(request, *, device: TOTPDevice, token: str) -> list[str] | None:
     """The app is confirmed when it shows the right code; then the session counts as verified
     and the person gets recovery codes (returned, to show once) unless they have some."""
@@ -98,10 +93,6 @@ def recovery_codes_issue(user: AbstractBaseUser) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
-
-
-def recovery_codes_left(user: AbstractBaseUser) -> int:
-    return StaticToken.objects.filter(device__user=user, device__name=RECOVERY_DEVICE_NAME).count()
 
 
 def _digits(token: str) -> str:

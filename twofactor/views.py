@@ -75,7 +75,7 @@ def overview(request):
 def app_setup(request):
     if not _may_change(request):
         return _to_verify(request)
-    device = services.totp_pending(request.user, request.session.get(SETUP_SESSION_KEY))
+    device = selectors.pending_app_for_user(request.user, request.session.get(SETUP_SESSION_KEY))
     form = AppCodeForm(request.POST or None, initial={"next": _next(request)})
     if request.method == "POST" and device is not None and form.is_valid():
         codes = services.totp_confirm(request, device=device, token=form.cleaned_data["code"])
