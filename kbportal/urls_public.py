@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("accounts/sso/", include("sso.urls")),
     path("accounts/sign-out/", views.sign_out, name="sign-out"),
+    path("accounts/two-factor/", include("twofactor.urls")),
     path("i18n/setlang/", views.set_language, name="set-language"),
     path("profile/", views_profile.profile, name="profile"),
     path("invitations/<str:token>/", views_people.invitation, name="invitation"),

@@ -135,3 +135,12 @@ class ImageSourcesForm(forms.Form):
         from tenants.image_sources import parse_image_sources
 
         return parse_image_sources(self.cleaned_data["image_sources"])
+
+
+class RequireTwoFactorForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor authentication in this workspace"), required=False,
+        help_text=_("Everyone who opens this workspace, your staff and your provider's agents alike, must "
+                    "sign in with a code from an authenticator app or a passkey. People without one are "
+                    "walked through setting it up; their other workspaces are not affected."),
+    )

@@ -25,4 +25,5 @@ urlpatterns = [
     path("audit/export/", views.audit_export, name="audit-export"),
     path("teams/", views.lead_teams, name="teams"),
     path("images/", views_settings.image_sources, name="image-sources"),
+    path("two-factor/", views_settings.two_factor, name="two-factor"),
 ]

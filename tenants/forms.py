@@ -20,7 +20,8 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("That e-mail address and password do not match. Check both and try again."),
         "inactive": _("This account is inactive."),
         "locked": _(
-            "Too many failed attempts for this account. Wait %(minutes)s minutes and try again."
+            "Too many failed attempts for this account from this browser. Wait %(minutes)s minutes "
+            "and try again, or sign in from a browser you have signed in with before."
         ),
     }
 
@@ -28,17 +29,17 @@ class SignInForm(AuthenticationForm):
         email = (self.cleaned_data.get("username") or "").lower()
         password = self.cleaned_data.get("password")
         if email and password:
-            if not auth.take_attempt(email):  # counted before the password is checked: see tenants.auth
+            key = auth.attempt_key(self.request, email)  # this browser's device, or the untrusted ones
+            attempt = auth.take_attempt(key)  # counted before the password is checked: see tenants.auth
+            if not attempt.allowed:
                 raise ValidationError(
-                    self.error_messages["locked"],
-                    code="locked",
-                    params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
+                    self.error_messages["locked"], code="locked", params={"minutes": attempt.minutes}
                 )
             self.user_cache = authenticate(self.request, username=email, password=password)
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
-            auth.clear_failures(email)
+            auth.clear_failures(key)
         return self.cleaned_data
 
 

@@ -51,6 +51,12 @@ class Client(TenantMixin):
     )
     # Read-only: people read, nobody writes; suspended: nobody gets in (tenants.lifecycle).
     status = models.CharField(_("status"), max_length=16, choices=ClientStatus.choices, default=ClientStatus.ACTIVE)
+    # Nobody opens the workspace without a second factor verified in this session (twofactor/).
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication"), default=False,
+        help_text=_("Everyone who opens this workspace, provider agents included, must have signed in "
+                    "with a second factor."),
+    )
 
     auto_create_schema = True
     auto_drop_schema = False
@@ -394,13 +400,17 @@ class ApiToken(models.Model):
 
 
 class SignInLockout(models.Model):
-    """Failed sign-ins of one account (`key`: a hash of the normalised e-mail, whether or not
-    an account has it), counted in the database by one atomic statement (tenants.auth): the
-    lock survives a cache that empties or goes away, and concurrent attempts cannot outrun it."""
+    """Failed sign-ins against one key (tenants.auth): the untrusted browsers of an account (a
+    hash of the normalised e-mail, whether or not an account has it) or one trusted browser of
+    it (a hash of the e-mail and its device cookie's nonce), counted in the database by one
+    atomic statement: the lock survives a cache that empties or goes away, and concurrent
+    attempts cannot outrun it. `lockouts` makes each lock of a key longer than the last."""
 
     key = models.CharField(_("key"), max_length=64, unique=True)
     failures = models.PositiveIntegerField(_("failures"), default=0)
     last_failure_at = models.DateTimeField(_("last failure"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    lockouts = models.PositiveIntegerField(_("lockouts"), default=0)
 
     class Meta:
         verbose_name = _("sign-in lockout")

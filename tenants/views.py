@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -10,13 +11,14 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from permissions.policy import requires
 from sso.discovery import sso_required_for
+from twofactor import services as twofactor
 
+from . import auth
 from .forms import LanguageForm, SignInForm
 from .models import public_url
 from .redirects import safe_next
@@ -44,6 +46,11 @@ class SignInView(auth_views.LoginView):
         now = int(time.time())
         self.request.session["kb_signed_in_at"] = now
         self.request.session["kb_seen_at"] = now
+        # The password was right: this browser is trusted for the account (tenants.auth).
+        auth.remember_device(self.request, response, form.get_user().email)
+        if twofactor.start_second_step(self.request, form.get_user()):
+            # Signed in, but nothing opens before the second factor (twofactor.middleware).
+            response["Location"] = f"{reverse('two-factor-verify')}?{urlencode({'next': self.get_success_url()})}"
         return response
 
 

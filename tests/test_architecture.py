@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("articles", "audit", "permissions", "search", "tenants", "sso", "kbportal")
+APPS = ("articles", "audit", "permissions", "search", "tenants", "sso", "twofactor", "kbportal")
 MAX_LINES = 430  # "a module past ~400 lines becomes a package" (STYLE.md)
 
 # Modules still over the size rule. Remove an entry when its package lands: the test then

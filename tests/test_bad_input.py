@@ -154,6 +154,7 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "access:image-sources": ((), ("image_sources",)),
     "sso_settings:edit": ((), ("issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "default_role",
                                "require_sso", "enabled")),
+    "access:two-factor": ((), ("require_two_factor",)),
     "api:search": ((*SEARCH, "limit"), ()),
     "api:article": ((), ()),
     "api:file": ((), ()),

@@ -68,6 +68,12 @@ SHARED_APPS = [
     "notifications.counters",
     "outbox",
     "sso",
+    # Two-factor (twofactor/): django-otp's apps, recovery codes, passkeys; public schema.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "twofactor",
 ]
 # guardian's object permissions live in each tenant's schema, next to the objects they name.
 # Content types and permissions live in the public schema only (see README, "Tenancy").
@@ -118,6 +124,8 @@ MIDDLEWARE = [
     "permissions.access_cache.CachedAuthenticationMiddleware",
     # Bearer tokens on the JSON API (replaces request.user there; see tenants.api_auth).
     "tenants.api_auth.ApiTokenMiddleware",
+    # django-otp: `request.user.is_verified()`, `otp_device` (the passkey ceremonies read them).
+    "django_otp.middleware.OTPMiddleware",
     # Cache-Control: private, no-store on tenant pages and on anything a signed-in person gets.
     "tenants.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -128,6 +136,8 @@ MIDDLEWARE = [
     # tenants.middleware.TenantAccessMiddleware, with the access and the grants' reach reused
     # while they hold: a revoke, an end or an expiry takes effect on the next request.
     "permissions.access_cache.CachedTenantAccessMiddleware",
+    # The second factor: pending after the password, or required by the workspace (twofactor).
+    "twofactor.middleware.TwoFactorMiddleware",
     # A suspended client answers a page; a read-only one refuses writes (tenants.lifecycle).
     "tenants.lifecycle.ClientStatusMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,10 +224,23 @@ LANGUAGE_COOKIE_NAME = "kb_language"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * 60)
 SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
-# Password guessing: lock one account (not one IP: a call-centre floor shares one) after
-# LOGIN_MAX_FAILURES failures, for LOGIN_LOCKOUT_SECONDS.
+# Password guessing (tenants.auth, device cookies): after LOGIN_MAX_FAILURES failures, lock one
+# trusted browser, or the untrusted browsers of one account (never an IP: a call-centre floor
+# shares one), for LOGIN_LOCKOUT_SECONDS, doubled at each new lock of the same key within
+# LOGIN_LOCKOUT_MEMORY_SECONDS, at most LOGIN_LOCKOUT_MAX_SECONDS.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+LOGIN_LOCKOUT_MAX_SECONDS = env_int("LOGIN_LOCKOUT_MAX_SECONDS", 24 * 60 * 60)
+LOGIN_LOCKOUT_MEMORY_SECONDS = env_int("LOGIN_LOCKOUT_MEMORY_SECONDS", 24 * 60 * 60)
+
+# Two-factor (twofactor/, django-otp). Passkeys belong to the base domain and its subdomains.
+OTP_TOTP_ISSUER = "kbportal"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "twofactor.webauthn.rp_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "twofactor.webauthn.rp_name"
+OTP_WEBAUTHN_HELPER_CLASS = "twofactor.webauthn.Helper"
+# For the library's system check; the helper expects the origin the public site is served from.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"https://{KB_BASE_DOMAIN}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is a second factor here, after the password
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

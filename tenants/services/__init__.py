@@ -7,6 +7,7 @@ and `from tenants.services import invitation_create` keep working.
 from .clients import (
     client_create,
     client_image_sources_set,
+    client_require_two_factor_set,
     engagement_end,
     engagement_start,
     membership_set,
@@ -39,6 +40,7 @@ __all__ = [
     "audit_in_tenant",
     "client_create",
     "client_image_sources_set",
+    "client_require_two_factor_set",
     "engagement_end",
     "engagement_start",
     "ensure_team_group",

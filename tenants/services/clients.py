@@ -83,3 +83,18 @@ def client_image_sources_set(*, client: Client, text: str, acting_user: User,
         audit_in_tenant(client, Action.SETTINGS_CHANGED, actor=actor or Actor.of(acting_user), label=_("Image sources"),
                detail={"image_sources": origins, "before": before})
     return origins
+
+
+def client_require_two_factor_set(*, client: Client, required: bool, acting_user: User,
+                                  actor: Actor | None = None) -> bool:
+    """Whether everyone who opens the workspace (provider agents included) must have verified a
+    second factor in their session (twofactor.middleware). Written to the tenant's audit log;
+    the access cache reads the tenant's row afresh on the next request after it changes."""
+    require_admin(acting_user, client)
+    if client.require_two_factor != required:
+        client.require_two_factor = required
+        client.save(update_fields=["require_two_factor"])
+        audit_in_tenant(client, Action.SETTINGS_CHANGED, actor=actor or Actor.of(acting_user),
+                        label=_("Two-factor authentication"),
+                        detail={"require_two_factor": required, "before": not required})
+    return required
