@@ -58,6 +58,10 @@ class FaultTolerantRedisCacheClient(RedisCacheClient):
         self._key = tuple(servers)
         self._retry_after = float(retry_after)
 
+    def is_down(self) -> bool:
+        """True while this process does not ask Redis (a write or delete may not have reached it)."""
+        return cache_is_down(self._key)
+
     def _guard(self, operation: str, missing: Any, call, *args: Any) -> Any:
         if cache_is_down(self._key):
             return missing

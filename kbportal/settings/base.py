@@ -178,6 +178,9 @@ CACHES = {
         },
     }
 }
+# The sessions' copies: the same Redis, keys without the tenant (one sign-in serves every host).
+CACHES["sessions"] = {**{k: v for k, v in CACHES["default"].items() if not k.endswith("KEY_FUNCTION")},
+                      "KEY_PREFIX": "kbsession"}
 CACHE_MIDDLEWARE_KEY_PREFIX = "kbpage"
 
 AUTH_USER_MODEL = "tenants.User"
@@ -196,8 +199,10 @@ LOGIN_REDIRECT_URL = "/"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people get nothing
 
-# Sessions: one cookie for the public site and every tenant subdomain.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: one cookie for the public site and every tenant subdomain. Read from Redis first,
+# the database behind it; an ended session is never served from the cache (tenants.sessions).
+SESSION_ENGINE = "tenants.sessions"
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_DOMAIN = os.environ.get("SESSION_COOKIE_DOMAIN", f".{KB_BASE_DOMAIN}")
 SESSION_COOKIE_NAME = "kb_session"
 SESSION_COOKIE_HTTPONLY = True
