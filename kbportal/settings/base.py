@@ -157,7 +157,9 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, skipping a `SET search_path` the connection already has
+# (tenants.postgresql_backend).
+DATABASES["default"]["ENGINE"] = "tenants.postgresql_backend"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # The cache holds only what can be rebuilt; when Redis is unreachable it answers "miss" within
