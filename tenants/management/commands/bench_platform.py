@@ -40,7 +40,7 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 def _load() -> str:
-    return "load1={:.1f}".format(os.getloadavg()[0])
+    return f"load1={os.getloadavg()[0]:.1f}"
 
 
 def _rss_kb(pid: int) -> dict[str, int]:
