@@ -12,8 +12,10 @@ acknowledged since (readiness, `hooks.last_acknowledged`) is not mailed.
 
 Every mail re-checks access first (immediate: `tenants.selectors.workspace_access`, then the permission
 layer): a revoked grant, an ended engagement or a team left means no mail about that article,
-and never its title. Both streams are bulk: unsubscribing (RFC 8058 one-click, the outbox's)
-sets the person's "updates" preference to none for the workspace; in-app notifications go on.
+and never its title. The updates and digest streams are bulk: unsubscribing (RFC 8058 one-click,
+the outbox's) sets the person's "updates" preference to none for the workspace; in-app
+notifications go on. A must-read change mailed at once goes on a stream of its own that cannot
+be unsubscribed (it is work; its footer links to the e-mail settings).
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ log = logging.getLogger(__name__)
 
 UPDATES_STREAM = "notifications.updates"
 DIGEST_STREAM = "notifications.digest"
+# Must-read changes mailed at once are work, not marketing: no one-click unsubscribe, the footer
+# links to the person's e-mail settings (outbox.streams: a stream without `unsubscribe`).
+MUST_READ_STREAM = "notifications.must-read"
 DIGEST_CHUNK = 200
 IMMEDIATE_CHUNK = 200
 
@@ -49,6 +54,9 @@ def register_streams() -> None:
     streams.register(UPDATES_STREAM, label=_("Changes to what you follow"),
                      reason=_("You follow procedures in %(workspace)s and asked to hear of each change."),
                      unsubscribe=preferences.stop_updates)
+    streams.register(MUST_READ_STREAM, label=_("Must-read changes"),
+                     reason=_("You are asked to read and acknowledge changes in %(workspace)s. This is part of "
+                              "your work and cannot be unsubscribed."))
     streams.register(DIGEST_STREAM, label=_("Digest of changes"),
                      reason=_("You follow procedures in %(workspace)s and asked for a digest of their changes."),
                      unsubscribe=preferences.stop_updates)
@@ -139,7 +147,8 @@ def _queue_change(notification: Notification, user: User, client: Client) -> Non
         subject = gettext("Changed: %(title)s") % {"title": what.article.title}
     outbox.queue_template(
         to=user.email, template="notifications/email/change", context=context, subject=subject,
-        stream=UPDATES_STREAM, language=language, schema_name=client.schema_name, person_id=user.pk,
+        stream=MUST_READ_STREAM if notification.event.materiality == Materiality.MUST_READ else UPDATES_STREAM,
+        language=language, schema_name=client.schema_name, person_id=user.pk,
     )
 
 

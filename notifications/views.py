@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from permissions.policy import requires
 from permissions.selectors import get_article_for_user, get_collection_for_user
@@ -20,6 +20,13 @@ from permissions.selectors import get_article_for_user, get_collection_for_user
 from . import audience, selectors, services
 
 BELL_POLL_SECONDS = 10
+# The bell as an inline SVG (an emoji shows as an empty box without an emoji font): a plain
+# outline drawn in the text's colour, 1.1 em high, hidden from screen readers (the label says it).
+BELL_ICON = mark_safe(  # noqa: S308 - a constant
+    '<svg class="bell-icon" aria-hidden="true" focusable="false" width="1.1em" height="1.1em" viewBox="0 0 24 24" '
+    'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"'
+    '><path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9"/>'
+    '<path d="M10.3 21a1.94 1.94 0 0 0 3.4 0"/></svg>')
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -48,8 +55,7 @@ def bell(request):
         badge = format_html(' <span class="badge bell-count" data-bell-count="{}" aria-label="{}">{}</span>', count, label, count)
     else:
         badge = mark_safe('<span data-bell-count="0"></span>')  # noqa: S308 - a constant
-    return HttpResponse(format_html('<span aria-hidden="true">🔔</span> <span class="visually-hidden">{}</span>{}',
-                                    _("Notifications"), badge))
+    return HttpResponse(format_html('{} <span class="visually-hidden">{}</span>{}', BELL_ICON, _("Notifications"), badge))
 
 
 @requires("member")
@@ -110,9 +116,13 @@ def following(request):
 
 
 @requires("read")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def follow_collection(request, slug):
+    """POST follows or unfollows; a GET (a link opened, a form sent again from the history) goes
+    to the collection, where the button is."""
     collection = get_collection_for_user(request, slug)
+    if request.method == "GET":
+        return redirect(collection.get_absolute_url())
     if request.POST.get("action") == "unfollow":
         services.unfollow(person_id=request.user.pk, collection=collection)
         messages.success(request, _("You no longer follow “%(name)s”.") % {"name": collection.name})
@@ -123,9 +133,12 @@ def follow_collection(request, slug):
 
 
 @requires("read")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def follow_article(request, prefix, slug):
+    """As follow_collection: a GET goes to the article."""
     article = get_article_for_user(request, prefix, slug, drafts=request.workspace.can_edit)
+    if request.method == "GET":
+        return redirect(article.get_absolute_url())
     if request.POST.get("action") == "unfollow":
         services.unfollow(person_id=request.user.pk, article=article)
         messages.success(request, _("You no longer follow “%(title)s”.") % {"title": article.title})

@@ -56,15 +56,27 @@ MAX_ENTRIES = 4096  # per process and per kind (people, accesses)
 class Generations:
     user: int
     client: int
+    session_ended: bool = False
 
 
-def read_generations(user_id: int, client_id: int | None) -> Generations:
-    """One statement: the current generations of a person and a tenant (0: never changed)."""
+SESSION_ENDED = "session-ended"
+
+
+def read_generations(user_id: int, client_id: int | None, session_digest: str | None = None) -> Generations:
+    """One statement: the current generations of a person and a tenant (0: never changed), and
+    with a session digest, whether that session's cached copy is marked untrustworthy
+    (`tenants.sessions`: ended, or written while Redis was away)."""
     scopes = [f"u:{user_id}", f"c:{client_id}"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT scope, value FROM public.tenants_accessgeneration WHERE scope = ANY(%s)", [scopes])
+        if session_digest is None:
+            cursor.execute("SELECT scope, value FROM public.tenants_accessgeneration WHERE scope = ANY(%s)", [scopes])
+        else:
+            cursor.execute("SELECT scope, value FROM public.tenants_accessgeneration WHERE scope = ANY(%s) "
+                           "UNION ALL SELECT %s, 1 FROM public.tenants_sessionend WHERE digest = %s",
+                           [scopes, SESSION_ENDED, session_digest])
         found = dict(cursor.fetchall())
-    return Generations(user=found.get(scopes[0], 0), client=found.get(scopes[1], 0))
+    return Generations(user=found.get(scopes[0], 0), client=found.get(scopes[1], 0),
+                       session_ended=SESSION_ENDED in found)
 
 
 class _Lru:
@@ -199,7 +211,14 @@ def get_user(request):
     backend = auth.load_backend(backend_path)
     tenant = getattr(request, "tenant", None)
     client_id = tenant.pk if tenant is not None and not tenant.is_public else None
-    generations = read_generations(user_id, client_id)
+    cached_digest = getattr(request.session, "cached_digest", None)
+    digest = cached_digest() if cached_digest is not None else None
+    generations = read_generations(user_id, client_id, digest)
+    if generations.session_ended:
+        # The session came from the cache, and has ended since (or Redis may have missed a
+        # write): read it again from the database, where an ended session is gone.
+        request.session.reload_from_db()
+        return get_user(request)
     user = _cached_person(user_id, generations.user)
     if user is None:
         user = backend.get_user(user_id)

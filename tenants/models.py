@@ -81,10 +81,14 @@ class Client(TenantMixin):
         from tenants import db_roles
 
         if not (sync_schema and db_roles.function_installed()):
-            return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+            try:
+                return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+            finally:
+                _forget_search_path(connection)  # the clone sets the search path of its own
         if check_if_exists and schema_exists(self.schema_name):
             return False
         db_roles.create_tenant_schema(self.schema_name)
+        _forget_search_path(connection)
         # The clone carries the template's migration records: when they are complete, faking them
         # again only costs a full `migrate` run (~2 s under load, bench_platform); skip it then.
         from .migration_executor import schemas_with_pending_migrations
@@ -110,6 +114,13 @@ class Client(TenantMixin):
     def host(self) -> str:
         primary = [d for d in self.domains.all() if d.is_primary]  # uses prefetched domains
         return primary[0].domain if primary else f"{self.schema_name}.{settings.KB_BASE_DOMAIN}"
+
+
+def _forget_search_path(connection) -> None:
+    """After SQL that may set the search path itself (tenants.postgresql_backend)."""
+    forget = getattr(connection, "forget_search_path", None)
+    if forget is not None:
+        forget()
 
 
 class Domain(DomainMixin):

@@ -272,6 +272,8 @@ CONTRIBUTES = {"article": {"agent_contrib": {"granted", "confidential_granted", 
 # Allowed GETs answer 200, except where a view answers otherwise by design.
 GET_NOTES = {
     "articles:compare": 302,  # the matrix's articles have one revision: "nothing to compare", to history
+    "notifications:follow-collection": 302,  # a GET on the follow button's address: to the collection
+    "notifications:follow-article": 302,  # ...to the article
 }
 # ...but the granted article has a newer, unpublished draft: two revisions to compare.
 TWO_REVISIONS = {("articles:compare", "granted")}

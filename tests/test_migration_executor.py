@@ -59,3 +59,63 @@ def test_the_derivations_migration_replaces_its_public_function_one_schema_at_a_
         with second.transaction():
             assert second.execute("SELECT pg_try_advisory_xact_lock(%s)", [key]).fetchone() == (True,)
             second.execute(migration.DERIVES_SQL)
+
+
+
+LEAN = """
+import io, json
+from django.core.management import call_command
+from django.db import connection
+from tenants import services
+from tenants.migration_executor import schemas_with_pending_migrations
+from tenants.models import Client
+made = ["leanx", "leany", "leanz"]
+try:
+    for schema in made:
+        services.client_create(schema_name=schema, name=schema)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {schema}.search_indexfailure")
+            cursor.execute(f"DELETE FROM {schema}.django_migrations WHERE app = 'search' "
+                           "AND name IN ('0005_index_index_failures', '0006_search_derivations')")
+    connection.set_schema_to_public()
+    before = schemas_with_pending_migrations(made)
+    out = io.StringIO()
+    call_command("migrate_schemas", tenant=True, executor="pending", interactive=False, stdout=out)
+    after = schemas_with_pending_migrations(made)
+    tables = []
+    with connection.cursor() as cursor:
+        for schema in made:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [schema + ".search_indexfailure"])
+            tables.append(cursor.fetchone()[0])
+finally:
+    connection.set_schema_to_public()
+    for client in Client.objects.filter(schema_name__in=made):
+        client.delete(force_drop=True)
+print(json.dumps({"before": before, "after": after, "tables": tables}))
+"""
+
+
+def test_schemas_missing_the_same_migrations_are_migrated_the_lean_way(django_db_setup, capfd):
+    """The plan and its states computed once, then, in two forked processes, per schema only the
+    operations' SQL and the records: a model created again (search 0005) and a RunSQL (0006).
+    As the owner, in a process of its own (DDL), on the session's database."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "KB_APP_DB_ROLE", "DATABASE_OWNER_URL")}
+    env.update(DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{settings.DATABASES['default']['NAME']}",
+               DJANGO_SETTINGS_MODULE="kbportal.settings.test", TENANT_MULTIPROCESSING_MAX_PROCESSES="2")
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", LEAN], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["before"] == ["leanx", "leany", "leanz"]
+    assert found["after"] == [] and found["tables"] == [True, True, True]
+    assert ("3 schemas migrated the lean way (search.0005_index_index_failures, search.0006_search_derivations; "
+            "2 processes)") in done.stdout

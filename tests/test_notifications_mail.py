@@ -146,8 +146,14 @@ def test_must_reads_are_mailed_by_the_must_read_preference_and_updates_by_theirs
     ChangeEvent.objects.update(updated_at=timezone.now() - datetime.timedelta(seconds=services.DEBOUNCE_SECONDS + 1))
     assert mail.send_immediate(events["invoice"].pk) == 0  # an update: the weekly digest tells it
     assert mail.send_immediate(events["late"].pk) == 1
-    (message,) = _messages(world, mail.UPDATES_STREAM)
+    # Work, not marketing: a stream of its own, no one-click unsubscribe, a link to the settings.
+    assert _messages(world, mail.UPDATES_STREAM) == []
+    (message,) = _messages(world, mail.MUST_READ_STREAM)
     assert "Late payment" in message.subject and "lecture obligatoire" in message.text  # "This change is a must read."
+    assert "List-Unsubscribe" not in message.headers and "List-Id" in message.headers
+    from outbox.services import settings_url
+
+    assert settings_url("acme") in message.text
     assert mail.digest_recipients("weekly") == [world.agent_acme.pk]
     assert mail.digest_recipients("daily") == []
     assert mail.send_digests([world.agent_acme.pk], "weekly") == 1

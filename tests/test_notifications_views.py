@@ -255,9 +255,10 @@ def test_a_lead_no_longer_sees_the_name_of_a_collection_their_team_lost_its_gran
 
 
 @pytest.mark.django_db
-def test_the_bell_request_as_the_browser_sends_it_takes_at_most_four_statements(guide, settings):
+def test_the_bell_request_as_the_browser_sends_it_takes_at_most_three_statements(guide, settings):
     """The whole polling request, middleware and session included, with the access cache on: the
-    search path, the session, the person's and the workspace's access generations, the count."""
+    search path, the person's and the workspace's access generations (with the session's end
+    mark), the count; the session comes from the cache (tenants.sessions)."""
     settings.KB_ACCESS_CACHE = True
     world, collection, article, team = guide
     services.follow(person_id=world.agent_acme.pk, article=article)
@@ -269,5 +270,25 @@ def test_the_bell_request_as_the_browser_sends_it_takes_at_most_four_statements(
     with CaptureQueriesContext(connection) as queries:
         answer = agent.get(reverse("notifications:bell"), HTTP_HX_REQUEST="true")
     assert b'data-bell-count="1"' in answer.content
-    assert len(queries) <= 4, [q["sql"][:120] for q in queries]
+    assert len(queries) <= 3, [q["sql"][:120] for q in queries]
+    assert not [q for q in queries if "django_session" in q["sql"]]
     print(f"bell request: {len(queries)} statements")
+
+
+@pytest.mark.django_db
+def test_a_get_on_a_follow_address_goes_to_the_page_with_the_button(guide):
+    world, collection, article, team = guide
+    agent = _http(world.acme, world.agent_acme)
+    answer = agent.get(reverse("notifications:follow-collection", args=[collection.slug]))
+    assert answer.status_code == 302 and answer["Location"] == collection.get_absolute_url()
+    answer = agent.get(reverse("notifications:follow-article", args=[article.prefix, article.slug]))
+    assert answer.status_code == 302 and answer["Location"] == article.get_absolute_url()
+    assert not Follow.objects.filter(person_id=world.agent_acme.pk).exists()  # a GET changes nothing
+
+
+@pytest.mark.django_db
+def test_the_bell_is_drawn_not_an_emoji(guide):
+    world, collection, article, team = guide
+    agent = _http(world.acme, world.agent_acme)
+    for page in (agent.get(reverse("notifications:bell")), agent.get("/")):
+        assert b"<svg" in page.content and "🔔".encode() not in page.content

@@ -169,7 +169,9 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, skipping a `SET search_path` the connection already has
+# (tenants.postgresql_backend).
+DATABASES["default"]["ENGINE"] = "tenants.postgresql_backend"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # The cache holds only what can be rebuilt; when Redis is unreachable it answers "miss" within
@@ -190,6 +192,9 @@ CACHES = {
         },
     }
 }
+# The sessions' copies: the same Redis, keys without the tenant (one sign-in serves every host).
+CACHES["sessions"] = {**{k: v for k, v in CACHES["default"].items() if not k.endswith("KEY_FUNCTION")},
+                      "KEY_PREFIX": "kbsession"}
 CACHE_MIDDLEWARE_KEY_PREFIX = "kbpage"
 
 AUTH_USER_MODEL = "tenants.User"
@@ -210,8 +215,10 @@ LOGIN_REDIRECT_URL = "/"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous people get nothing
 
-# Sessions: one cookie for the public site and every tenant subdomain.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions: one cookie for the public site and every tenant subdomain. Read from Redis first,
+# the database behind it; an ended session is never served from the cache (tenants.sessions).
+SESSION_ENGINE = "tenants.sessions"
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_DOMAIN = os.environ.get("SESSION_COOKIE_DOMAIN", f".{KB_BASE_DOMAIN}")
 SESSION_COOKIE_NAME = "kb_session"
 SESSION_COOKIE_HTTPONLY = True
@@ -388,6 +395,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "outbox.sweep", "schedule": 60},
     "outbox-purge": {"task": "outbox.purge", "schedule": 24 * 60 * 60},
     "sweep-attachments": {"task": "articles.attachments.tasks.sweep_attachments_everywhere", "schedule": 60 * 60},
+    "clear-expired-sessions": {"task": "tenants.clear_expired_sessions", "schedule": crontab(hour=3, minute=30)},
 }
 # Sweeps every worker sends when it (re)connects to the broker: what was lost while Redis was
 # away (tasks that could not be sent, beat ticks, a queue emptied by a restart) is done then.

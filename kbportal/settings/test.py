@@ -19,6 +19,8 @@ CACHES["default"]["LOCATION"] = REDIS_URL.rsplit("/", 1)[0] + "/15"  # noqa: F40
 # Fresh keys per run: ids restart in each run's new database, so an entry left in Redis by an
 # earlier run could otherwise answer for different data.
 CACHES["default"]["KEY_PREFIX"] = f"kbtest{RUN}"  # noqa: F405
+CACHES["sessions"]["LOCATION"] = CACHES["default"]["LOCATION"]  # noqa: F405
+CACHES["sessions"]["KEY_PREFIX"] = f"kbtestsession{RUN}"  # noqa: F405
 WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic in browser tests
 # One test database per run, so that concurrent runs (several developers on one machine, or
 # CI beside a developer) never drop each other's database.

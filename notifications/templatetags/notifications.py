@@ -13,9 +13,9 @@ register = template.Library()
 def bell(context):
     """An empty slot that htmx fills from the bell's URL on load and then every few seconds:
     the page itself runs no query for it."""
-    from ..views import BELL_POLL_SECONDS
+    from ..views import BELL_ICON, BELL_POLL_SECONDS
 
-    return {"workspace": context.get("workspace"), "poll_seconds": BELL_POLL_SECONDS}
+    return {"workspace": context.get("workspace"), "poll_seconds": BELL_POLL_SECONDS, "bell_icon": BELL_ICON}
 
 
 @register.inclusion_tag("notifications/_follow_button.html", takes_context=True)

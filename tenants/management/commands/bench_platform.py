@@ -39,6 +39,10 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def _load() -> str:
+    return f"load1={os.getloadavg()[0]:.1f}"
+
+
 def _rss_kb(pid: int) -> dict[str, int]:
     """VmRSS and RssAnon (the backend's private memory: catalogue and plan caches) in kB."""
     found = {}
@@ -83,7 +87,10 @@ class Command(BaseCommand):
         existing = set(Client.objects.filter(schema_name__startswith=PREFIX).values_list("schema_name", flat=True))
         todo = [i for i in range(n) if _schema(i) not in existing]
         started = time.perf_counter()
-        for i in todo:
+        for done, i in enumerate(todo):
+            if done and done % 25 == 0:
+                self.stdout.write(f"  {done}/{len(todo)} created in {time.perf_counter() - started:.0f} s {_load()}")
+                self.stdout.flush()
             client = services.client_create(schema_name=_schema(i), name=f"Bench client {i}")
             services.membership_set(user=editor, client=client, role=Role.EDITOR)
             connection.set_tenant(client)
@@ -99,7 +106,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         made = len(todo)
         self.stdout.write(f"create tenants={made} seconds={elapsed:.1f} per_second={made / elapsed if elapsed else 0:.2f}"
-                          f" (total tenants={n}, 2 collections and 4 published articles each)")
+                          f" (total tenants={n}, 2 collections and 4 published articles each) {_load()}")
         return editor
 
     # -- migrate --------------------------------------------------------------------------------
@@ -142,7 +149,7 @@ class Command(BaseCommand):
                     cursor.execute(f'ALTER TABLE "{schema}".search_searchdocument DROP COLUMN IF EXISTS platform_bench_tmp')
                     cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE name = %s', [TEMP_MIGRATION_NAME])
         self.stdout.write(f"migrate tenants={n} noop_seconds={noop:.1f} one_migration_seconds={one:.1f} "
-                          f"executor=pending+multiprocessing processes={processes}{before}")
+                          f"executor=pending(lean) processes={processes}{before} {_load()}")
 
     # -- requests -------------------------------------------------------------------------------
     def _read(self, http: HttpClient, schemas: list[str], count: int, rng: random.Random) -> list[float]:
@@ -173,7 +180,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"requests tenants={n} p50_ms={p['all'][0]:.1f} p95_ms={p['all'][1]:.1f} "
             f"two_tenants_p50_ms={p['two'][0]:.1f} two_tenants_p95_ms={p['two'][1]:.1f} "
-            f"ratio_p50={p['all'][0] / p['two'][0]:.2f} ratio_p95={p['all'][1] / p['two'][1]:.2f} reads={len(spread)}+{len(two)}"
+            f"ratio_p50={p['all'][0] / p['two'][0]:.2f} ratio_p95={p['all'][1] / p['two'][1]:.2f} reads={len(spread)}+{len(two)} {_load()}"
         )
 
     # -- backend memory -------------------------------------------------------------------------
