@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import Actor
 from tenants import services as tenants
+from tenants.phrases import elide
 
 from .forms import ImageSourcesForm
 from .policy import requires
@@ -27,6 +28,6 @@ def image_sources(request):
         except ValidationError as error:
             form.add_error("image_sources", error)
         else:
-            messages.success(request, _("Saved: the image sources of %(client)s.") % {"client": client.name})
+            messages.success(request, elide(_("Saved: the image sources of %(client)s.") % {"client": client.name}))
             return redirect("access:image-sources")
     return render(request, "permissions/image_sources.html", {"form": form})
