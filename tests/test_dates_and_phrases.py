@@ -18,6 +18,13 @@ from tenants.phrases import elide, when
 DAY = datetime.date(2026, 12, 1)
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """A French page request activates French in this thread: put English back after each test."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(("language", "shown"), [("en", "1 Dec 2026"), ("fr", "1 déc. 2026")])
 def test_one_date_format_by_language_whatever_name_a_template_asks_for(language, shown):
     with translation.override(language):

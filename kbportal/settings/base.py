@@ -145,6 +145,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.workspace",
+                # Inline or side-by-side comparisons, as the person last chose (issue 14).
+                "articles.diff_choice.context",
             ],
         },
     },
