@@ -52,6 +52,8 @@ def test_revoking_asks_first_naming_the_grantee(tree):
     html = get(tree.world.acme_admin, f"/access/collections/{tree.c['refunds'].slug}/", tree.world.acme).content.decode()
     blocks = [b for b in _confirm_blocks(html) if "Yes, revoke" in b]
     assert len(blocks) == 1 and "Revoke the access of Refund desk? It stops at once." in blocks[0]
+    # Its own small form, whatever else the page holds (the page's "give access" form is `form`).
+    assert "<select" not in blocks[0] and blocks[0].count("<form") == 1 and 'form="' not in blocks[0]
 
 
 def test_history_restore_buttons_ask_first(tree):
@@ -63,6 +65,7 @@ def test_history_restore_buttons_ask_first(tree):
     blocks = _confirm_blocks(html)
     assert len(blocks) == 1  # revision 1 only: the latest is not restorable
     assert 'form="restore-1"' in blocks[0] and "Restore revision 1?" in blocks[0]
+    assert "<form" not in blocks[0].split("<summary")[0]
     assert '<form id="restore-1" method="post"' in html
 
 
