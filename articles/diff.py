@@ -19,6 +19,7 @@ from typing import Any
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .text import normalise_newlines
 
@@ -43,6 +44,24 @@ class Section:
     status: str
     html: SafeString
     anchor: str = ""
+
+    # Side by side: the old text (what was removed marked) and the new (what was inserted).
+    # `html` holds no <ins>/<del> but ours (every source token is escaped), so dropping the
+    # other side's marks leaves each version whole.
+    @property
+    def old_html(self) -> SafeString:
+        return mark_safe(_INSERTED.sub("", self.html))  # noqa: S308 - markup removed from safe HTML
+
+    @property
+    def new_html(self) -> SafeString:
+        return mark_safe(_REMOVED.sub("", self.html))  # noqa: S308 - markup removed from safe HTML
+
+
+_INSERTED = re.compile(r"<ins>.*?</ins>", re.S)
+_REMOVED = re.compile(r"<del>.*?</del>", re.S)
+# Unchanged text longer than this many lines, inside a changed part, is folded away but for
+# CONTEXT_LINES lines on each side of the change.
+CONTEXT_LINES = 2
 
 
 def tokenise(text: str) -> list[str]:
@@ -81,9 +100,9 @@ def diff_text(old: str, new: str) -> SafeString:
             chunks.append((changed, a[i1:i2], b[j1:j2]))
 
     parts: list[str] = []
-    for changed, old_tokens, new_tokens in chunks:
+    for position, (changed, old_tokens, new_tokens) in enumerate(chunks):
         if not changed:
-            parts.append(_escaped(old_tokens))
+            parts.append(_folded(old_tokens, first=position == 0, last=position == len(chunks) - 1))
             continue
         if old_tokens:
             parts.append(f"<del>{_escaped(old_tokens)}</del>")
@@ -91,6 +110,23 @@ def diff_text(old: str, new: str) -> SafeString:
             parts.append(f"<ins>{_escaped(new_tokens)}</ins>")
     # Safe: every token went through escape(); the only markup added is <del>/<ins>.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def _folded(tokens: list[str], *, first: bool, last: bool) -> str:
+    """Unchanged tokens, escaped; a long run keeps CONTEXT_LINES lines next to each change and
+    folds the rest into a <details> that opens to show it."""
+    text = "".join(tokens)
+    lines = text.split("\n")
+    keep_before = 0 if first else CONTEXT_LINES  # lines after the previous change
+    keep_after = 0 if last else CONTEXT_LINES  # lines before the next change
+    hidden = len(lines) - keep_before - keep_after
+    if first and last or hidden <= CONTEXT_LINES:
+        return escape(text)
+    head, middle = lines[:keep_before], lines[keep_before:len(lines) - keep_after]
+    tail = lines[len(lines) - keep_after:]
+    summary = ngettext("%(n)s unchanged line", "%(n)s unchanged lines", len(middle)) % {"n": len(middle)}
+    folded = format_html('<details class="diff-fold"><summary>{}</summary>{}</details>', summary, "\n".join(middle))
+    return "\n".join([*(escape(line) for line in head), folded, *(escape(line) for line in tail)])
 
 
 def _all_removed(old: str, _new: str) -> SafeString:

@@ -18,6 +18,29 @@ from .services import Content
 ROW_KEY = re.compile(r"^(steps|faqs)-([A-Za-z0-9]{1,16})-(id|title|body|question|alternatives|answer|order|delete)$")
 
 
+def tree_choices(collections, *, empty_label: str | None = "---------") -> list[tuple]:
+    """Collections as the nested, ordered tree they are, for a select: each under its parent,
+    in the collections' own order, indented by depth ("Refunds", "· Marketplace")."""
+    rows = list(collections.order_by("position", "name")) if hasattr(collections, "order_by") else list(collections)
+    ids = {c.pk for c in rows}
+    children: dict = {}
+    for collection in rows:
+        children.setdefault(collection.parent_id if collection.parent_id in ids else None, []).append(collection)
+    choices: list[tuple] = [("", empty_label)] if empty_label is not None else []
+    seen: set[int] = set()
+
+    def walk(parent, depth):
+        for collection in children.get(parent, []):
+            if collection.pk in seen:  # a cycle would be a defect elsewhere; never loop here
+                continue
+            seen.add(collection.pk)
+            choices.append((collection.pk, "\u00b7\u00a0" * depth + collection.name))
+            walk(collection.pk, depth + 1)
+
+    walk(None, 0)
+    return choices
+
+
 class ArticleForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False,
@@ -56,6 +79,7 @@ class ArticleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["collection"].queryset = collections
+        self.fields["collection"].choices = tree_choices(collections)
         if kind != Kind.ARTICLE:
             self.fields["body"].label = _("Introduction")
         self.steps: list[dict] = []
@@ -149,6 +173,7 @@ class CollectionForm(forms.Form):
     def __init__(self, *args, collections, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = collections
+        self.fields["parent"].choices = tree_choices(collections, empty_label=str(self.fields["parent"].empty_label))
 
 
 class FeedbackForm(forms.Form):

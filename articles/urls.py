@@ -11,6 +11,7 @@ SLUG = r"(?P<slug>[-a-zA-Z0-9_]+)"
 urlpatterns = [
     path("", views.home, name="home"),
     path("review/", views.review_list, name="review"),
+    path("archive/", views.archive_list, name="archive"),
     path("export/", views_transfer.export_tenant, name="export"),
     path("import/", views_transfer.import_archive, name="import"),
     path("collections/<slug:slug>/export/", views_transfer.export_collection, name="collection-export"),

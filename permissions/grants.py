@@ -172,3 +172,16 @@ def explain_reach(access: WorkspaceAccess, tree: dict[int, tuple[int | None, boo
         for grant in _active_grant_rows(model, access).select_related("permission"):
             explained.articles.setdefault(grant.content_object_id, []).append(grant)
     return explained
+
+
+def confidential_opened(target) -> list:
+    """What a grant on `target` would open that is confidential: the confidential collection
+    (or article) itself and the articles it reaches. Empty when `target` is not confidential
+    (inheritance stops at confidential content, so a grant elsewhere opens none of it)."""
+    if isinstance(target, Collection):
+        if not target.confidential:
+            return []
+        reached = expand({target.pk}, collection_tree())
+        articles = Article.objects.published().filter(collection_id__in=reached, confidential=False)
+        return [target, *articles.order_by("title")]
+    return [target] if target.confidential or target.collection.confidential else []

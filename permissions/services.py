@@ -40,9 +40,15 @@ def _permission(target, level: str) -> Permission:
 
 
 def _describe(grant) -> dict:
+    """What the audit log keeps of a grant: ids and codes, from which the page writes a sentence
+    in the reader's language (permissions.audit_text); `grantee` is a label for the CSV export
+    and for readers of events written before the ids were."""
     grantee = getattr(grant, "group", None)
+    team = grant.group.provider_team if grantee is not None else None
     return {
-        "grantee": str(grant.group.provider_team) if grantee is not None else grant.user.email,
+        "grantee": str(team) if team is not None else grant.user.email,
+        "grantee_kind": "team" if team is not None else "person",
+        "grantee_id": team.pk if team is not None else grant.user_id,
         "level": grant.level,
         "expires_at": grant.expires_at.isoformat() if grant.expires_at else None,
     }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from audit.services import Actor
 from tenants import services as tenants
 from tenants.models import public_url
+from tenants.phrases import elide
 from twofactor import services as twofactor
 
 from .forms import ImageSourcesForm, RequireTwoFactorForm
@@ -29,7 +30,7 @@ def image_sources(request):
         except ValidationError as error:
             form.add_error("image_sources", error)
         else:
-            messages.success(request, _("Saved: the image sources of %(client)s.") % {"client": client.name})
+            messages.success(request, elide(_("Saved: the image sources of %(client)s.") % {"client": client.name}))
             return redirect("access:image-sources")
     return render(request, "permissions/image_sources.html", {"form": form})
 

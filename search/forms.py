@@ -48,14 +48,14 @@ class GapFilterForm(forms.Form):
 class SynonymForm(ServiceErrorsMixin, forms.Form):
     term = forms.CharField(
         label=_("Word agents type"), max_length=WORD_MAX_LENGTH,
-        help_text=_("For example résiliation. Accents and capitals never matter to search."),
+        help_text=_("For example cancellation. Accents and capitals never matter to search."),
         error_messages={"required": _("Give the word agents type."),
                         "max_length": _("At most %(limit_value)d characters.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     synonyms = forms.CharField(
         label=_("Words that mean the same"), max_length=2000,
-        help_text=_("Separated by commas, e.g. désabonnement, fermeture. Each word of the group finds the "
+        help_text=_("Separated by commas, e.g. unsubscribe, close account. Each word of the group finds the "
                     "others. An expression of several words is found from a single word, not the other way round."),
         error_messages={"required": _("Give at least one synonym."),
                         "max_length": _("At most %(limit_value)d characters in all.")},
@@ -73,7 +73,7 @@ class BestBetForm(ServiceErrorsMixin, forms.Form):
 
     query = forms.CharField(
         label=_("Query"), max_length=QUERY_MAX_LENGTH,
-        help_text=_("What agents type, e.g. résiliation. Accents and capitals do not matter."),
+        help_text=_("What agents type, e.g. cancellation. Accents and capitals do not matter."),
         error_messages={"required": _("Give the query this article answers.")},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

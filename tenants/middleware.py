@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
 from urllib.parse import quote
 
 from django.conf import settings
@@ -118,6 +119,34 @@ class UserLanguageMiddleware:
             response = self.get_response(request)
         response["Content-Language"] = language  # what the body speaks, whatever the browser asked
         return response
+
+
+class UserTimeZoneMiddleware:
+    """Times are shown in the signed-in person's time zone (`time_zone` on the person, when
+    set and known), else in the site's (settings.TIME_ZONE)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = _time_zone(getattr(request.user, "time_zone", "") or "")
+        if zone is None:
+            timezone.deactivate()
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # the thread serves other people next
+
+
+def _time_zone(name: str) -> zoneinfo.ZoneInfo | None:
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name.strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None  # a name this machine does not know: the site's zone rather than a 500
 
 
 class TenantAccessMiddleware:

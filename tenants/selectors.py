@@ -25,6 +25,7 @@ from .models import (
     Role,
     User,
 )
+from .phrases import elide
 
 
 @dataclass(frozen=True)
@@ -155,11 +156,11 @@ def person_labels(user_ids, access: WorkspaceAccess) -> dict[int, str]:
         if hide and pk != access.user_id:
             role = roles.get(pk)
             if role == Role.ADMIN:
-                labels[pk] = _("%(client)s admin") % {"client": client.name}
+                labels[pk] = elide(_("%(client)s admin") % {"client": client.name})
             elif role == Role.EDITOR:
-                labels[pk] = _("%(client)s editor") % {"client": client.name}
+                labels[pk] = elide(_("%(client)s editor") % {"client": client.name})
             else:
-                labels[pk] = _("%(client)s team") % {"client": client.name}
+                labels[pk] = elide(_("%(client)s team") % {"client": client.name})
         elif pk in users:
             labels[pk] = users[pk].get_full_name()
         else:

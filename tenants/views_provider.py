@@ -22,6 +22,7 @@ from .models import (
     ProviderRole,
     ProviderTeam,
 )
+from .phrases import elide
 from .selectors import (
     clients_engaging,
     get_provider_for_lead,
@@ -149,7 +150,7 @@ def team_member_add(request, provider: int, team: int):
     team_obj = get_team_for_lead(request.user, provider, team)
     form = TeamMemberForm(request.POST, people=provider_people(team_obj.provider))
     if not form.is_valid():
-        messages.error(request, _("Choose one of %(provider)s's people.") % {"provider": team_obj.provider.name})
+        messages.error(request, elide(_("Choose one of %(provider)s's people.") % {"provider": team_obj.provider.name}))
     else:
         try:
             services.team_member_add(team=team_obj, user=form.cleaned_data["user"], acting_user=request.user)

@@ -97,6 +97,12 @@ def test_an_admin_grants_an_article_to_one_person(tree, in_tenant):
     url = f"/access/articles/{secret.slug}/"
     assert "confidential" in get(world.acme_admin, url, world.acme).content.decode()
     response = post(world.acme_admin, url, world.acme, {"grantee": f"person:{world.agent_acme.pk}", "level": "read"})
+    # Confidential: the page names what it opens and asks once more; nothing is given yet.
+    assert response.status_code == 200 and "This opens confidential content" in response.content.decode()
+    assert "Secret margin" in response.content.decode()
+    assert get(world.agent_acme, secret.get_absolute_url(), world.acme).status_code == 404
+    response = post(world.acme_admin, url, world.acme, {"grantee": f"person:{world.agent_acme.pk}", "level": "read",
+                                                         "confirm_confidential": "yes"})
     assert response.status_code == 302
     assert get(world.agent_acme, secret.get_absolute_url(), world.acme).status_code == 200
     assert get(world.agent_both, secret.get_absolute_url(), world.acme).status_code == 404

@@ -265,7 +265,10 @@ def test_compare_shows_a_word_level_diff_per_step(acme, guide):
                              content=services.Content(title=base.title, language="en", tags=base.tags, steps=steps))
     body = http_as(acme.acme_editor).get(guide.url("compare") + "?a=1&b=2", HTTP_HOST=host(acme.acme)).content.decode()
     assert "<del>two</del>" in body and "<ins>three</ins>" in body
-    assert "Check tracking" not in body  # unchanged steps are not repeated
+    # Unchanged steps are folded away (issue 14), not shown as changes.
+    unchanged = body.split('<details class="diff-section diff-unchanged">')
+    assert len(unchanged) == 3 and all("Check tracking" not in part.split("</details>", 1)[-1] for part in unchanged[1:])
+    assert "Check tracking" not in unchanged[0].split('<div class="diff')[-1]
 
 
 def test_a_long_collection_is_shown_a_page_at_a_time(acme, refunds, monkeypatch):

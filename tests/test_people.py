@@ -488,8 +488,9 @@ def test_team_changes_reach_the_log_of_each_workspace_the_team_works_in_and_no_o
     http.post(f"{base}/members/{world.agent_both.pk}/remove/", HTTP_HOST=PUBLIC)
     email = world.agent_both.email
     assert _events(world.acme, Action.TEAM_MEMBER_ADDED, Action.TEAM_MEMBER_REMOVED) == [
-        (Action.TEAM_MEMBER_ADDED, email, {"team": "Audit desk"}),
-        (Action.TEAM_MEMBER_REMOVED, email, {"team": "Audit desk"}),
+        # The team's id too, so that the log names the team as it is called when it is read.
+        (Action.TEAM_MEMBER_ADDED, email, {"team": "Audit desk", "team_id": team.pk}),
+        (Action.TEAM_MEMBER_REMOVED, email, {"team": "Audit desk", "team_id": team.pk}),
     ]
     # The team holds no grant in lumiere: lumiere learns nothing of it.
     assert _events(world.lumiere, Action.TEAM_MEMBER_ADDED, Action.TEAM_MEMBER_REMOVED) == []

@@ -599,7 +599,7 @@ def test_list_pages_show_a_provider_what_is_granted_and_nothing_else(matrix, rol
     hidden += [COLLECTION_NAMES[k] for k in ("not_granted", "confidential", "in_confidential")]
     for name, page in html.items():
         assert not [word for word in hidden if word in page], name
-    for name in ("articles:review", "articles:suggestions", "access:overview", "access:audit", "access:review-people"):
+    for name in ("articles:review", "articles:archive", "articles:suggestions", "access:overview", "access:audit", "access:review-people"):
         assert browser.request(role, "GET", reverse(name, urlconf=pm.TENANT_URLCONF)).status_code == 404, name
 
 

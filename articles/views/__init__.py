@@ -25,11 +25,12 @@ from .editing import (
     render_preview,
     similar,
 )
-from .home import home, review_list
+from .home import archive_list, home, review_list
 from .reading import article_feedback, article_read
 from .revisions import compare, history, restore, revision_detail
 
 __all__ = [
+    "archive_list",
     "article_archive",
     "article_create",
     "article_edit",

@@ -92,6 +92,8 @@ def collection_archive(request, slug):
     archived = request.POST.get("archived", "1") == "1"
     services.collection_archive(collection=collection, archived=archived)
     messages.success(request, _("Collection archived.") if archived else _("Collection restored."))
+    if request.POST.get("back") == "archive":  # brought back from the archive list: stay there
+        return redirect("articles:archive")
     return redirect(collection)
 
 

@@ -22,7 +22,7 @@ from permissions.selectors import (
 from .. import rendering, services
 from ..diff import diff_revisions
 from ..forms import ArticleForm, rows_from_revision
-from ..models import Collection, Kind
+from ..models import Collection, Kind, Language
 from ..publish_choice import publish_choice
 
 
@@ -188,6 +188,8 @@ def article_archive(request, prefix, slug):
     archived = request.POST.get("archived", "1") == "1"
     services.article_archive(article=article, archived=archived, acting_user=request.user)
     messages.success(request, _("Archived.") if archived else _("Restored from the archive."))
+    if request.POST.get("back") == "archive":  # brought back from the archive list: stay there
+        return redirect("articles:archive")
     return redirect(article.url("read"))
 
 
@@ -206,6 +208,8 @@ def render_preview(request):
                             % {"limit": rendering.MAX_SOURCE_BYTES // 1000})
     return render(request, "articles/_preview.html", {
         "title": request.POST.get("title", ""), "body_html": body_html, "steps": steps, "faqs": faqs,
+        # Step labels in the content's language ("Étape 1" on French content for anyone).
+        "content_language": language if (language := request.POST.get("language", "")) in Language.values else "",
     })
 
 

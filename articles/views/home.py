@@ -56,3 +56,13 @@ def review_list(request):
     if request.GET.get("all") != "1":
         stale = stale.filter(owner_id=request.user.pk)
     return render(request, "articles/review.html", {"articles": stale.order_by("review_by"), "all": request.GET.get("all") == "1"})
+
+
+@requires("edit")
+def archive_list(request):
+    """What was archived, to be found and brought back: collections, then articles."""
+    access = request.workspace
+    collections = visible_collections(access).filter(archived_at__isnull=False).order_by("-archived_at")
+    articles = (visible_articles(access, drafts=True).filter(archived_at__isnull=False)
+                .select_related("collection").order_by("-archived_at"))
+    return render(request, "articles/archive.html", {"collections": collections, "articles": articles})

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from permissions.policy import requires
 from permissions.selectors import get_rw_article_for_user
 
-from .. import services
+from .. import diff_choice, services
 from ..diff import diff_revisions, has_changes
 from .reading import reading_context
 
@@ -50,10 +50,10 @@ def compare(request, prefix, slug):
     if a.number > b.number:
         a, b = b, a
     sections = diff_revisions(a.content(), b.content(), article.kind)
-    return render(request, "articles/compare.html", {
+    return diff_choice.remember(request, render(request, "articles/compare.html", {
         "article": article, "a": a, "b": b, "sections": sections,
-        "changed": has_changes(sections), "revisions": revisions,
-    })
+        "changed": has_changes(sections), "revisions": revisions, "diff_keep": [("a", a.number), ("b", b.number)],
+    }))
 
 
 @requires("edit")

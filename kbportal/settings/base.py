@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "tenants.middleware.SessionLifetimeMiddleware",
     "tenants.middleware.UserLanguageMiddleware",
+    "tenants.middleware.UserTimeZoneMiddleware",
     # A NUL in the address or a form answers the product's 400 page before any view runs.
     "kbportal.input_guard.RefuseNulMiddleware",
     # tenants.middleware.TenantAccessMiddleware, with the access and the grants' reach reused
@@ -156,6 +157,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.workspace",
+                # Inline or side-by-side comparisons, as the person last chose (issue 14).
+                "articles.diff_choice.context",
             ],
         },
     },
@@ -254,6 +257,9 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
+# One date format everywhere, by language (kbportal/formats/<language>/formats.py): `1 Dec 2026`,
+# `1 déc. 2026`. Times are shown in the person's time zone (tenants.middleware.UserTimeZoneMiddleware).
+FORMAT_MODULE_PATH = ["kbportal.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 
+from .. import audit_text
 from ..forms import AuditFilterForm
 from ..policy import requires
 from .common import csv_response
@@ -38,7 +39,7 @@ def _audit_page(request, form: AuditFilterForm):
     return render(request, "permissions/audit.html", {
         "form": form,
         "page": page,
-        "events": [(event, _detail_text(event.detail)) for event in page.object_list],
+        "events": audit_text.sentences(page.object_list),
         "query": query.urlencode(),
         "filtered": bool(request.GET.get("action") or request.GET.get("person") or request.GET.get("start")
                          or request.GET.get("end")),

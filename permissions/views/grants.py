@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Collection
 from audit.services import Actor
+from tenants.phrases import elide
 from tenants.selectors import person_labels, providers_engaged_by, teams_serving
 
 from .. import review, services
 from ..forms import GrantChangeForm, GrantForm, day_from_expiry
-from ..grants import collection_tree
+from ..grants import collection_tree, confidential_opened
 from ..models import (
     ArticlePersonGrant,
     ArticleTeamGrant,
@@ -103,7 +104,7 @@ def _grant_form(request, data=None) -> GrantForm:
     return GrantForm(data, teams=teams, people=list(review.provider_people(client).values()))
 
 
-def _target_page(request, target, *, form=None, change_forms=None, status=200):
+def _target_page(request, target, *, form=None, change_forms=None, status=200, confidential=None):
     rows = _grant_rows(_all_grants(target), request.workspace)
     change_forms = change_forms or {}
     for row in rows:
@@ -115,6 +116,8 @@ def _target_page(request, target, *, form=None, change_forms=None, status=200):
         "rows": rows,
         "form": form or _grant_form(request),
         "review_url": review_url(target),
+        # A grant on confidential content asks once more, naming what it opens (issue 14).
+        "confidential_check": confidential,
         "breadcrumbs": (target.ancestors() if isinstance(target, Collection)
                         else target.collection.ancestors() + [target.collection]),
     }, status=status)
@@ -125,6 +128,14 @@ def _give(request, target):
         return _target_page(request, target)
     form = _grant_form(request, request.POST)
     if form.is_valid():
+        opened = confidential_opened(target)
+        if opened and request.POST.get("confirm_confidential") != "yes":
+            return _target_page(request, target, form=form, confidential={
+                "grantee": form.cleaned_data["team"] or form.cleaned_data["person"],
+                "items": opened[:20], "more": max(0, len(opened) - 20),
+                "fields": [(name, value) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"
+                           for value in values],
+            })
         try:
             services.grant_give(
                 target=target, level=form.cleaned_data["level"], acting_user=request.user,
@@ -190,5 +201,5 @@ def grant_revoke(request, kind, pk):
     target = grant.content_object
     grantee = grant.group.provider_team if kind.endswith("team") else grant.user
     services.grant_revoke(grant=grant, acting_user=request.user, actor=Actor.from_request(request))
-    messages.success(request, _("Access of %(grantee)s revoked.") % {"grantee": grantee})
+    messages.success(request, elide(_("Access of %(grantee)s revoked.") % {"grantee": grantee}))
     return redirect(access_url(target))

@@ -114,7 +114,10 @@
     });
     lookupActive = index >= 0 && index < items.length ? index : -1;
     if (lookupActive >= 0) {
-      input.setAttribute("aria-activedescendant", items[lookupActive].id);
+      // The option (the hit's <li role=option>), not the link inside it: that is what the
+      // listbox announces. Pinned and recent procedures and suggestions are their own items.
+      var active = items[lookupActive].closest("[role=option]") || items[lookupActive];
+      input.setAttribute("aria-activedescendant", active.id);
       items[lookupActive].scrollIntoView({ block: "nearest" });
     } else {
       input.removeAttribute("aria-activedescendant");
@@ -148,8 +151,10 @@
         return;
       }
     }
-    if (event.altKey && !event.ctrlKey && !event.metaKey && /^[1-9]$/.test(event.key) && document.querySelector("[data-lookup]")) {
-      var shortcut = document.querySelector('#lookup-results [data-shortcut="' + event.key + '"]');
+    // Alt+1…9 by the physical key (event.code "Digit1"…): on AZERTY the character is "&", "é"…
+    var digit = /^(?:Digit|Numpad)([1-9])$/.exec(event.code || "") || /^([1-9])$/.exec(event.key || "");
+    if (event.altKey && !event.ctrlKey && !event.metaKey && digit && document.querySelector("[data-lookup]")) {
+      var shortcut = document.querySelector('#lookup-results [data-shortcut="' + digit[1] + '"]');
       if (shortcut) {
         event.preventDefault();
         window.location.assign(shortcut.href);

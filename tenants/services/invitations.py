@@ -24,6 +24,7 @@ from ..models import (
     SiteAddress,
     User,
 )
+from ..phrases import elide
 from ..selectors import secret_digest
 from .common import audit_in_tenant, require_admin
 
@@ -46,7 +47,7 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
     role = Role(role)
     if Membership.objects.filter(client=client, user__email__iexact=email).exists():
         raise ValidationError(
-            {"email": [_("%(email)s is already a member of %(client)s.") % {"email": email, "client": client.name}]},
+            {"email": [elide(_("%(email)s is already a member of %(client)s.") % {"email": email, "client": client.name})]},
             code="already_member",
         )
     now = timezone.now()

@@ -103,7 +103,7 @@ def _audit_where_team_works(team: ProviderTeam, action: Action, *, actor: User, 
             works_here = any(model.objects.filter(group_id=team.group_id).exists()
                              for model in (CollectionTeamGrant, ArticleTeamGrant))
             if works_here:
-                audit.record(action, actor=Actor.of(actor), obj=person, label=person.email, detail={"team": team.name})
+                audit.record(action, actor=Actor.of(actor), obj=person, label=person.email, detail={"team": team.name, "team_id": team.pk})
 
 
 @transaction.atomic

@@ -73,7 +73,11 @@ def test_editor_writes_previews_publishes_edits_and_compares_a_guide(page, site,
     diff = page.locator(".diff")
     expect(diff.locator("del", has_text="two")).to_be_visible()
     expect(diff.locator("ins", has_text="three")).to_be_visible()
-    expect(diff).not_to_contain_text("Check the tracking")
+    # The unchanged step is folded away, one line that opens to show it.
+    unchanged = diff.locator("details.diff-unchanged", has_text="Check the tracking")
+    expect(unchanged).to_have_count(1)
+    expect(unchanged).not_to_have_attribute("open", "")
+    expect(unchanged.locator(".diff-text")).to_be_hidden()
     assert page.console_errors == []
 
 

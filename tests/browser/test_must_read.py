@@ -110,7 +110,9 @@ def test_a_must_read_reaches_the_team_is_acknowledged_and_shows_in_readiness(pag
         diff = agent.locator(".diff")
         expect(diff.locator("del", has_text="two")).to_be_visible()
         expect(diff.locator("ins", has_text="three")).to_be_visible()
-        expect(diff).not_to_contain_text("e-mail")  # step 3 changed in revision 2, already acknowledged
+        # Step 3 changed in revision 2, already acknowledged: here it is unchanged, folded away.
+        expect(diff.locator("section.diff-section", has_text="e-mail")).to_have_count(0)
+        expect(diff.locator("details.diff-unchanged", has_text="e-mail").locator(".diff-text")).to_be_hidden()
         agent.get_by_role("button", name="I have read and understood revision 3").click()
         expect(agent.get_by_text("Thank you: you acknowledged revision 3")).to_be_visible()
         expect(agent.get_by_text("Nothing to acknowledge: you are up to date.")).to_be_visible()

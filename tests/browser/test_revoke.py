@@ -71,7 +71,9 @@ def test_an_admin_revokes_a_team_grant_and_the_agent_loses_access_on_the_next_cl
         page.locator("#main").get_by_role("link", name="Access", exact=True).click()
         expect(page.get_by_role("heading", name="Access to Roaming")).to_be_visible()
         expect(page.get_by_role("cell", name=f"Team {TEAM} (Helios Contact)")).to_be_visible()
-        page.get_by_role("button", name=f"Revoke the access of {TEAM}").click()
+        # Two steps (issue 14): the first button asks, the second revokes.
+        page.locator("summary", has_text=f"Revoke the access of {TEAM}").click()
+        page.get_by_role("button", name="Yes, revoke").click()
         expect(page.get_by_text(f"Access of Helios Contact / {TEAM} revoked.")).to_be_visible()
         expect(page.get_by_text("No grant on this collection.")).to_be_visible()
 
