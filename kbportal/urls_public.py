@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/sign-out/", views.sign_out, name="sign-out"),
     path("i18n/setlang/", views.set_language, name="set-language"),
     path("profile/", views_profile.profile, name="profile"),
+    path("", include("tenants.urls_account")),  # forgotten password, profile: password, sessions
     path("invitations/<str:token>/", views_people.invitation, name="invitation"),
     path("provider/", include("tenants.urls_provider")),
     path("mail/unsubscribe/<str:token>/", outbox_views.unsubscribe, name="mail-unsubscribe"),
