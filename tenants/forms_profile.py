@@ -46,7 +46,8 @@ class ProfileForm(forms.Form):
                              widget=forms.TextInput(attrs={"autocomplete": "name"}))
     language = forms.ChoiceField(label=_("Language"), required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), required=False,
-                                  help_text=_("Dates and times are shown in this time zone."))
+                                  help_text=_("Dates and times are shown in this time zone."),
+                                  error_messages={"invalid_choice": _("Choose a time zone from the list.")})
 
     def __init__(self, *args, current_time_zone: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -83,7 +83,7 @@ def invite(request):
             )
         except ValidationError as error:
             _add_errors(form, error)
-            needs_confirmation = error.code == "needs_confirmation" or "confirm" in getattr(error, "error_dict", {})
+            needs_confirmation = "confirm" in getattr(error, "error_dict", {})
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("people:list")
