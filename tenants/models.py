@@ -413,5 +413,5 @@ class SignInLockout(models.Model):
 
 
 # The platform's log is a model of this app kept in a module of its own.
-from .platform_log import PlatformEvent, PlatformEventQuerySet  # noqa: E402, F401
 from .models_people import PersonSession, ProviderInvitation  # noqa: E402, F401
+from .platform_log import PlatformEvent, PlatformEventQuerySet  # noqa: E402, F401

@@ -22,8 +22,8 @@ from .forms_profile import PasswordResetRequestForm, SetPasswordForm
 from .models import SiteAddress, public_url
 from .services import passwords
 
-TOKEN_SESSION_KEY = "kb_password_reset_token"
-SET_PASSWORD = "set-password"  # the token in the address once it is in the session
+TOKEN_SESSION_KEY = "kb_password_reset_token"  # noqa: S105 - the name of a session key, not a secret
+SET_PASSWORD = "set-password"  # noqa: S105 - stands for the token in the address once it is in the session
 
 
 def password_reset(request):

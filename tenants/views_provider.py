@@ -42,8 +42,8 @@ from .models import (
 from .selectors import (
     account_exists,
     clients_engaging,
-    get_provider_invitation_for_lead,
     get_provider_for_lead,
+    get_provider_invitation_for_lead,
     get_provider_person_for_lead,
     get_team_for_lead,
     get_team_member_for_lead,

@@ -16,7 +16,16 @@ from django.utils import translation
 from audit.models import Action, AuditEvent
 from permissions import access_cache
 from tenants import services
-from tenants.models import ApiToken, Invitation, PersonSession, ProviderInvitation, ProviderMembership, Role, SiteAddress, User
+from tenants.models import (
+    ApiToken,
+    Invitation,
+    PersonSession,
+    ProviderInvitation,
+    ProviderMembership,
+    Role,
+    SiteAddress,
+    User,
+)
 from tenants.services import provider_people
 
 from .conftest import host

@@ -127,8 +127,9 @@ def parse_invite_csv(provider: ProviderOrganisation, data: bytes) -> list[Invite
         raise ValidationError(_("The file is too large (256 KB at most, about 500 people)."))
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The file is not in UTF-8. In Excel, save it as “CSV UTF-8 (comma delimited)”."))
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            _("The file is not in UTF-8. In Excel, save it as “CSV UTF-8 (comma delimited)”.")) from error
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise ValidationError(_("The file is empty. Put one person per line: name, e-mail address, team."))
