@@ -62,10 +62,10 @@ def password_reset_request(*, email: str, site: SiteAddress, language: str | Non
         user = _resettable(email)
         if user is not None:
             with transaction.atomic():
-                subject = gettext_lazy("Reset your kbportal password")
+                subject = gettext_lazy("Reset your kbportal password")  # in the person's language
                 hours = settings.PASSWORD_RESET_TIMEOUT // 3600
                 outbox.queue_template(
-                    to=user.email, template="tenants/password/reset_email", subject=subject,
+                    to=user.email, template="tenants/password/reset_email", subject=subject,  # type: ignore[arg-type]
                     context={"person": user, "link": reset_link(site, user), "hours": hours},
                     stream=ACCOUNT_STREAM, language=user.language or language, site=site,
                 )

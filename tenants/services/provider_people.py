@@ -135,7 +135,7 @@ def parse_invite_csv(provider: ProviderOrganisation, data: bytes) -> list[Invite
         raise ValidationError(_("The file is empty. Put one person per line: name, e-mail address, team."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     records = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    columns = {"name": 0, "email": 1, "team": 2}
+    columns: dict[str, int | None] = {"name": 0, "email": 1, "team": 2}
     header = [cell.strip().lower() for cell in records[0]]
     if any(cell in EMAIL_HEADERS for cell in header):
         columns = {"name": _index(header, NAME_HEADERS), "email": _index(header, EMAIL_HEADERS),
