@@ -41,7 +41,7 @@ def orion(committed):
     tenants.engagement_start(provider=provider, client=client)
     lead = User.objects.create_user(LEAD, PASSWORD, full_name="Léa Lead")
     tenants.provider_member_add(user=lead, provider=provider, role=ProviderRole.LEAD)
-    team = tenants.team_create(provider=provider, name="Parcels desk", clients=[client])
+    team = tenants.team_create(provider=provider, name="Acme front line", clients=[client])  # as in the sample
     mail.outbox = []
     yield provider
     ProviderInvitation.objects.filter(provider=provider).delete()
