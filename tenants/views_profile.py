@@ -138,7 +138,9 @@ def password_change(request):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            update_session_auth_hash(request, request.user)  # this session stays signed in
+            before = request.session.session_key
+            update_session_auth_hash(request, request.user)  # this session stays signed in, under a new key
+            sessions.session_rekeyed(before, request.session.session_key)
             messages.success(request, ngettext(
                 "Your password was changed. %(count)s other session was signed out.",
                 "Your password was changed. %(count)s other sessions were signed out.", ended) % {"count": ended})

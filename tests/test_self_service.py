@@ -155,7 +155,9 @@ def test_changing_the_password_signs_out_the_other_sessions_and_keeps_this_one(w
     assert response.status_code == 302
     assert here.get("/profile/", HTTP_HOST=PUBLIC).status_code == 200  # still signed in
     assert there.get("/profile/", HTTP_HOST=PUBLIC).status_code == 302  # signed out
-    assert PersonSession.objects.filter(user__email="editor@lumiere.test").count() == 1
+    [kept] = PersonSession.objects.filter(user__email="editor@lumiere.test")
+    assert kept.session_key == here.cookies[settings.SESSION_COOKIE_NAME].value  # the new key of this session
+    assert "this browser" in here.get("/profile/sessions/", HTTP_HOST=PUBLIC).content.decode()
 
 
 def test_changing_the_password_needs_the_old_one(world):

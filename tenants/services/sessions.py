@@ -67,6 +67,12 @@ def session_seen(request, now: int) -> None:
     )
 
 
+def session_rekeyed(old_key: str | None, new_key: str | None) -> None:
+    """The session went on under a new key (`cycle_key`, as after a password change)."""
+    if old_key and new_key and old_key != new_key:
+        PersonSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 def session_signed_out(request, user) -> None:
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
