@@ -235,3 +235,15 @@ def test_reinviting_with_the_same_role_needs_no_confirmation(world, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_invites(world, "same@acme.test", Role.EDITOR).status_code == 302
         assert admin_invites(world, "same@acme.test", Role.EDITOR).status_code == 302
+
+
+def test_a_withdrawn_invitation_link_stops_working_and_is_audited(world, floor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = provider_people.provider_invite(
+            provider=world.helios, email="gone@helios.test", team=floor, acting_user=world.lead,
+            site=SiteAddress.configured())
+    response = http_as(world.lead).post(f"/provider/{world.helios.pk}/invitations/{invitation.pk}/revoke/",
+                                        HTTP_HOST=PUBLIC)
+    assert response.status_code == 302
+    assert HttpClient().get(f"/provider/join/{token}/", HTTP_HOST=PUBLIC).status_code == 410
+    assert events(world.acme, Action.INVITATION_REVOKED)[-1].object_label == "gone@helios.test"

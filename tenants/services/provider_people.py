@@ -210,7 +210,10 @@ def provider_invite_rows(*, provider: ProviderOrganisation, rows: list[InviteRow
 
 def provider_invitation_revoke(*, invitation: ProviderInvitation, acting_user: User) -> None:
     require_lead(acting_user, invitation.provider)
-    ProviderInvitation.objects.filter(pk=invitation.pk).pending().update(revoked_at=timezone.now())
+    if ProviderInvitation.objects.filter(pk=invitation.pk).pending().update(revoked_at=timezone.now()):
+        for client in _team_clients(invitation.team):
+            audit_in_tenant(client, Action.INVITATION_REVOKED, actor=Actor.of(acting_user), label=invitation.email,
+                            detail={"provider": invitation.provider.name, "role": str(ProviderRole.AGENT)})
 
 
 def provider_invitation_check(invitation: ProviderInvitation) -> None:
