@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/two-factor/", include("twofactor.urls")),
     path("i18n/setlang/", views.set_language, name="set-language"),
     path("profile/", views_profile.profile, name="profile"),
+    path("", include("tenants.urls_account")),  # forgotten password, profile: password, sessions
     path("invitations/<str:token>/", views_people.invitation, name="invitation"),
     path("provider/<int:provider>/sso/", include("sso.urls_provider")),
     path("provider/", include("tenants.urls_provider")),

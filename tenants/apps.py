@@ -9,3 +9,11 @@ class TenantsConfig(AppConfig):
     def ready(self):
         # Registers `migrate_schemas --executor=pending` (django-tenants finds executors by subclass).
         from . import migration_executor  # noqa: F401
+
+        # Each sign-in and sign-out keeps the person's list of sessions (tenants.services.sessions).
+        from .services.sessions import connect_signals
+
+        connect_signals()
+        from .services.passwords import register_stream
+
+        register_stream()

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Client, Role, User
+from .models import Client, ProviderTeam, Role, User
 from .text import OneLineField
 
 
@@ -16,6 +16,12 @@ class InviteForm(forms.Form):
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+    # Shown once the page has warned (a provider person's address, another role than pending).
+    confirm = forms.BooleanField(label=_("I understand, send the invitation"), required=False,
+                                 widget=forms.HiddenInput)
+
+    def ask_confirmation(self) -> None:
+        self.fields["confirm"].widget = forms.CheckboxInput()
 
 
 class RoleForm(forms.Form):
@@ -74,3 +80,29 @@ class ServesClientsForm(forms.Form):
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clients"].queryset = clients
+
+
+class ProviderInviteForm(forms.Form):
+    """A provider lead invites one agent."""
+
+    full_name = OneLineField(label=_("Name"), max_length=200, required=False,
+                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=ProviderTeam.objects.none(), required=False,
+                                  empty_label=_("No team yet"))
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class InviteCsvForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_(
+        "One person per line: name, e-mail address, team (the team may be empty). Comma or semicolon "
+        "separated, UTF-8, as Excel saves “CSV UTF-8”; a first line naming the columns is optional."))
+
+
+class InviteCsvConfirmForm(forms.Form):
+    """The file read at the preview, sent back to invite its valid rows."""
+
+    content = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=256 * 1024)

@@ -25,6 +25,7 @@ from audit.services import Actor
 from .api_auth import api_error, api_unauthorized, is_api_request
 from .models import Client, public_url
 from .selectors import workspace_access
+from .services.sessions import session_seen
 
 # Paths a tenant host serves to anyone: health, static files, the language switch.
 OPEN_PATH_PREFIXES = ("/healthz", "/static/", "/i18n/", "/favicon.ico")
@@ -100,6 +101,7 @@ class SessionLifetimeMiddleware:
             request.session.setdefault("kb_signed_in_at", now)
             if now - seen >= self.TOUCH_EVERY or "kb_seen_at" not in request.session:
                 request.session["kb_seen_at"] = now
+            session_seen(request, now)  # the person's list of sessions, every few minutes at most
         return self.get_response(request)
 
 

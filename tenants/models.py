@@ -158,6 +158,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
     )
+    # An IANA name (Europe/Paris); blank: the workspace's or the site's (TIME_ZONE).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
     is_staff = models.BooleanField(
         _("platform admin"), default=False, help_text=_("Can manage tenants and providers.")
     )
@@ -432,4 +434,5 @@ class SignInLockout(models.Model):
 
 
 # The platform's log is a model of this app kept in a module of its own.
+from .models_people import PersonSession, ProviderInvitation  # noqa: E402, F401
 from .platform_log import PlatformEvent, PlatformEventQuerySet  # noqa: E402, F401

@@ -365,3 +365,41 @@ def get_own_api_token(user: User, pk: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+# --- A provider's invitations, a person's roles (tenants.services.provider_people) ---------------
+
+
+def pending_provider_invitations(provider: ProviderOrganisation):
+    from .models import ProviderInvitation
+
+    return ProviderInvitation.objects.pending().filter(provider=provider).select_related("team", "invited_by")
+
+
+def get_provider_invitation_for_lead(user: User, provider_pk: int, pk: int):
+    """A pending invitation of a provider the person leads; 404 for anyone else."""
+    invitation = pending_provider_invitations(get_provider_for_lead(user, provider_pk)).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def provider_invitation_for_token(token: str):
+    """The provider invitation the link's token names (whatever its state), or None."""
+    from .models import ProviderInvitation
+
+    return (ProviderInvitation.objects.select_related("provider", "team", "invited_by")
+            .filter(token_hash=secret_digest(token)).first())
+
+
+def provider_teams(provider: ProviderOrganisation) -> QuerySet[ProviderTeam]:
+    return ProviderTeam.objects.filter(provider=provider).order_by("name")
+
+
+def provider_roles_of(email: str) -> list[ProviderMembership]:
+    """The provider memberships of the account with this address (none for a new address)."""
+    return list(ProviderMembership.objects.filter(user__email__iexact=email.strip()).select_related("provider"))
+
+
+def pending_invitation_to(client: Client, email: str) -> Invitation | None:
+    return Invitation.objects.pending().filter(client=client, email__iexact=email.strip()).first()

@@ -18,3 +18,12 @@ urlpatterns = [
          name="team-member-remove"),
     path("<int:provider>/people/<int:person>/", views_provider.person_clients, name="person"),
 ]
+urlpatterns += [
+    path("<int:provider>/invite/", views_provider.invite, name="invite"),
+    path("<int:provider>/invite/one/", views_provider.invite_one, name="invite-one"),
+    path("<int:provider>/invite/csv/", views_provider.invite_csv, name="invite-csv"),
+    path("<int:provider>/invite/csv/confirm/", views_provider.invite_csv_confirm, name="invite-csv-confirm"),
+    path("<int:provider>/invitations/<int:pk>/revoke/", views_provider.invitation_revoke, name="invitation-revoke"),
+    path("<int:provider>/people/<int:person>/deactivate/", views_provider.person_deactivate, name="person-deactivate"),
+    path("join/<str:token>/", views_provider.join, name="join"),
+]

@@ -42,8 +42,10 @@ from .selectors import (
 )
 
 
-def _people_page(request, *, invite_form: InviteForm, status: int = 200):
+def _people_page(request, *, invite_form: InviteForm, status: int = 200, needs_confirmation: bool = False):
     access = request.workspace
+    if needs_confirmation:
+        invite_form.ask_confirmation()
     return render(request, "tenants/people/list.html", {
         "staff": client_staff(access),
         "invitations": pending_invitations(access),
@@ -76,14 +78,18 @@ def invite(request):
         try:
             invitation, _token = services.invitation_create(
                 client=request.workspace.client, acting_user=request.user, site=SiteAddress.from_request(request),
-                actor=Actor.from_request(request), **form.cleaned_data
+                actor=Actor.from_request(request), email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                confirmed=form.cleaned_data["confirm"],
             )
         except ValidationError as error:
             _add_errors(form, error)
+            needs_confirmation = "confirm" in getattr(error, "error_dict", {})
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("people:list")
-    return _people_page(request, invite_form=form, status=400)
+    else:
+        needs_confirmation = False
+    return _people_page(request, invite_form=form, status=400, needs_confirmation=needs_confirmation)
 
 
 @requires("admin")
@@ -94,7 +100,7 @@ def invitation_resend(request, pk: int):
     try:
         invitation, _token = services.invitation_create(
             client=old.client, email=old.email, role=old.role, acting_user=request.user,
-            site=SiteAddress.from_request(request), actor=Actor.from_request(request)
+            site=SiteAddress.from_request(request), actor=Actor.from_request(request), confirmed=True,
         )
     except ValidationError as error:
         for message in error.messages:

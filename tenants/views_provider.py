@@ -1,38 +1,61 @@
 """A provider lead's pages on the public site: the provider's teams and people, and which of
 the engaging clients each person works for. Provider leads only: anyone else gets a 404, and
-a lead only ever reaches their own provider's teams and people.
+a lead only ever reaches their own provider's teams and people. The lead invites agents (one by
+one or from a CSV, previewed before anything is created) and deactivates leavers; the invited
+agent's link (`join`) is for whoever holds it.
 
 What clients granted to the teams is shown per client on the tenant hosts, not here.
 """
 
 from __future__ import annotations
 
+import time
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms_people import ServesClientsForm, TeamForm, TeamMemberForm
+from .forms_people import (
+    InviteCsvConfirmForm,
+    InviteCsvForm,
+    JoinForm,
+    ProviderInviteForm,
+    ServesClientsForm,
+    TeamForm,
+    TeamMemberForm,
+)
 from .models import (
     ProviderOrganisation,
     ProviderRole,
     ProviderTeam,
+    SiteAddress,
 )
 from .phrases import elide
 from .selectors import (
+    account_exists,
     clients_engaging,
     get_provider_for_lead,
+    get_provider_invitation_for_lead,
     get_provider_person_for_lead,
     get_team_for_lead,
     get_team_member_for_lead,
+    pending_provider_invitations,
+    provider_invitation_for_token,
     provider_overview,
     provider_people,
+    provider_teams,
     providers_led_by,
 )
+from .services import provider_people as onboarding
 
 
 def _show_errors(request, error: ValidationError) -> None:
@@ -197,3 +220,163 @@ def person_clients(request, provider: int, person: int):
         "is_lead": membership.role == ProviderRole.LEAD,
         "form": form,
     })
+
+
+# --- Onboarding: invitations one by one or from a CSV; deactivating a leaver ------------------
+
+
+def _invite_page(request, organisation: ProviderOrganisation, *, form: ProviderInviteForm | None = None,
+                 csv_form: InviteCsvForm | None = None, preview=None, content: str = "", status: int = 200):
+    teams = provider_teams(organisation)
+    return render(request, "tenants/provider/invite.html", {
+        "provider": organisation,
+        "form": form or ProviderInviteForm(teams=teams),
+        "csv_form": csv_form or InviteCsvForm(),
+        "preview": preview,
+        "valid_rows": sum(1 for row in preview if row.ok) if preview is not None else 0,
+        "confirm_form": InviteCsvConfirmForm(initial={"content": content}) if preview is not None else None,
+        "invitations": pending_provider_invitations(organisation),
+        "has_teams": teams.exists(),
+    }, status=status)
+
+
+@login_required
+def invite(request, provider: int):
+    return _invite_page(request, get_provider_for_lead(request.user, provider))
+
+
+@login_required
+@require_POST
+def invite_one(request, provider: int):
+    organisation = get_provider_for_lead(request.user, provider)
+    form = ProviderInviteForm(request.POST, teams=provider_teams(organisation))
+    if form.is_valid():
+        try:
+            invitation, _token = onboarding.provider_invite(
+                provider=organisation, acting_user=request.user, site=SiteAddress.from_request(request),
+                **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("email", message)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("provider:invite", provider=organisation.pk)
+    return _invite_page(request, organisation, form=form, status=400)
+
+
+@login_required
+@require_POST
+def invite_csv(request, provider: int):
+    """Step 1: read the file and show every row with what is wrong with it; nothing is created."""
+    organisation = get_provider_for_lead(request.user, provider)
+    form = InviteCsvForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invite_page(request, organisation, csv_form=form, status=400)
+    data = form.cleaned_data["file"].read(onboarding.MAX_CSV_BYTES + 1)
+    try:
+        rows = onboarding.parse_invite_csv(organisation, data)
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error("file", message)
+        return _invite_page(request, organisation, csv_form=form, status=400)
+    return _invite_page(request, organisation, preview=rows, content=data.decode("utf-8-sig"))
+
+
+@login_required
+@require_POST
+def invite_csv_confirm(request, provider: int):
+    """Step 2: invite the rows of the previewed file that have no error (checked again)."""
+    organisation = get_provider_for_lead(request.user, provider)
+    form = InviteCsvConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The file was lost on the way: choose it again."))
+        return redirect("provider:invite", provider=organisation.pk)
+    try:
+        rows = onboarding.parse_invite_csv(organisation, form.cleaned_data["content"].encode())
+        invited = onboarding.provider_invite_rows(provider=organisation, rows=rows, acting_user=request.user,
+                                                       site=SiteAddress.from_request(request))
+    except ValidationError as error:
+        _show_errors(request, error)
+        return redirect("provider:invite", provider=organisation.pk)
+    skipped = sum(1 for row in rows if not row.ok)
+    messages.success(request, ngettext("%(count)s invitation sent.", "%(count)s invitations sent.", len(invited))
+                     % {"count": len(invited)})
+    if skipped:
+        messages.warning(request, ngettext("%(count)s line with an error was not invited.",
+                                           "%(count)s lines with errors were not invited.", skipped) % {"count": skipped})
+    return redirect("provider:invite", provider=organisation.pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, provider: int, pk: int):
+    invitation = get_provider_invitation_for_lead(request.user, provider, pk)
+    onboarding.provider_invitation_revoke(invitation=invitation, acting_user=request.user)
+    messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    return redirect("provider:invite", provider=provider)
+
+
+@login_required
+def person_deactivate(request, provider: int, person: int):
+    """GET asks for confirmation; POST deactivates the leaver's account."""
+    membership = get_provider_person_for_lead(request.user, provider, person)
+    if request.method == "POST":
+        try:
+            onboarding.provider_person_deactivate(membership=membership, acting_user=request.user)
+        except ValidationError as error:
+            _show_errors(request, error)
+            return redirect("provider:person", provider=provider, person=person)
+        messages.success(request, _("%(person)s is deactivated: signed out everywhere, API tokens revoked, no "
+                                    "workspace any more.") % {"person": membership.user})
+        return redirect("provider:overview", provider=provider)
+    return render(request, "tenants/provider/deactivate.html", {"provider": membership.provider,
+                                                                "membership": membership})
+
+
+# --- The invitation link (for the invited agent) ------------------------------------------------
+
+
+def join(request, token: str):
+    """An invited agent without an account chooses a name and a password; one with an account
+    signs in first, then accepts. Either way they land on their workspaces."""
+    invitation = provider_invitation_for_token(token)
+    if invitation is None:
+        return _join_error(request, _("This invitation link is not valid. Check that you opened the whole link from "
+                                      "the e-mail."), 404)
+    try:
+        onboarding.provider_invitation_check(invitation)
+    except ValidationError as error:
+        return _join_error(request, error.messages[0], 410)
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                onboarding.provider_invitation_accept(invitation=invitation, user=request.user)
+            except ValidationError as error:
+                return _join_error(request, error.messages[0], 403)
+            messages.success(request, _("Welcome to %(provider)s.") % {"provider": invitation.provider.name})
+            return redirect("workspaces")
+        return render(request, "tenants/provider/join.html", {"invitation": invitation})
+    if account_exists(invitation.email):
+        messages.info(request, _("You already have an account: sign in to accept the invitation of %(provider)s.")
+                      % {"provider": invitation.provider.name})
+        return HttpResponseRedirect(f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}")
+    form = JoinForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = onboarding.provider_invitation_accept_new_person(
+                invitation=invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            login(request, user, backend="tenants.auth.AccountBackend")
+            now = int(time.time())
+            request.session["kb_signed_in_at"] = now
+            request.session["kb_seen_at"] = now
+            messages.success(request, _("Welcome to %(provider)s.") % {"provider": invitation.provider.name})
+            return redirect("workspaces")
+    return render(request, "tenants/provider/join.html", {"invitation": invitation, "form": form})
+
+
+def _join_error(request, message: str, status: int):
+    return render(request, "tenants/people/invitation_error.html", {"message": message}, status=status)

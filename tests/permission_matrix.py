@@ -358,3 +358,55 @@ def public_sso_expected(name: str, role: str) -> int:
     if PUBLIC_SSO[name] is not None:
         return PUBLIC_SSO[name]
     return 200 if role == "lead" else 302 if role == "anonymous" else 404
+
+
+# --- The public site's self-service and provider pages (issue 15) -------------------------------
+#
+# Who gets what on the public site's pages of people: anyone (the forgotten password), a signed-in
+# person (their profile, password, sessions), a provider's lead (their floor) and the invited (a
+# link). "person": signed in, leads no provider; "lead": the engaged provider's lead; each value
+# is (method, {who: status}). tests/test_permission_matrix_public.py walks the public URLconf: a
+# new public URL fails there until it is either here or named in PUBLIC_COVERED_ELSEWHERE.
+
+_SIGN_IN = 302  # login_required sends an anonymous visitor to the sign-in page
+_OPEN_PAGE = {"anonymous": 200, "person": 200, "lead": 200}
+_OWN = {"anonymous": _SIGN_IN, "person": 200, "lead": 200}
+_OWN_POST = {"anonymous": _SIGN_IN, "person": 302, "lead": 302}
+
+
+def _lead_only(lead: int) -> dict[str, int]:
+    return {"anonymous": _SIGN_IN, "person": 404, "lead": lead}
+
+
+PUBLIC_EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
+    "password-reset": ("GET", _OPEN_PAGE),
+    "password-reset-sent": ("GET", _OPEN_PAGE),
+    "password-reset-confirm": ("GET", {"anonymous": 410, "person": 410, "lead": 410}),  # a forged link
+    "profile": ("GET", _OWN),
+    "profile-details": ("POST", _OWN_POST),
+    "profile-password": ("GET", _OWN),
+    "profile-sessions": ("GET", _OWN),
+    "profile-sessions-end-others": ("POST", _OWN_POST),
+    "profile-session-end": ("POST", {"anonymous": _SIGN_IN, "person": 404, "lead": 404}),  # not theirs
+    "provider:home": ("GET", _lead_only(302)),
+    "provider:overview": ("GET", _lead_only(200)),
+    "provider:team-create": ("POST", _lead_only(400)),
+    "provider:team": ("GET", _lead_only(200)),
+    "provider:team-rename": ("POST", _lead_only(400)),
+    "provider:team-clients": ("POST", _lead_only(302)),
+    "provider:team-member-add": ("POST", _lead_only(302)),
+    "provider:team-member-remove": ("POST", _lead_only(302)),
+    "provider:person": ("GET", _lead_only(200)),
+    "provider:person-deactivate": ("GET", _lead_only(200)),
+    "provider:invite": ("GET", _lead_only(200)),
+    "provider:invite-one": ("POST", _lead_only(400)),
+    "provider:invite-csv": ("POST", _lead_only(400)),
+    "provider:invite-csv-confirm": ("POST", _lead_only(302)),
+    "provider:invitation-revoke": ("POST", _lead_only(302)),
+    "provider:join": ("GET", {"anonymous": 404, "person": 404, "lead": 404}),  # a link that names nothing
+}
+
+# Public URLs whose access is proven by their own tests (sign-in, admin, mail, invitations).
+PUBLIC_COVERED_ELSEWHERE = {
+    "workspaces", "sign-in", "sign-out", "set-language", "invitation", "mail-unsubscribe", None,
+}

@@ -57,10 +57,10 @@ def membership(user, client):
 def invite(world, django_capture_on_commit_callbacks):
     """Invite `email` to acme through the page, as acme's admin; returns the link's token."""
 
-    def send(email: str, role: str = Role.EDITOR) -> str:
+    def send(email: str, role: str = Role.EDITOR, **extra: str) -> str:
         with django_capture_on_commit_callbacks(execute=True):
             response = http_as(world.acme_admin).post(
-                "/people/invite/", {"email": email, "role": role}, HTTP_HOST=host(world.acme)
+                "/people/invite/", {"email": email, "role": role, **extra}, HTTP_HOST=host(world.acme)
             )
         assert response.status_code == 302, response.content.decode()
         return LINK.search(delivered()[-1].body).group(1)
@@ -224,7 +224,7 @@ def test_an_unknown_link_is_a_clear_404(world):
 
 def test_inviting_again_replaces_the_pending_invitation(world, invite):
     first = invite("twice@example.test", role=Role.VIEWER)
-    second = invite("twice@example.test", role=Role.EDITOR)
+    second = invite("twice@example.test", role=Role.EDITOR, confirm="on")  # another role: confirmed
     pending = Invitation.objects.pending().filter(client=world.acme, email="twice@example.test")
     assert [i.role for i in pending] == [Role.EDITOR]
     response = http_as().get(f"/invitations/{first}/", HTTP_HOST=PUBLIC)

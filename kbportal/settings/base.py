@@ -211,6 +211,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A forgotten-password link works once, for this long (tenants.services.passwords); asking for
+# one takes at least KB_PASSWORD_RESET_MIN_SECONDS, whether the address has an account or not.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+KB_PASSWORD_RESET_MIN_SECONDS = float(os.environ.get("KB_PASSWORD_RESET_MIN_SECONDS", "0.4"))
 LOGIN_URL = "/accounts/sign-in/"
 # Single sign-on (sso/): how long one request to an organisation's identity provider may take.
 KB_SSO_TIMEOUT_SECONDS = env_int("KB_SSO_TIMEOUT_SECONDS", 5)

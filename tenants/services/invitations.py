@@ -25,7 +25,7 @@ from ..models import (
     User,
 )
 from ..phrases import elide
-from ..selectors import secret_digest
+from ..selectors import pending_invitation_to, provider_roles_of, secret_digest
 from .common import audit_in_tenant, require_admin
 
 logger = logging.getLogger(__name__)
@@ -38,10 +38,15 @@ def invitation_link(site: SiteAddress, token: str) -> str:
 
 @transaction.atomic
 def invitation_create(*, client: Client, email: str, role: str, acting_user: User, site: SiteAddress,
-                      actor: Actor | None = None) -> tuple[Invitation, str]:
+                      actor: Actor | None = None, confirmed: bool = False) -> tuple[Invitation, str]:
     """Invite `email` to join `client` with `role`, and e-mail the link. A pending invitation
     to the same address is replaced (its link stops working). Returns the invitation and the
-    token of its link (never stored)."""
+    token of its link (never stored).
+
+    No silent escalation: client staff read confidential content, so inviting a provider
+    person's address, or re-inviting a pending address with another role, raises a
+    ValidationError (code `needs_confirmation`) saying so unless `confirmed`; a confirmed
+    invitation of a provider person is audited with both roles."""
     require_admin(acting_user, client)
     email = User.objects.normalize_email(email).strip().lower()
     role = Role(role)
@@ -50,10 +55,15 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
             {"email": [elide(_("%(email)s is already a member of %(client)s.") % {"email": email, "client": client.name})]},
             code="already_member",
         )
+    warnings = invitation_warnings(client=client, email=email, role=role)
+    if warnings and not confirmed:
+        raise ValidationError({"confirm": warnings}, code="needs_confirmation")
+    provider_roles = [f"{m.get_role_display()} ({m.provider.name})" for m in provider_roles_of(email)]
     now = timezone.now()
-    replaced = list(
-        Invitation.objects.select_for_update().pending().filter(client=client, email=email).values_list("pk", flat=True)
+    replaced_roles = list(
+        Invitation.objects.select_for_update().pending().filter(client=client, email=email).values_list("pk", "role")
     )
+    replaced = [pk for pk, _role in replaced_roles]
     if replaced:
         Invitation.objects.filter(pk__in=replaced).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
@@ -61,7 +71,9 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
         client=client, email=email, role=role, token_hash=secret_digest(token), invited_by=acting_user, created_at=now
     )
     audit_in_tenant(client, Action.PERSON_INVITED, actor=actor or Actor.of(acting_user), obj=invitation, label=email,
-           detail={"email": email, "role": str(role), "replaced": len(replaced)})
+           detail={"email": email, "role": str(role), "replaced": len(replaced),
+                   "replaced_roles": sorted({r for _pk, r in replaced_roles}),
+                   **({"provider_roles": provider_roles, "escalation_confirmed": True} if provider_roles else {})})
     context = {
         "client": client,
         "inviter": acting_user,
@@ -73,6 +85,25 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
     outbox.queue_template(to=email, template="tenants/people/invitation_email", context=context, subject=subject,
                           stream="invitations", language=translation.get_language(), schema_name=client.schema_name, site=site)
     return invitation, token
+
+
+def invitation_warnings(*, client: Client, email: str, role: str) -> list[str]:
+    """What the admin must confirm before inviting `email` as `role`: the address is a provider
+    person's (client staff read confidential content), or it has a pending invitation with
+    another role (which this one would replace)."""
+    warnings = []
+    for membership in provider_roles_of(email):
+        warnings.append(_(
+            "%(email)s is %(role)s at %(provider)s. As client staff of %(client)s this person would also read "
+            "confidential content, which provider people never see. Confirm only if this is intended."
+        ) % {"email": email, "role": membership.get_role_display(), "provider": membership.provider.name,
+             "client": client.name})
+    pending = pending_invitation_to(client, email)
+    if pending is not None and pending.role != Role(role):
+        warnings.append(_(
+            "%(email)s already has a pending invitation as %(old)s. Sending this one replaces it with %(new)s."
+        ) % {"email": email, "old": pending.get_role_display(), "new": Role(role).label})
+    return warnings
 
 
 def invitation_revoke(*, invitation: Invitation, acting_user: User, actor: Actor | None = None) -> None:
