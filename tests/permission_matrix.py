@@ -404,9 +404,22 @@ PUBLIC_EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
     "provider:invite-csv-confirm": ("POST", _lead_only(302)),
     "provider:invitation-revoke": ("POST", _lead_only(302)),
     "provider:join": ("GET", {"anonymous": 404, "person": 404, "lead": 404}),  # a link that names nothing
+    # Two-factor (twofactor/): a signed-in person's own pages.
+    "two-factor": ("GET", _OWN),
+    "two-factor-app": ("GET", _OWN),
+    "two-factor-recovery-codes": ("POST", _OWN_POST),
+    "two-factor-off": ("POST", _OWN_POST),
+    "two-factor-verify": ("GET", _OWN),
 }
 
 # Public URLs whose access is proven by their own tests (sign-in, admin, mail, invitations).
 PUBLIC_COVERED_ELSEWHERE = {
     "workspaces", "sign-in", "sign-out", "set-language", "invitation", "mail-unsubscribe", None,
+    # Single sign-on: PUBLIC_SSO above (tests/test_permission_matrix.py).
+    "sso:start", "sso:callback", "provider_sso:edit",
+    # Passkeys: django-otp-webauthn's JSON steps, which answer only inside a ceremony the
+    # signed-in person started (tests/test_two_factor.py, tests/browser/test_two_factor.py).
+    "two-factor-passkey-verify", "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete", "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete", "otp_webauthn:js-i18n-catalog",
 }
