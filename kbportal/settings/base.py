@@ -145,6 +145,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.workspace",
             ],
+            # {% icon %} on every page without a {% load %} (tenants/templatetags/ui.py).
+            "builtins": ["tenants.templatetags.ui"],
         },
     },
 ]
