@@ -19,7 +19,7 @@ export DATABASE_URL DATABASE_OWNER_URL KB_APP_DB_ROLE
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 AS_OWNER := DATABASE_URL="$$DATABASE_OWNER_URL"
 
-.PHONY: run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant bench-attachments bench-platform backup restore sso-demo
+.PHONY: screenshots run test setup services venv messages db lint lock lock-check bench-search bench-keystroke bench-load bench-tenant bench-attachments bench-platform backup restore sso-demo
 
 run: services venv messages db
 	DJANGO_SETTINGS_MODULE=kbportal.settings.local ./scripts/run.sh
@@ -39,6 +39,13 @@ ifeq ($(strip $(T)),)
 else
 	$(PYTEST) $(T)
 endif
+
+# Issue 14: the main pages of each role at 390, 768 and 1366 px, light and dark, into screenshots/.
+SCREENSHOTS ?= screenshots
+screenshots: services venv messages
+	./scripts/ensure-system-packages.sh --browser
+	$(AS_OWNER) KB_SCREENSHOTS="$(abspath $(SCREENSHOTS))" DJANGO_SETTINGS_MODULE=kbportal.settings.test $(PY) -m pytest -q tests/browser/test_layout.py::test_screenshots
+	@echo "screenshots in $(SCREENSHOTS)/"
 
 services:
 	@./scripts/ensure-system-packages.sh

@@ -7,6 +7,8 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Tenants and people")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         # Registers `migrate_schemas --executor=pending` (django-tenants finds executors by subclass).
         from . import migration_executor  # noqa: F401
 
@@ -17,3 +19,7 @@ class TenantsConfig(AppConfig):
         from .services.passwords import register_stream
 
         register_stream()
+        # The workspaces page sends a person with one workspace straight into it after signing in.
+        from .views import mark_just_signed_in
+
+        user_logged_in.connect(mark_just_signed_in, dispatch_uid="kb-just-signed-in")

@@ -62,10 +62,23 @@ def sign_out(request):
 
 
 def workspaces(request):
-    """The public home: sign in, then every workspace the person belongs to."""
+    """The public home: sign in, then every workspace the person belongs to. Right after signing
+    in, a person with exactly one workspace lands in it (later visits show the list)."""
     clients = list(workspaces_for_user(request.user)) if request.user.is_authenticated else []
     items = [(client, client.url(request)) for client in clients]
+    signed_in_at = request.session.pop(JUST_SIGNED_IN, None) if request.user.is_authenticated else None
+    if signed_in_at and time.time() - signed_in_at < 60 and len(items) == 1:
+        return HttpResponseRedirect(items[0][1])
     return render(request, "tenants/workspaces.html", {"items": items})
+
+
+JUST_SIGNED_IN = "kb_just_signed_in"
+
+
+def mark_just_signed_in(sender, request, user, **kwargs):
+    """`user_logged_in`: the next visit of the workspaces page is the one after signing in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[JUST_SIGNED_IN] = time.time()
 
 
 @requires("open")

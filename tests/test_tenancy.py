@@ -68,10 +68,21 @@ def test_ending_an_engagement_removes_access_on_next_request(world):
     assert http.get("/", HTTP_HOST=host(world.acme)).status_code == 200
 
 
+def test_a_person_with_one_workspace_lands_in_it_after_signing_in_and_later_sees_the_list(world):
+    one, two = HttpClient(), HttpClient()
+    one.force_login(world.acme_viewer)
+    two.force_login(world.agent_both)
+    landed = one.get("/", HTTP_HOST="kb.localhost")
+    assert landed.status_code == 302 and "//acme." in landed["Location"]
+    assert one.get("/", HTTP_HOST="kb.localhost").status_code == 200  # later: the list, no bounce
+    assert two.get("/", HTTP_HOST="kb.localhost").status_code == 200  # two workspaces: the list
+
+
 def test_workspaces_page_lists_exactly_the_persons_tenants(world):
     def names(user):
         http = HttpClient()
         http.force_login(user)
+        http.get("/", HTTP_HOST="kb.localhost")  # the first visit after signing in may land in the workspace
         body = http.get("/", HTTP_HOST="kb.localhost").content.decode()
         return {name for name in ("Acme Parcels", "Lumière Énergie") if name in body}
 

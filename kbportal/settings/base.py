@@ -160,6 +160,8 @@ TEMPLATES = [
                 # Inline or side-by-side comparisons, as the person last chose (issue 14).
                 "articles.diff_choice.context",
             ],
+            # {% icon %} on every page without a {% load %} (tenants/templatetags/ui.py).
+            "builtins": ["tenants.templatetags.ui"],
         },
     },
 ]

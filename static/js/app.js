@@ -186,3 +186,84 @@
     }
   });
 })();
+
+// The shell: the menu button of narrow screens, the dark-mode switch, the collection tree's
+// disclosure buttons, the lookup filters open on wide screens, column headings on stacked tables.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  function currentTheme() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen) return chosen;
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  function showTheme() {
+    document.querySelectorAll("[data-theme-toggle]").forEach(function (button) {
+      button.setAttribute("aria-pressed", currentTheme() === "dark" ? "true" : "false");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-menu-toggle]");
+    if (toggle) {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.getAttribute("aria-controls").split(" ").forEach(function (id) {
+        var menu = document.getElementById(id);
+        if (menu) menu.classList.toggle("open", open);
+      });
+      return;
+    }
+    var theme = event.target.closest("[data-theme-toggle]");
+    if (theme) {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { window.localStorage.setItem("kb-theme", next); } catch (error) { /* not remembered */ }
+      showTheme();
+      return;
+    }
+    var branch = event.target.closest(".nav-toggle");
+    if (branch) {
+      var list = document.getElementById(branch.getAttribute("aria-controls"));
+      var expanded = branch.getAttribute("aria-expanded") !== "true";
+      branch.setAttribute("aria-expanded", expanded ? "true" : "false");
+      if (list) list.hidden = !expanded;
+    }
+  });
+  // The tree: ← closes a branch (or goes to its parent), → opens it (or goes to its first child).
+  document.addEventListener("keydown", function (event) {
+    var item = event.target.closest && event.target.closest(".nav-tree .nav-item");
+    if (!item || (event.key !== "ArrowLeft" && event.key !== "ArrowRight")) return;
+    var branch = item.querySelector(".nav-toggle");
+    var children = branch && document.getElementById(branch.getAttribute("aria-controls"));
+    var open = branch && branch.getAttribute("aria-expanded") === "true";
+    if (event.key === "ArrowRight") {
+      if (branch && !open) { branch.click(); } else if (children) { var first = children.querySelector("a"); if (first) first.focus(); }
+    } else if (branch && open) {
+      branch.click();
+    } else {
+      var parentList = item.parentElement.parentElement;
+      var parentItem = parentList && parentList.parentElement && parentList.parentElement.querySelector(":scope > .nav-item a");
+      if (parentItem) parentItem.focus();
+    }
+    event.preventDefault();
+  });
+  function labelTables(scope) {
+    scope.querySelectorAll("table").forEach(function (table) {
+      var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      if (!headings.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, n) {
+          if (!cell.hasAttribute("data-label") && headings[n]) cell.setAttribute("data-label", headings[n]);
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    showTheme();
+    labelTables(document);
+    if (window.matchMedia && window.matchMedia("(min-width: 761px)").matches) {
+      document.querySelectorAll("details[data-open-wide]").forEach(function (details) { details.open = true; });
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { labelTables(event.target); });
+})();

@@ -74,7 +74,7 @@ def test_a_person_creates_a_token_uses_it_and_revokes_it(page, site, tokenia, li
     page.get_by_label("E-mail address").fill(PERSON)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
+    page.wait_for_url(lambda url: "/accounts/sign-in/" not in url)  # the workspace, the only one
 
     page.goto(site(None, "/profile/"))
     expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
