@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("notifications.urls")),
     path("", include("readiness.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("articles.urls")),
     path("accounts/sign-out/", tenant_views.sign_out, name="sign-out"),
     path("i18n/setlang/", tenant_views.set_language, name="set-language"),

@@ -159,6 +159,7 @@ ALLOWED = {
     "edit": EDITORS,
     "admin": {"admin"},
     "lead": {"lead"},
+    "insight": EDITORS | {"lead"},  # the collaboration dashboard (a lead sees their own people only)
     "open": set(ROLES),  # sign-out and the language switch, shared with the public site
 }
 # Who holds a contribute grant somewhere (pages of proposing that are about no one object).
