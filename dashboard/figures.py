@@ -123,10 +123,13 @@ class Readiness:
 def readiness(period: Period, scope: Scope) -> Readiness:
     """The must-reads assigned within the period: of the people of the scope asked to read
     each, the share who acknowledged it (or a later revision), the time from its publication
-    until READY_SHARE of them had, and the teams furthest behind. Three statements."""
+    until READY_SHARE of them had, and the teams furthest behind (for a lead, the must-reads on
+    what their teams may read: no other title is named to them). Three statements."""
+    chosen = MustRead.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+    if scope.articles is not None:
+        chosen = chosen.filter(article__in=scope.articles)  # a lead: what their teams may read
     must_reads = list(
-        MustRead.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
-        .values("pk", "article_id", "article__title", "revision__number", "created_at").order_by("-created_at", "-pk"))
+        chosen.values("pk", "article_id", "article__title", "revision__number", "created_at").order_by("-created_at", "-pk"))
     if not must_reads:
         return Readiness()
     assignees = Assignee.objects.filter(must_read_id__in=[m["pk"] for m in must_reads])

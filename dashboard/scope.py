@@ -5,14 +5,17 @@ The directory is read once per page, in three statements whatever the number of 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from permissions.review import provider_people
+from permissions.selectors import visible_articles
 from tenants.models import Client, Membership, ProviderTeam
 from tenants.selectors import WorkspaceAccess, teams_serving
 
@@ -119,6 +122,9 @@ class Scope:
     team_key: str = ""
     agent_ids: frozenset[int] | None = None
     lead: bool = False  # a provider lead's view: their own people, no content figures
+    # For a lead: the articles their company's teams may read here (a subquery of pks); only
+    # those are named to them. None: client staff, who see the whole workspace.
+    articles: Any = None
 
     @property
     def label(self) -> str:
@@ -150,4 +156,9 @@ def scope_for(access: WorkspaceAccess, directory: Directory, *, provider: str = 
         person.user_id for person in directory.people.values()
         if person.provider_id == provider_id and (not team_key or person.team_key == team_key)
     )
-    return Scope(directory=directory, provider_id=provider_id, team_key=team_key, agent_ids=agents, lead=lead)
+    articles = None
+    if lead:
+        groups = tuple(sorted(team.group_id for team in directory.teams.values() if team.provider_id == provider_id))
+        articles = visible_articles(dataclasses.replace(access, team_group_ids=groups)).values("pk")
+    return Scope(directory=directory, provider_id=provider_id, team_key=team_key, agent_ids=agents, lead=lead,
+                 articles=articles)

@@ -74,7 +74,7 @@ def readiness(period: Period, scope: Scope) -> dict:
     data = figures.readiness(period, scope)
     must_reads = Table("readiness.must_reads", _("Acknowledged, by must-read"),
                        [_("Must read"), _("Revision"), _("Published"), _("Asked"), _("Acknowledged"), _("Share"),
-                        _("Time to 90 % ready")])
+                        _("Time to %(share)s ready") % {"share": pct(figures.READY_SHARE)}])
     for m in data.must_reads:
         must_reads.add(m.title, m.number, (m.published_at.date().isoformat(), m.published_at.isoformat()), m.asked,
                        m.done, _share_cell(m.share), _duration_cell(m.seconds_to_ready))

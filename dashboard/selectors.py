@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from tenants.selectors import WorkspaceAccess
 
@@ -79,12 +78,17 @@ def dashboard_for(access: WorkspaceAccess, params, *, only: str = "") -> Dashboa
                      subscribed=subscribed)
 
 
+class UnknownTable(LookupError):
+    pass
+
+
 def table_for(access: WorkspaceAccess, params, key: str):
-    """One table of the dashboard (for its CSV download), computed with the same filters."""
+    """One table of the dashboard (for its CSV download), computed with the same filters;
+    UnknownTable for a key the page does not show to this person."""
     section_key = key.split(".", 1)[0]
     board = dashboard_for(access, params, only=section_key)
     for section in board.sections:
         for table in section.context.get("tables", []):
             if table.key == key:
                 return board, table
-    raise Http404(_("No such table."))
+    raise UnknownTable(key)

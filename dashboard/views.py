@@ -30,7 +30,11 @@ def page(request):
 def export(request):
     """One table of the page as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
     key = request.GET.get("table", "")[:60]
-    board, table = selectors.table_for(request.workspace, request.GET, key)
+    try:
+        board, table = selectors.table_for(request.workspace, request.GET, key)
+    except selectors.UnknownTable:
+        return HttpResponse(_("No such table. Use the “Download CSV” link under a table of the dashboard."),
+                            status=400, content_type="text/plain; charset=utf-8")
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)

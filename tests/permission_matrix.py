@@ -246,7 +246,9 @@ LEAD_TEAMS = ("agent_read", "agent_contrib")
 # ...and on the following page, the collections their teams reach, to make a team follow one.
 LEAD_TEAMS_PAGES = ("access:teams", "notifications:following",
                     # ...and on the readiness of their people, which names the must-reads their teams may read.
-                    "readiness:provider", "readiness:provider-detail")
+                    "readiness:provider", "readiness:provider-detail",
+                    # ...and on the dashboard, which names the must-reads their teams may read.
+                    "dashboard:page", "dashboard:export")
 
 
 def shown(family: str, role: str, route_name: str | None = None) -> set[str]:
@@ -263,6 +265,7 @@ CONTRIBUTES = {"article": {"agent_contrib": {"granted", "confidential_granted", 
 
 # Allowed GETs answer 200, except where a view answers otherwise by design.
 GET_NOTES = {
+    "dashboard:export": 400,  # without ?table=: "Say which table to download."
     "articles:compare": 302,  # the matrix's articles have one revision: "nothing to compare", to history
 }
 # ...but the granted article has a newer, unpublished draft: two revisions to compare.

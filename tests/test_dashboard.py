@@ -20,8 +20,9 @@ from articles import services as articles
 from articles.models import Article, Kind, Suggestion, SuggestionStatus, Verification
 from dashboard import figures, registry, services
 from dashboard.models import SummarySubscription
-from dashboard.scope import Directory, Period, Scope, scope_for
+from dashboard.scope import Directory, Period, scope_for
 from outbox.models import Message
+from permissions import services as grants
 from readiness.models import Acknowledgement, Assignee, MustRead
 from search.models import QueryLog
 from tenants import services as tenants
@@ -105,6 +106,8 @@ def board(world, in_tenant):
     guide = _article(world, deliveries, "Redeliver a parcel", review_by=today + 30 * DAY)
     refund = _article(world, deliveries, "Refund a parcel", review_by=today - 2 * DAY)
     old = _article(world, attic, "Old tariffs", review_by=today - 20 * DAY, owner=gone)
+    for team in (delivery, nova_desk):  # both teams read Deliveries; nobody but staff reads the Attic
+        grants.grant_give(target=deliveries, level="read", team=team, acting_user=world.acme_admin)
     Verification.objects.create(article=guide, revision=guide.live_revision, person_id=world.acme_admin.pk,
                                 verified_at=now - 3 * DAY)
     both, acme_only = world.agent_both, world.agent_acme
@@ -252,6 +255,16 @@ def test_a_lead_sees_no_other_provider_and_no_content_figures(board):
     assert "Helios" not in text and 'data-figure="readiness-share">100 %' in text
 
 
+def test_a_lead_is_named_only_what_their_teams_may_read(board):
+    """A must-read on the Attic (which no provider team may read) counts for no lead."""
+    world = board.world
+    attic = _article(world, board.old.collection, "Attic notes", review_by=timezone.localdate())
+    _must_read(attic, timezone.now() - DAY, [(world.agent_both, world.helios, board.delivery)], {})
+    assert figures.readiness(_period(), _scope(board)).asked == 6
+    assert figures.readiness(_period(), _scope(board, world.lead)).asked == 4
+    assert "Attic notes" not in _get(world.lead, period="30").content.decode()
+
+
 def test_a_lead_sees_nothing_of_another_client(board, in_tenant):
     world = board.world
     in_tenant(world.lumiere)
@@ -275,7 +288,7 @@ def test_csv_download(board):
     rows = list(csv.reader(io.StringIO(body[1:])))
     assert rows[1] == ["Team", "Lookups", "Ended on an opened result", "Share", "“Could not find it”"]
     assert rows[2:] == [["Helios Contact / Delivery desk", "3", "1", "0.3333", "1"], ["Nova Calls / Nova desk", "2", "1", "0.5", "0"]]
-    assert _get(board.world.acme_admin, "/dashboard/export/", table="nope.nothing").status_code == 404
+    assert _get(board.world.acme_admin, "/dashboard/export/", table="nope.nothing").status_code == 400
 
 
 def test_bad_period_is_explained_and_the_default_shown(board):
@@ -323,9 +336,6 @@ def test_a_registered_section_replaces_the_placeholder(board):
 def test_opening_a_result_records_it_once(board):
     world = board.world
     row = QueryLog.objects.create(query="refund", normalised="refund", results=1, user_id=world.agent_both.pk)
-    from permissions import services as grants
-
-    grants.grant_give(target=board.refund.collection, level="read", team=board.delivery, acting_user=world.acme_admin)
     url = board.refund.get_absolute_url()
     assert _get(world.agent_both, url, **{"from": str(row.pk)}).status_code == 200
     row.refresh_from_db()
