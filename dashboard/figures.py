@@ -332,7 +332,7 @@ def knowledge_risk(period: Period, scope: Scope, *, limit: int = 20) -> Knowledg
             result.single.append({"name": name, "slug": slug,
                                   "person": scope.directory.name_of(person) if person else None, "articles": n})
     result.single.sort(key=lambda row: (-row["articles"], row["name"].lower()))
-    members = Membership.objects.filter(client_id=scope.directory.client_id, user__is_active=True).values("user_id")
+    members = Membership.objects.filter(client_id=scope.directory.client_id or 0, user__is_active=True).values("user_id")
     orphaned = listed.filter(owner_id__isnull=False).exclude(owner_id__in=members)
     result.orphaned_total = orphaned.count()
     former = {}
