@@ -139,6 +139,8 @@ def readiness(period: Period, scope: Scope) -> Readiness:
     acks: dict[tuple[int, int], list[tuple[int, datetime.datetime]]] = defaultdict(list)
     ack_rows = Acknowledgement.objects.filter(
         article_id__in={m["article_id"] for m in must_reads}, person_id__in=assignees.values("person_id"),
+        # A revision is acknowledged after it exists: nothing older than the first must-read counts.
+        acknowledged_at__gte=min(m["created_at"] for m in must_reads),
     ).values_list("article_id", "person_id", "revision__number", "acknowledged_at")
     for article_id, person_id, number, at in ack_rows:
         acks[(article_id, person_id)].append((number, at))
