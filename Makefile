@@ -96,6 +96,10 @@ sso-demo: services venv
 bench-tenant: services venv db
 	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_tenant_create
 
+# issue 17: the dashboard page on a tenant of 200 agents with a year of events (built once).
+bench-dashboard: services venv db
+	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_dashboard
+
 bench-attachments: services venv db
 	$(AS_OWNER) DJANGO_SETTINGS_MODULE=kbportal.settings.local $(PY) manage.py bench_attachments --size-mb 5 --images 20
 

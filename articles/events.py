@@ -80,10 +80,11 @@ def emit(*, article_id: int, change: Change, actor=None, revision_id: int | None
     return event
 
 
-def opened(*, access, article) -> dict:
-    """Tell subscribers a reader opened the published `article`; what they answer, merged."""
+def opened(*, access, article, from_query: str = "") -> dict:
+    """Tell subscribers a reader opened the published `article` (`from_query`: the id of the
+    logged search it was opened from, as the link said it, unchecked); what they answer, merged."""
     context: dict = {}
-    for answer in _send(article_opened, access=access, article=article):
+    for answer in _send(article_opened, access=access, article=article, from_query=from_query):
         if isinstance(answer, dict):
             context.update(answer)
     return context

@@ -272,6 +272,23 @@ class Feedback(models.Model):
         return f"{'yes' if self.helpful else 'no'} on {self.revision}"
 
 
+class Verification(models.Model):
+    """One "mark as verified" of an article (append-only): who vouched for which live
+    revision, and when. `Article.verified_at/verified_by` keep the latest; this keeps them all,
+    for the knowledge-risk figures (who else than the author knows this content)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="verifications")
+    revision = models.ForeignKey("Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(**PERSON)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["verified_at"], name="article_verification_at")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} verified by {self.person_id}"
+
+
 class SuggestionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     ACCEPTED = "accepted", _("Accepted")

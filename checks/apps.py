@@ -9,7 +9,8 @@ class ChecksConfig(AppConfig):
     def ready(self) -> None:
         from articles import events
 
-        from . import subscribers
+        from . import dashboard_section, subscribers
 
         events.content_changed.connect(subscribers.flag_questions, dispatch_uid="checks-flag-questions")
         events.article_opened.connect(subscribers.article_opened, dispatch_uid="checks-article-links")
+        dashboard_section.register()  # the dashboard's weak spots

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("readiness.urls")),
     path("", include("checks.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("articles.urls")),
     path("accounts/sign-out/", tenant_views.sign_out, name="sign-out"),
     path("i18n/setlang/", tenant_views.set_language, name="set-language"),

@@ -15,6 +15,8 @@ Capabilities:
 - "edit": client admins and editors.
 - "admin": client tenant admins.
 - "lead": provider leads.
+- "insight": client admins and editors, and provider leads (the collaboration dashboard, which
+  narrows a lead to their own people).
 - "open": no role check at all, for the few views the public site shares (sign-out, the
   language switch), where there is no workspace. On a tenant host the tenant access
   middleware still stands in front of them, except for its open paths (`/i18n/`). The matrix
@@ -31,7 +33,7 @@ import functools
 
 from django.http import Http404
 
-CAPABILITIES = ("member", "read", "contribute", "edit", "admin", "lead", "open")
+CAPABILITIES = ("member", "read", "contribute", "edit", "admin", "lead", "insight", "open")
 
 
 def _allowed(access, capability: str) -> bool:
@@ -49,6 +51,8 @@ def _allowed(access, capability: str) -> bool:
         return access.is_admin
     if capability == "lead":
         return access.is_provider_lead
+    if capability == "insight":
+        return access.can_edit or access.is_provider_lead
     raise ValueError(capability)
 
 

@@ -154,6 +154,10 @@ class QueryLog(models.Model):
     user_id = models.BigIntegerField(null=True, blank=True)
     team = models.CharField(max_length=150, blank=True)
     flagged_not_found = models.BooleanField(default=False)
+    # The result the person opened from this query's results (the reading page records it
+    # once, from the link's `from` parameter: one statement per open, none per keystroke).
+    opened_article_id = models.BigIntegerField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

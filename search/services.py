@@ -204,6 +204,17 @@ def query_flag_not_found(*, access: WorkspaceAccess, log_id: int) -> bool:
                 .update(flagged_not_found=True))
 
 
+def result_opened(*, access: WorkspaceAccess, article: Article, log_id: str) -> bool:
+    """The lookup ended on `article`: one UPDATE, on the person's own fresh query, the first
+    open only (a link copied or reloaded later records nothing)."""
+    if not log_id.isdecimal() or len(log_id) > 18:
+        return False
+    fresh = timezone.now() - FLAG_WITHIN
+    return bool(QueryLog.objects.filter(pk=int(log_id), user_id=access.user_id, created_at__gte=fresh,
+                                        opened_article_id__isnull=True)
+                .update(opened_article_id=article.pk, opened_at=timezone.now()))
+
+
 # --- The lookup page's memory of one person: pinned and recently opened procedures -----------
 # (read back by `selectors.shortcuts`, through the permission layer every time, so that a
 # shortcut never outlives the access that made it)

@@ -19,12 +19,14 @@ def reindex_changed_article(sender, *, event: ContentEvent, **kwargs) -> None:
     enqueue(index_article_task, event.schema_name, event.article_id)
 
 
-def remember_opened(sender, *, access, article, **kwargs) -> dict:
+def remember_opened(sender, *, access, article, from_query: str = "", **kwargs) -> dict:
     """The reading page of a published article remembers the open among the person's recent
     procedures and shows whether it is pinned; editors also learn whether it could be indexed."""
     context: dict = {}
     if not article.is_archived:
         services.opened(access=access, article=article)
+        if from_query:
+            services.result_opened(access=access, article=article, log_id=from_query)
         context["pinned"] = selectors.is_pinned(access=access, article=article)
     if access.can_edit:
         context["index_failure"] = indexing.failure_for(article)

@@ -161,6 +161,7 @@ ALLOWED = {
     "edit": EDITORS,
     "admin": {"admin"},
     "lead": {"lead"},
+    "insight": EDITORS | {"lead"},  # the collaboration dashboard (a lead sees their own people only)
     "open": set(ROLES),  # sign-out and the language switch, shared with the public site
 }
 # Who holds a contribute grant somewhere (pages of proposing that are about no one object).
@@ -254,7 +255,9 @@ LEAD_TEAMS_PAGES = ("access:teams", "notifications:following",
                     # ...and on the readiness of their people, which names the must-reads their teams may read.
                     "readiness:provider", "readiness:provider-detail",
                     # ...and on assigning practice to a team, the collections that team reaches.
-                    "checks:practice-assign")
+                    "checks:practice-assign",
+                    # ...and on the dashboard, which names the must-reads their teams may read.
+                    "dashboard:page", "dashboard:export")
 
 
 def shown(family: str, role: str, route_name: str | None = None) -> set[str]:
@@ -271,6 +274,7 @@ CONTRIBUTES = {"article": {"agent_contrib": {"granted", "confidential_granted", 
 
 # Allowed GETs answer 200, except where a view answers otherwise by design.
 GET_NOTES = {
+    "dashboard:export": 400,  # without ?table=: "Say which table to download."
     "articles:compare": 302,  # the matrix's articles have one revision: "nothing to compare", to history
     "notifications:follow-collection": 302,  # a GET on the follow button's address: to the collection
     "notifications:follow-article": 302,  # ...to the article

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import events
-from ..models import Article, Collection, Feedback, Revision
+from ..models import Article, Collection, Feedback, Revision, Verification
 from ..text import clean_line
 from .content import Content, clean_content, known_ids, unique_slug
 from .revisions import (
@@ -156,6 +156,8 @@ def article_verify(*, article: Article, acting_user, revision: Revision | None =
     article.verified_by_id = acting_user.pk
     article.review_by = timezone.localdate() + datetime.timedelta(days=article.collection.review_interval_days)
     article.save(update_fields=["verified_at", "verified_by", "review_by", "updated_at"])
+    Verification.objects.create(article=article, revision_id=article.live_revision_id, person_id=acting_user.pk,
+                                verified_at=now)
     return article
 
 

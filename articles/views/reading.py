@@ -38,7 +38,7 @@ def article_read(request, prefix, slug):
     if article.confidential or any(collection.confidential for collection in context["breadcrumbs"]):
         audit.record(Action.CONFIDENTIAL_READ, obj=article, actor=Actor.from_request(request), detail={"revision": revision.number})
     if revision == article.live_revision:
-        context.update(events.opened(access=access, article=article))
+        context.update(events.opened(access=access, article=article, from_query=request.GET.get("from", "")))
     return render(request, "articles/read.html", context)
 
 

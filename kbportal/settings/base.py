@@ -86,6 +86,7 @@ TENANT_APPS = [
     "notifications",
     "readiness",
     "checks",
+    "dashboard",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -399,6 +400,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "permissions.tasks.expire_grants_everywhere", "schedule": 15 * 60},
     "reconcile-search-index": {"task": "search.reconcile_search_index", "schedule": 5 * 60},
     "must-read-reminders": {"task": "readiness.send_reminders_everywhere", "schedule": 15 * 60},
+    # The weekly summary of the dashboard, Monday morning (dashboard.services.summaries_send is
+    # idempotent per person and ISO week: a beat running twice sends nothing twice).
+    "dashboard-weekly-summary": {"task": "dashboard.send_summaries_everywhere",
+                                 "schedule": crontab(minute=0, hour=6, day_of_week="mon")},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
     "notifications-daily-digest": {"task": "notifications.digests", "args": ["daily"],
                                    "schedule": crontab(hour=6, minute=0)},

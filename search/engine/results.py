@@ -38,6 +38,13 @@ class Hit:
         url = reverse("articles:read", args=[KIND_URL_PREFIX[Kind(self.kind)], self.slug])
         return f"{url}#{self.part_anchor}" if self.part_anchor else url
 
+    def url_from(self, log_id: int | None) -> str:
+        """The reading page, saying which logged query it was opened from."""
+        if not log_id:
+            return self.url
+        url = reverse("articles:read", args=[KIND_URL_PREFIX[Kind(self.kind)], self.slug]) + f"?from={int(log_id)}"
+        return f"{url}#{self.part_anchor}" if self.part_anchor else url
+
     @property
     def title_html(self) -> SafeString:
         return _marked_html(self.title_marked)

@@ -29,6 +29,9 @@ class Command(BaseCommand):
             seed_grants(stdout=self.stdout)
             seed_must_reads(stdout=self.stdout)
             seed_checks(stdout=self.stdout)
+            from dashboard.demo import seed_history
+
+            seed_history(stdout=self.stdout)
             # A publish made just after seeding is a change of its own, not a save merged into the seed's.
             from notifications.demo import close_seeded_changes
 
