@@ -117,5 +117,3 @@ def readiness_rows(chosen, agent_ids: frozenset[int] | None, ready: float) -> tu
             else:
                 teams.append((staff, team_id, person_id, asked, done))
     return must_reads, teams
-
-
