@@ -10,6 +10,7 @@ import datetime
 import io
 import re
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -436,6 +437,24 @@ def test_weekly_summary_mail(board):
     assert not SummarySubscription.objects.filter(person_id=world.acme_editor.pk).exists()
     assert services.summaries_send() == 0  # once a week
 
+
+def test_the_summary_links_to_the_workspace_dashboard(board):
+    """"Open the dashboard", in both parts of the mail, leads the admin to acme's dashboard."""
+    world = board.world
+    User.objects.filter(pk=world.acme_admin.pk).update(language="en")
+    connection.set_tenant(world.acme)
+    SummarySubscription.objects.create(person_id=world.acme_admin.pk)
+    assert services.summaries_send() == 1
+    message = Message.objects.get(stream="dashboard.summary")
+    html_links = re.findall(r'<a href="([^"]+)"[^>]*>\s*Open the dashboard\s*</a>', message.html)
+    text_links = re.findall(r"Open the dashboard: (\S+)", message.text)
+    assert len(html_links) == 1 and text_links == html_links, (html_links, text_links)
+    url = urlsplit(html_links[0])
+    assert url.scheme in ("http", "https") and url.hostname == host("acme") and url.path == "/dashboard/"
+    assert not url.query and not url.fragment
+    connection.set_schema_to_public()
+    page = _get(world.acme_admin, url.path)
+    assert page.status_code == 200 and 'data-figure="search-share">' in page.content.decode()
 
 
 # --- The query count does not grow with agents or teams ---------------------------------------
