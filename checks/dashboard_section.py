@@ -19,7 +19,7 @@ def weak_spots(period, scope) -> dict:
         return {"tables": [], "charts": [], "empty": _(
             "No knowledge checks yet. When editors attach questions to the steps of a guide, the questions most "
             "often failed show here, with their steps.")}
-    table = Table("weak.questions", _("Questions most often failed"),
+    table = Table("weak_spots.questions", _("Questions most often failed"),
                   [_("Question"), _("Steps tested"), _("Article"), _("Answers"), _("Failed")],
                   empty=_("No question was failed in this period."))
     for row in figures.weak_spots(period.start, period.end, scope.agent_ids):

@@ -10,21 +10,18 @@ turns it into tables and charts. Freshness and knowledge risk are about the clie
 from __future__ import annotations
 
 import datetime
-import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from articles.models import Article, Collection, Revision, Suggestion, SuggestionStatus, Verification
-from readiness.models import Acknowledgement, Assignee, MustRead
-from search.models import QueryLog
-from search.selectors import KEYSTROKE
+from readiness.models import MustRead
 from tenants.models import Membership, User
 
+from . import statements
 from .scope import STAFF, Period, Scope
 
 READY_SHARE = 0.9  # "ready": this share of the audience acknowledged
@@ -124,51 +121,31 @@ def readiness(period: Period, scope: Scope) -> Readiness:
     """The must-reads assigned within the period: of the people of the scope asked to read
     each, the share who acknowledged it (or a later revision), the time from its publication
     until READY_SHARE of them had, and the teams furthest behind (for a lead, the must-reads on
-    what their teams may read: no other title is named to them). Three statements."""
+    what their teams may read: no other title is named to them). Two statements (the
+    assignees and their acknowledgements in one pass: dashboard.statements)."""
     chosen = MustRead.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
     if scope.articles is not None:
         chosen = chosen.filter(article__in=scope.articles)  # a lead: what their teams may read
     must_reads = list(
-        chosen.values("pk", "article_id", "article__title", "revision__number", "created_at").order_by("-created_at", "-pk"))
+        chosen.values("pk", "article__title", "revision__number", "created_at").order_by("-created_at", "-pk"))
     if not must_reads:
         return Readiness()
-    assignees = Assignee.objects.filter(must_read_id__in=[m["pk"] for m in must_reads])
-    if scope.agent_ids is not None:
-        assignees = assignees.filter(person_id__in=scope.agent_ids)
-    asked = list(assignees.values_list("must_read_id", "person_id", "provider_id", "team_id"))
-    acks: dict[tuple[int, int], list[tuple[int, datetime.datetime]]] = defaultdict(list)
-    ack_rows = Acknowledgement.objects.filter(
-        article_id__in={m["article_id"] for m in must_reads}, person_id__in=assignees.values("person_id"),
-        # A revision is acknowledged after it exists: nothing older than the first must-read counts.
-        acknowledged_at__gte=min(m["created_at"] for m in must_reads),
-    ).values_list("article_id", "person_id", "revision__number", "acknowledged_at")
-    for article_id, person_id, number, at in ack_rows:
-        acks[(article_id, person_id)].append((number, at))
-    by_pk = {m["pk"]: m for m in must_reads}
-    done_at: dict[int, list[datetime.datetime]] = defaultdict(list)
-    counts: dict[int, int] = defaultdict(int)
-    teams: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for must_read_id, person_id, provider_id, team_id in asked:
-        must_read = by_pk[must_read_id]
-        times = [at for number, at in acks.get((must_read["article_id"], person_id), ())
-                 if number >= must_read["revision__number"]]
-        counts[must_read_id] += 1
-        key = STAFF if provider_id is None else (str(team_id) if team_id else scope.directory.team_of(person_id))
-        teams[key][0] += 1
-        if times:
-            done_at[must_read_id].append(min(times))
-            teams[key][1] += 1
+    by_must_read, by_team = statements.readiness_rows(chosen, scope.agent_ids, READY_SHARE)
+    counted = {must_read_id: (n, done, ready_at) for must_read_id, n, done, ready_at in by_must_read}
     result = Readiness()
     for must_read in must_reads:
-        n = counts.get(must_read["pk"], 0)
+        n, done, ready_at = counted.get(must_read["pk"], (0, 0, None))
         if not n:
             continue
-        times = sorted(done_at.get(must_read["pk"], []))
-        needed = math.ceil(READY_SHARE * n)
-        ready = (times[needed - 1] - must_read["created_at"]).total_seconds() if len(times) >= needed else None
         result.must_reads.append(MustReadFigure(
             pk=must_read["pk"], title=must_read["article__title"], number=must_read["revision__number"],
-            published_at=must_read["created_at"], asked=n, done=len(times), seconds_to_ready=ready))
+            published_at=must_read["created_at"], asked=n, done=done,
+            seconds_to_ready=(ready_at - must_read["created_at"]).total_seconds() if ready_at else None))
+    teams: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for staff, team_id, person_id, n, done in by_team:
+        key = STAFF if staff else (str(team_id) if team_id else scope.directory.team_of(person_id))
+        teams[key][0] += n
+        teams[key][1] += done
     for key, (n, done) in teams.items():
         result.teams.append({"key": key, "label": scope.directory.team_label(key), "asked": n, "done": done,
                              "share": share(done, n)})
@@ -194,53 +171,30 @@ class SearchSuccess:
         return share(self.opened, self.lookups)
 
 
-def lookups(period: Period, scope: Scope):
-    """The lookups of the period: the lookup page searches as the agent types, so a query the
-    same person extended within KEYSTROKE is a keystroke of a longer search, not a lookup
-    (unless they opened a result from it or flagged it)."""
-    extended = QueryLog.objects.filter(
-        user_id=OuterRef("user_id"), id__gt=OuterRef("id"), normalised__startswith=OuterRef("normalised"),
-        created_at__gte=OuterRef("created_at"),
-        created_at__lte=ExpressionWrapper(OuterRef("created_at") + KEYSTROKE, output_field=DateTimeField()),
-    )
-    logs = (QueryLog.objects.filter(created_at__gte=period.start, created_at__lt=period.end).exclude(normalised="")
-            .filter(Q(opened_article_id__isnull=False) | Q(flagged_not_found=True) | Q(user_id__isnull=True)
-                    | ~Exists(extended)))
-    if scope.agent_ids is not None:
-        logs = logs.filter(user_id__in=scope.agent_ids)
-    return logs
-
-
 def search_success(period: Period, scope: Scope, *, limit: int = 10) -> SearchSuccess:
     """Share of lookups ending on an opened result, failed queries (nothing found, or "I could
-    not find it", and nothing opened), by team and by week. Three statements."""
-    logs = lookups(period, scope)
-    opened, flagged = Q(opened_article_id__isnull=False), Q(flagged_not_found=True)
-    failed = Q(opened_article_id__isnull=True) & (Q(results=0) | flagged)
+    not find it", and nothing opened), by team and by week. The lookup page searches as the
+    agent types, so a query the same person extended within KEYSTROKE is a keystroke of a
+    longer search, not a lookup (unless they opened a result from it or flagged it). One
+    statement (dashboard.statements)."""
+    rows = statements.search_rows(period.start, period.end, scope.agent_ids, limit)
     result = SearchSuccess()
     teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    per_person = logs.values("user_id").annotate(n=Count("id"), opened=Count("id", filter=opened),
-                                                  flagged=Count("id", filter=flagged),
-                                                  no_result=Count("id", filter=Q(results=0)))
-    for row in per_person:
-        result.lookups += row["n"]
-        result.opened += row["opened"]
-        result.flagged += row["flagged"]
-        result.no_result += row["no_result"]
-        key = scope.directory.team_of(row["user_id"])
-        for n, name in enumerate(("n", "opened", "flagged")):
-            teams[key][n] += row[name]
+    for user_id, n, opened, flagged, no_result in rows["person"]:
+        result.lookups += n
+        result.opened += opened
+        result.flagged += flagged
+        result.no_result += no_result
+        key = scope.directory.team_of(user_id)
+        for i, value in enumerate((n, opened, flagged)):
+            teams[key][i] += value
     for key, (n, done, flags) in teams.items():
         result.teams.append({"key": key, "label": scope.directory.team_label(key), "lookups": n, "opened": done,
                              "flagged": flags, "share": share(done, n)})
     result.teams.sort(key=lambda t: (t["share"] if t["share"] is not None else 2, t["label"].lower()))
-    top = (logs.filter(failed).values("normalised")
-           .annotate(times=Count("id"), flags=Count("id", filter=flagged)).order_by("-times", "normalised")[:limit])
-    result.failed_queries = [{"query": row["normalised"], "times": row["times"], "flagged": row["flags"]} for row in top]
-    weekly = (logs.annotate(week=TruncWeek("created_at")).values("week")
-              .annotate(n=Count("id"), opened=Count("id", filter=opened)).order_by("week"))
-    result.weeks = [{"week": row["week"].date(), "lookups": row["n"], "opened": row["opened"],
-                     "share": share(row["opened"], row["n"])} for row in weekly]
+    result.failed_queries = [{"query": query, "times": n, "flagged": flags} for query, n, flags in rows["failed"]]
+    result.weeks = [{"week": week.date(), "lookups": n, "opened": opened, "share": share(opened, n)}
+                    for week, n, opened in rows["week"]]
     return result
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -18,6 +20,8 @@ from django.utils import timezone, translation
 
 from articles import services as articles
 from articles.models import Article, Kind, Suggestion, SuggestionStatus, Verification
+from checks import services as checks
+from checks.services import ChoiceInput
 from dashboard import figures, registry, services
 from dashboard.models import SummarySubscription
 from dashboard.scope import Directory, Period, scope_for
@@ -291,6 +295,72 @@ def test_csv_download(board):
     assert _get(board.world.acme_admin, "/dashboard/export/", table="nope.nothing").status_code == 400
 
 
+@pytest.fixture
+def weak(board):
+    """Two questions on two steps of a guide in Deliveries, and five attempts in the last week
+    (x: a wrong answer): agent_both x/ok then ok/ok, agent_acme ok/x, eva x/x then x/ok. So
+    the first question was failed 3 times in 5 answers (60 %), the second 2 in 5 (40 %); of
+    Helios' people's answers, 1 in 3 each (33 %); of Nova's (eva), 2 in 2 and 1 in 2."""
+    world = board.world
+    guide = articles.article_create(
+        kind=Kind.GUIDE, collection=board.guide.collection, acting_user=world.acme_editor, publish=True,
+        content=articles.Content(title="Reship a parcel", language="en", tags=[], steps=[
+            {"title": "Check the tracking", "body": "Open the tracking page."},
+            {"title": "Offer a new date", "body": "Propose the next two slots."}]))
+    steps = [step["id"] for step in guide.latest_revision.steps]
+    questions = [checks.question_save(article=guide, kind="single", text=text, explanation="See the step.",
+                                      anchors=[f"step:{step}"], acting_user=world.acme_editor,
+                                      choices=[ChoiceInput("Right", True), ChoiceInput("Wrong", False)])
+                 for text, step in (("Where is the parcel now?", steps[0]), ("Which slots do you offer?", steps[1]))]
+    now = timezone.now()
+    for n, (person, rights) in enumerate([(world.agent_both, (False, True)), (world.agent_both, (True, True)),
+                                          (world.agent_acme, (True, False)), (board.eva, (False, False)),
+                                          (board.eva, (False, True))]):
+        answers = {q.pk: [c.pk for c in q.choices.all() if c.correct == right] for q, right in zip(questions, rights, strict=True)}
+        checks.check_submit(access=workspace_access(User.objects.get(pk=person.pk), world.acme), article=guide,
+                            revision_id=guide.live_revision_id, questions=questions, answers=answers, must_read=None,
+                            now=now - (6 - n) * DAY)
+    return questions
+
+
+def _weak_rows(text):
+    """(question, steps, answers, failed) of each row of the weak-spots table on the page."""
+    section = text[text.index('id="section-weak_spots"'):]
+    section = section[:section.index("</section>")]
+    cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", section, re.S)]
+    return [tuple(cells[i:i + 5]) for i in range(0, len(cells), 5)][1:]  # without the header
+
+
+def test_the_weak_spots_show_the_questions_most_often_failed(board, weak):
+    text = _get(board.world.acme_admin, period="30").content.decode()
+    assert "No knowledge checks yet" not in text
+    assert _weak_rows(text) == [
+        ("Where is the parcel now?", "Step 1: Check the tracking", "Reship a parcel", "5", "60 %"),
+        ("Which slots do you offer?", "Step 2: Offer a new date", "Reship a parcel", "5", "40 %")]
+    # A lead sees their own agents' answers only: Helios' three attempts, Nova's two.
+    text = _get(board.world.lead, period="30").content.decode()
+    assert [(row[0], row[3], row[4]) for row in _weak_rows(text)] == [
+        ("Where is the parcel now?", "3", "33 %"), ("Which slots do you offer?", "3", "33 %")]
+    text = _get(board.nova_lead, period="30").content.decode()
+    assert [(row[0], row[3], row[4]) for row in _weak_rows(text)] == [
+        ("Where is the parcel now?", "2", "100 %"), ("Which slots do you offer?", "2", "50 %")]
+    # Before the attempts, nothing was failed.
+    text = _get(board.world.acme_admin, period="custom", start="2026-01-01", end="2026-01-31").content.decode()
+    assert _weak_rows(text) == [] and "No question was failed in this period." in text
+
+
+def test_weak_spots_csv_download(board, weak):
+    response = _get(board.world.acme_admin, "/dashboard/export/", table="weak_spots.questions", period="30")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:])))
+    assert rows[1] == ["Question", "Steps tested", "Article", "Answers", "Failed"]
+    assert rows[2:] == [["Where is the parcel now?", "Step 1: Check the tracking", "Reship a parcel", "5", "0.6"],
+                        ["Which slots do you offer?", "Step 2: Offer a new date", "Reship a parcel", "5", "0.4"]]
+    response = _get(board.nova_lead, "/dashboard/export/", table="weak_spots.questions", period="30")
+    assert [row[3:] for row in csv.reader(io.StringIO(response.content.decode("utf-8")[1:]))][2:] == [
+        ["2", "1.0"], ["2", "0.5"]]
+
+
 def test_bad_period_is_explained_and_the_default_shown(board):
     page = _get(board.world.acme_admin, period="custom", start="2026-05-10", end="2026-05-01")
     assert page.status_code == 200
@@ -366,6 +436,25 @@ def test_weekly_summary_mail(board):
     assert "List-Unsubscribe" in message.headers
     assert not SummarySubscription.objects.filter(person_id=world.acme_editor.pk).exists()
     assert services.summaries_send() == 0  # once a week
+
+
+def test_the_summary_links_to_the_workspace_dashboard(board):
+    """"Open the dashboard", in both parts of the mail, leads the admin to acme's dashboard."""
+    world = board.world
+    User.objects.filter(pk=world.acme_admin.pk).update(language="en")
+    connection.set_tenant(world.acme)
+    SummarySubscription.objects.create(person_id=world.acme_admin.pk)
+    assert services.summaries_send() == 1
+    message = Message.objects.get(stream="dashboard.summary")
+    html_links = re.findall(r'<a href="([^"]+)"[^>]*>\s*Open the dashboard\s*</a>', message.html)
+    text_links = re.findall(r"Open the dashboard: (\S+)", message.text)
+    assert len(html_links) == 1 and text_links == html_links, (html_links, text_links)
+    url = urlsplit(html_links[0])
+    assert url.scheme in ("http", "https") and url.hostname == host("acme") and url.path == "/dashboard/"
+    assert not url.query and not url.fragment
+    connection.set_schema_to_public()
+    page = _get(world.acme_admin, url.path)
+    assert page.status_code == 200 and 'data-figure="search-share">' in page.content.decode()
 
 
 # --- The query count does not grow with agents or teams ---------------------------------------

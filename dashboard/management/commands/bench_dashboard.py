@@ -48,6 +48,7 @@ class Command(BaseCommand):
         from articles.models import Suggestion, Verification
 
         events += Suggestion.objects.count() + Verification.objects.count()
+        events += sum(count() for count in bench.EVENT_COUNTERS)  # the checks' attempts
         connection.set_schema_to_public()
         admin = User.objects.get(email=bench.ADMIN)
         agents, _admin = bench.ensure_people(client, teams=10, per_team=bench.AGENTS_PER_TEAM)[1], None
