@@ -17,7 +17,14 @@ from .articles import (
 )
 from .collections import collection_archive, collection_create, collection_move, collection_update
 from .content import Content, EditConflict, clean_content, normalise_tags, render_content, unique_slug
-from .revisions import PublishUndo, article_publish, publish_offer, publish_undo, revision_create, revision_restore
+from .revisions import (
+    PublishUndo,
+    article_publish,
+    publish_offer,
+    publish_undo,
+    revision_create,
+    revision_restore,
+)
 from .suggestions import suggestion_accept, suggestion_create, suggestion_reject
 
 __all__ = [
