@@ -34,6 +34,8 @@ class Change(StrEnum):
     ARCHIVED = "archived"
     UNARCHIVED = "unarchived"
     SETTINGS = "settings"
+    # A first publish undone by its editor: the article is a draft again.
+    UNPUBLISHED = "unpublished"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,6 +52,9 @@ class ContentEvent:
     # ({"everyone": bool, "roles": [client roles], "teams": [provider team ids],
     #   "deadline": ISO date or None}); None otherwise.
     must_read: dict | None = None
+    # A publish undone by its editor (`articles.services.publish_undo`): the revision whose
+    # publish this event takes back (its must-read is withdrawn, its change not told).
+    undone_revision_id: int | None = None
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -70,11 +75,13 @@ def _send(signal: Signal, **kwargs) -> list:
 
 
 def emit(*, article_id: int, change: Change, actor=None, revision_id: int | None = None,
-         materiality: str | None = None, must_read: dict | None = None) -> ContentEvent:
+         materiality: str | None = None, must_read: dict | None = None,
+         undone_revision_id: int | None = None) -> ContentEvent:
     """Send `content_changed` once the current transaction commits (at once outside one)."""
     event = ContentEvent(
         schema_name=connection.schema_name, article_id=article_id, change=Change(change),  # type: ignore[attr-defined]  # django-tenants' connection
         actor_id=getattr(actor, "pk", None), revision_id=revision_id, materiality=materiality, must_read=must_read,
+        undone_revision_id=undone_revision_id,
     )
     transaction.on_commit(lambda: _send(content_changed, event=event))
     return event

@@ -34,6 +34,7 @@ urlpatterns = [
     re_path(rf"^{KIND}/{SLUG}/$", views.article_read, name="read"),
     re_path(rf"^{KIND}/{SLUG}/edit/$", views.article_edit, name="edit"),
     re_path(rf"^{KIND}/{SLUG}/publish/$", views.article_publish, name="publish"),
+    re_path(rf"^{KIND}/{SLUG}/publish/undo/$", views.publish_undo, name="publish-undo"),
     re_path(rf"^{KIND}/{SLUG}/verify/$", views.article_verify, name="verify"),
     re_path(rf"^{KIND}/{SLUG}/archive/$", views.article_archive, name="archive"),
     re_path(rf"^{KIND}/{SLUG}/feedback/$", views.article_feedback, name="feedback"),

@@ -92,7 +92,10 @@ def record_change(event: ContentEvent) -> ChangeEvent | None:
         if merged is not None:
             merged.revision = revision
             merged.change = change
-            if RANK[Materiality(materiality)] >= RANK[Materiality(merged.materiality)]:
+            if event.undone_revision_id is not None:
+                # The publish it merges into was undone: what it asked (a must-read) is withdrawn.
+                merged.materiality, merged.must_read = materiality, None
+            elif RANK[Materiality(materiality)] >= RANK[Materiality(merged.materiality)]:
                 merged.materiality = materiality
                 merged.must_read = event.must_read if materiality == Materiality.MUST_READ else merged.must_read
             merged.content_event = event.as_dict()

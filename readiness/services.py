@@ -79,6 +79,13 @@ def publication_record(*, article_id: int, revision_id: int, materiality: str | 
     return assignment
 
 
+def must_read_withdraw(*, revision_id: int, now: datetime.datetime | None = None) -> int:
+    """The publish of `revision_id` was undone: its must-read, if any, is closed (as a
+    superseded one is, so no list, bell or reminder asks for it). Returns how many were."""
+    return MustRead.objects.filter(revision_id=revision_id, superseded_at__isnull=True).update(
+        superseded_at=now or timezone.now())
+
+
 def check_terms(must_read: dict | None) -> dict:
     """Whether the must-read requires its knowledge check, its pass mark and retry delay, from
     the event's must_read["check"] ({"required": bool, "threshold": percent, "retry_minutes": n})."""

@@ -193,6 +193,7 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles:read": (("draft",), ()),
     "articles:edit": ((), ("action", *ARTICLE_FORM, *ROWS, *PUBLISH_CHOICE)),
     "articles:publish": ((), PUBLISH_CHOICE),
+    "articles:publish-undo": ((), ()),  # what it undoes is in the session, never in the request
     "articles:verify": ((), ("revision",)),
     "articles:archive": ((), ("archived",)),
     "articles:feedback": ((), ("helpful", "reason")),

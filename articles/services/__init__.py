@@ -17,12 +17,20 @@ from .articles import (
 )
 from .collections import collection_archive, collection_create, collection_move, collection_update
 from .content import Content, EditConflict, clean_content, normalise_tags, render_content, unique_slug
-from .revisions import article_publish, revision_create, revision_restore
+from .revisions import (
+    PublishUndo,
+    article_publish,
+    publish_offer,
+    publish_undo,
+    revision_create,
+    revision_restore,
+)
 from .suggestions import suggestion_accept, suggestion_create, suggestion_reject
 
 __all__ = [
     "Content",
     "EditConflict",
+    "PublishUndo",
     "SaveResult",
     "article_archive",
     "article_create",
@@ -37,6 +45,8 @@ __all__ = [
     "collection_update",
     "feedback_add",
     "normalise_tags",
+    "publish_offer",
+    "publish_undo",
     "render_content",
     "revision_create",
     "revision_restore",

@@ -1,6 +1,9 @@
-"""Revisions: append one, publish one, restore one."""
+"""Revisions: append one, publish one, restore one, undo a publish."""
 
 from __future__ import annotations
+
+import dataclasses
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -91,7 +94,8 @@ def revision_create(
 
 @transaction.atomic
 def article_publish(*, article: Article, revision: Revision, acting_user,
-                    materiality: str = Materiality.UPDATE, must_read: dict | None = None) -> Article:
+                    materiality: str = Materiality.UPDATE, must_read: dict | None = None,
+                    undone_revision_id: int | None = None) -> Article:
     """Make `revision` what readers see. One transactional flip; subscribers to the content
     event (search indexing, notifications) hear of it after commit, with how much it matters
     (`materiality`) and, for a must-read, who must read it (`must_read`, see `events.ContentEvent`)."""
@@ -120,6 +124,7 @@ def article_publish(*, article: Article, revision: Revision, acting_user,
     events.emit(
         article_id=article.pk, change=change, actor=acting_user, revision_id=revision.pk,
         materiality=materiality, must_read=must_read if materiality == Materiality.MUST_READ else None,
+        undone_revision_id=undone_revision_id,
     )
     return article
 
@@ -137,3 +142,95 @@ def revision_restore(*, article: Article, revision: Revision, acting_user) -> Re
         acting_user=acting_user,
         restored_from=revision,
     )
+
+
+# --- Undoing a publish --------------------------------------------------------------------------
+
+# How long the editor who published may take it back (the editor's "Revision N is live. Undo").
+UNDO_WINDOW = datetime.timedelta(minutes=10)
+
+
+@dataclasses.dataclass(frozen=True)
+class PublishUndo:
+    """What a publish from the editor leaves to undo it: which revision it made live, the one
+    live before (None for a first publish), who published and when. Kept in the publisher's
+    session (`as_dict`/`of`), checked against the article again when used."""
+
+    article_id: int
+    revision_id: int
+    previous_id: int | None
+    published_by_id: int
+    published_at: datetime.datetime
+
+    def as_dict(self) -> dict:
+        return {**dataclasses.asdict(self), "published_at": self.published_at.isoformat()}
+
+    @classmethod
+    def of(cls, data) -> PublishUndo | None:
+        try:
+            return cls(article_id=int(data["article_id"]), revision_id=int(data["revision_id"]),
+                       previous_id=None if data["previous_id"] is None else int(data["previous_id"]),
+                       published_by_id=int(data["published_by_id"]),
+                       published_at=datetime.datetime.fromisoformat(data["published_at"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def is_open(self, article: Article, person, now: datetime.datetime | None = None) -> bool:
+        """Still undoable by `person`: theirs, within the window, and nothing newer published."""
+        now = now or timezone.now()
+        return (
+            self.article_id == article.pk and self.published_by_id == getattr(person, "pk", None)
+            and article.live_revision_id == self.revision_id
+            and article.last_published_at is not None and article.last_published_at <= self.published_at
+            and now - self.published_at <= UNDO_WINDOW
+        )
+
+
+def publish_offer(*, article: Article, previous_id: int | None, acting_user) -> PublishUndo | None:
+    """The undo of the publish that just made `article` live (None when nothing was published)."""
+    if article.live_revision_id is None or article.last_published_at is None or article.live_revision_id == previous_id:
+        return None
+    return PublishUndo(article_id=article.pk, revision_id=article.live_revision_id, previous_id=previous_id,
+                       published_by_id=acting_user.pk, published_at=article.last_published_at)
+
+
+@transaction.atomic
+def publish_undo(*, article: Article, undo: PublishUndo, acting_user,
+                 now: datetime.datetime | None = None) -> Revision | None:
+    """Take a publish back: the revision live before is restored as a new revision and
+    published (the restore path: history is never rewritten, and subscribers hear a restore
+    that names the revision undone, so readiness withdraws its must-read); a first publish
+    returns the article to a draft. Returns the revision now live (None: a draft again).
+    Refused for someone else's publish, after `UNDO_WINDOW`, and once a newer one was published."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not undo.is_open(locked, acting_user, now):
+        raise ValidationError(_("This publish can no longer be undone: it is too late, someone published since, "
+                                "or it was not yours. Restore an older revision from the history instead."))
+    undone = locked.live_revision
+    assert undone is not None  # is_open checked it is the live one
+    if undo.previous_id is None:
+        latest = locked.latest_revision
+        assert latest is not None
+        locked.live_revision = None
+        locked.has_unpublished_changes = True
+        locked.first_published_at = None
+        locked.last_published_at = None
+        locked.save(update_fields=[
+            "live_revision", "has_unpublished_changes", "first_published_at", "last_published_at", "updated_at",
+            *_take_reader_fields(locked, latest),
+        ])
+        events.emit(article_id=locked.pk, change=events.Change.UNPUBLISHED, actor=acting_user,
+                    revision_id=undone.pk, undone_revision_id=undone.pk)
+        article.refresh_from_db()
+        return None
+    previous = locked.revisions.filter(pk=undo.previous_id).first()
+    if previous is None:
+        raise ValidationError(_("That revision belongs to another article."))
+    restored = revision_restore(article=locked, revision=previous, acting_user=acting_user)
+    locked.refresh_from_db()
+    # Followers told of the publish are told it was taken back, unless it told no one.
+    materiality = Materiality.MINOR if undone.materiality == Materiality.MINOR else Materiality.UPDATE
+    article_publish(article=locked, revision=restored, acting_user=acting_user, materiality=materiality,
+                    undone_revision_id=undone.pk)
+    article.refresh_from_db()
+    return restored

@@ -28,6 +28,7 @@ from .editing import (
 from .home import archive_list, home, review_list
 from .reading import article_feedback, article_read
 from .revisions import compare, history, restore, revision_detail
+from .undo import publish_undo
 
 __all__ = [
     "archive_list",
@@ -49,6 +50,7 @@ __all__ = [
     "history",
     "home",
     "preview",
+    "publish_undo",
     "render_editor_row",
     "render_preview",
     "restore",

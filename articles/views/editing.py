@@ -24,6 +24,7 @@ from ..diff import diff_revisions
 from ..forms import ArticleForm, rows_from_revision
 from ..models import Collection, Kind, Language
 from ..publish_choice import publish_choice
+from . import undo
 
 
 def editor_context(request, form, kind, article=None, steps=None, faqs=None, **extra) -> dict:
@@ -64,6 +65,7 @@ def article_create(request, kind):
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
+                undo.remember(request, article, previous_id=None)
                 messages.success(request, _("Published.") if article.is_published else _("Draft saved."))
                 return redirect(article.url("read") + ("" if article.is_published else "?draft=1"))
         return render(request, "articles/editor.html", editor_context(request, form, kind), status=400)
@@ -85,6 +87,7 @@ def article_edit(request, prefix, slug):
     article = get_rw_article_for_user(request, prefix, slug)
     collections = visible_collections(request.workspace).active() | Collection.objects.filter(pk=article.collection_id)
     latest = article.latest_revision
+    previous_id = article.live_revision_id
     if request.method == "POST":
         form = ArticleForm(request.POST, kind=article.kind, collections=collections.distinct())
         choice = publish_choice(request)
@@ -108,6 +111,8 @@ def article_edit(request, prefix, slug):
                 form.add_service_errors(error)
             else:
                 live = article.live_revision_id == article.latest_revision_id
+                if saved.published:
+                    undo.remember(request, article, previous_id)
                 messages.success(request, _save_message(saved))
                 return redirect(article.url("read") + ("" if live else "?draft=1"))
         return render(request, "articles/editor.html", editor_context(request, form, article.kind, article), status=400)
@@ -154,7 +159,9 @@ def article_publish(request, prefix, slug):
     if not choice.is_valid():
         messages.error(request, " ".join(error for errors in choice.errors.values() for error in errors))
         return redirect(article.url("read") + "?draft=1")
+    previous_id = article.live_revision_id
     services.article_publish(article=article, revision=article.latest_revision, acting_user=request.user, **choice.publish_as())
+    undo.remember(request, article, previous_id)
     messages.success(request, _("Published."))
     return redirect(article.url("read"))
 

@@ -23,6 +23,7 @@ from .. import events, rendering, services
 from ..forms import FeedbackForm
 from ..models import Article
 from ..publish_choice import publish_choice
+from . import undo
 
 
 @requires("read")
@@ -39,6 +40,7 @@ def article_read(request, prefix, slug):
         audit.record(Action.CONFIDENTIAL_READ, obj=article, actor=Actor.from_request(request), detail={"revision": revision.number})
     if revision == article.live_revision:
         context.update(events.opened(access=access, article=article, from_query=request.GET.get("from", "")))
+        context["publish_undo"] = undo.offer(request, article)
     return render(request, "articles/read.html", context)
 
 

@@ -2,7 +2,7 @@
 publishes a must-read change that requires the check; the agent fails once, re-reads the step
 the result links to, passes after the retry delay (made to last seconds here) and the
 must-read is acknowledged; the editor then changes one step and sees exactly one question
-flagged to review.
+flagged to review, and the collaboration dashboard counts the acknowledgement.
 
 The data is committed (the live server cannot see a test transaction), in a tenant of its own
 dropped afterwards.
@@ -129,4 +129,9 @@ def test_a_check_fails_links_the_step_passes_after_the_delay_and_a_changed_step_
     flagged.get_by_role("link", name="Review").click()
     expect(page.locator("[data-old]")).to_contain_text("next two slots")
     expect(page.locator("[data-new]")).to_contain_text("next three slots")
+
+    # The collaboration dashboard counts the pass: the one agent asked has acknowledged.
+    page.goto(site(SCHEMA, "/dashboard/"))
+    expect(page.locator('[data-figure="readiness-share"]')).to_have_text("100 %")
+    expect(page.locator("#section-readiness")).to_contain_text("1 of 1 asked")
     assert not page.console_errors
