@@ -89,7 +89,9 @@ def test_an_admin_invites_a_new_person_who_sets_a_password_and_lands_in_the_work
         guest.keyboard.press("Enter")
         expect(guest).to_have_url(site(SCHEMA, "/"))
         expect(guest.get_by_text("Welcome to Vega Insurance.")).to_be_visible()
-        expect(guest.locator(".who")).to_contain_text("Nina New · Editor")
+        # The top bar names the person and their role on the profile link (its title since the shell).
+        expect(guest.get_by_role("link", name="Profile", exact=True)).to_have_attribute(
+            "title", "Profile · Nina New · Editor")
         # An editor has no people page.
         assert guest.goto(site(SCHEMA, "/people/")).status == 404
     finally:
