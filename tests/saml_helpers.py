@@ -59,7 +59,7 @@ class SamlIdentityProvider:
 
     def response(self, *, in_response_to: str | None, acs_url: str, audience: str, email: str, name: str = "",
                  issuer: str | None = None, key: KeyPair | None = None, valid_for: dt.timedelta | None = None,
-                 now: dt.datetime | None = None, signed: bool = True) -> str:
+                 now: dt.datetime | None = None, signed: bool = True, assertion_id: str = "") -> str:
         """A base64 SAMLResponse as an identity provider posts it, signed with `key` (ours by default)."""
         now = now or dt.datetime.now(dt.UTC)
         until = now + (valid_for if valid_for is not None else dt.timedelta(minutes=5))
@@ -76,7 +76,7 @@ class SamlIdentityProvider:
             f"Destination={quoteattr(acs_url)}{irt}>"
             f"<saml:Issuer>{issuer}</saml:Issuer>"
             '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>'
-            f'<saml:Assertion ID="_{uuid.uuid4().hex}" Version="2.0" IssueInstant="{_instant(now)}">'
+            f'<saml:Assertion ID="{assertion_id or "_" + uuid.uuid4().hex}" Version="2.0" IssueInstant="{_instant(now)}">'
             f"<saml:Issuer>{issuer}</saml:Issuer>"
             f'<saml:Subject><saml:NameID Format="{Constants.NAMEID_EMAIL_ADDRESS}">{escape(email)}</saml:NameID>'
             '<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'

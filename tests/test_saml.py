@@ -7,6 +7,7 @@ refused with a page (400/403), and nobody is signed in."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
@@ -150,6 +151,18 @@ def test_a_response_is_accepted_once_and_only_by_the_browser_that_asked(world, i
     other = HttpClient()
     start(other, "someone@acme-sso.test")
     _refused(other, post(other, response))
+
+
+def test_an_assertion_is_accepted_once_even_inside_another_response(world, idp):
+    configure(idp, client=world.acme, domains=["acme-sso.test"])
+    first, second = HttpClient(), HttpClient()
+    assertion = f"_{uuid.uuid4().hex}"  # a name of the run: the cache outlives it
+    answer = post(first, good(idp, start(first, "a@acme-sso.test"), "a@acme-sso.test", assertion_id=assertion))
+    assert answer.status_code == 302
+    _refused(second, post(second, good(idp, start(second, "a@acme-sso.test"), "a@acme-sso.test",
+                                       assertion_id=assertion)))
+    other = HttpClient()  # the control: the same, with an assertion of its own, signs in
+    assert post(other, good(idp, start(other, "a@acme-sso.test"), "a@acme-sso.test")).status_code == 302
 
 
 def test_a_refused_response_uses_up_the_request(world, idp, keys):
