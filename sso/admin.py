@@ -18,13 +18,14 @@ class SsoDomainInline(admin.TabularInline):
 class IdentityProviderAdmin(admin.ModelAdmin):
     form = IdentityProviderAdminForm
     inlines = [SsoDomainInline]
-    list_display = ["__str__", "protocol", "issuer", "domain_list", "require_sso", "enabled"]
+    list_display = ["__str__", "protocol", "issuer", "saml_entity_id", "domain_list", "require_sso", "enabled"]
     list_filter = ["protocol", "enabled", "require_sso"]
-    search_fields = ["client__name", "provider__name", "domains__domain", "issuer"]
+    search_fields = ["client__name", "provider__name", "domains__domain", "issuer", "saml_entity_id"]
     fieldsets = [
         (_("Organisation"), {"fields": ["client", "provider"]}),
-        (_("Identity provider"), {"fields": ["protocol", "issuer", "discovery_url", "oidc_client_id",
-                                             "oidc_client_secret", "enabled"]}),
+        (_("Identity provider"), {"fields": ["protocol", "enabled"]}),
+        (_("OpenID Connect"), {"fields": ["issuer", "discovery_url", "oidc_client_id", "oidc_client_secret"]}),
+        (_("SAML 2.0"), {"fields": ["saml_entity_id", "saml_sso_url", "saml_x509_cert"]}),
         (_("People"), {"fields": ["default_role", "require_sso"]}),
     ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import IdentityProvider
+from .models import IdentityProvider, Protocol
 
 
 class OrganisationEmailForm(forms.Form):
@@ -23,6 +23,7 @@ class IdentityProviderAdminForm(forms.ModelForm):
 
     issuer = _url_field("issuer")
     discovery_url = _url_field("discovery_url")
+    saml_sso_url = _url_field("saml_sso_url")
 
     oidc_client_secret = forms.CharField(
         label=_("client secret"), required=False, strip=True,
@@ -33,7 +34,8 @@ class IdentityProviderAdminForm(forms.ModelForm):
     class Meta:
         model = IdentityProvider
         fields = ["client", "provider", "protocol", "enabled", "issuer", "discovery_url", "oidc_client_id",
-                  "oidc_client_secret", "default_role", "require_sso"]
+                  "oidc_client_secret", "saml_entity_id", "saml_sso_url", "saml_x509_cert", "default_role",
+                  "require_sso"]
 
     def clean_oidc_client_secret(self) -> str:
         value = self.cleaned_data.get("oidc_client_secret") or ""
@@ -54,11 +56,19 @@ class WorkspaceSsoForm(forms.ModelForm):
 
     issuer = _url_field("issuer")
     discovery_url = _url_field("discovery_url")
+    saml_sso_url = _url_field("saml_sso_url")
 
     class Meta:
         model = IdentityProvider
-        fields = ["issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "default_role", "require_sso",
-                  "enabled"]
+        fields = ["protocol", "issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "saml_entity_id",
+                  "saml_sso_url", "saml_x509_cert", "default_role", "require_sso", "enabled"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["protocol"].required = False  # left out, the stored protocol (OpenID Connect at first) stays
+
+    def clean_protocol(self) -> str:
+        return self.cleaned_data.get("protocol") or self.instance.protocol or Protocol.OIDC
 
     def clean_oidc_client_secret(self) -> str:
         value = self.cleaned_data.get("oidc_client_secret") or ""
@@ -71,4 +81,5 @@ class ProviderSsoForm(WorkspaceSsoForm):
     """The provider lead's: new people are always agents, so there is no role to choose."""
 
     class Meta(WorkspaceSsoForm.Meta):
-        fields = ["issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "require_sso", "enabled"]
+        fields = ["protocol", "issuer", "discovery_url", "oidc_client_id", "oidc_client_secret", "saml_entity_id",
+                  "saml_sso_url", "saml_x509_cert", "require_sso", "enabled"]

@@ -1,7 +1,8 @@
 """Single sign-on per organisation (public schema): which identity provider signs in the people
 of a client company or of a provider organisation, for which e-mail domains.
 
-The protocol work is Authlib's (sso/oidc.py); these rows are only the per-organisation wiring."""
+The protocol work is Authlib's (OpenID Connect, sso/oidc.py) and python3-saml's (SAML 2.0,
+sso/saml.py); these rows are only the per-organisation wiring."""
 
 from __future__ import annotations
 
@@ -17,8 +18,7 @@ from tenants.models import Client, ProviderOrganisation, Role
 
 class Protocol(models.TextChoices):
     OIDC = "oidc", _("OpenID Connect")
-    # SAML 2.0 is the seam: python3-saml (with xmlsec) installs here, the flow is not built yet.
-    SAML = "saml", _("SAML 2.0 (not available yet)")
+    SAML = "saml", _("SAML 2.0")
 
 
 class IdentityProvider(models.Model):
@@ -35,15 +35,27 @@ class IdentityProvider(models.Model):
     protocol = models.CharField(_("protocol"), max_length=8, choices=Protocol.choices, default=Protocol.OIDC)
     enabled = models.BooleanField(_("enabled"), default=True)
     issuer = models.URLField(
-        _("issuer"), max_length=500,
-        help_text=_("The identity provider's issuer URL, exactly as its ID tokens name it."),
+        _("issuer"), max_length=500, blank=True,
+        help_text=_("OpenID Connect: the identity provider's issuer URL, exactly as its ID tokens name it."),
     )
     discovery_url = models.URLField(
         _("discovery URL"), max_length=500, blank=True,
         help_text=_("Leave empty for the issuer followed by /.well-known/openid-configuration."),
     )
-    oidc_client_id = models.CharField(_("client ID"), max_length=255)
+    oidc_client_id = models.CharField(_("client ID"), max_length=255, blank=True)
     oidc_client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    saml_entity_id = models.CharField(
+        _("identity provider entity ID"), max_length=500, blank=True,
+        help_text=_("SAML 2.0: the identity provider's entity ID, exactly as its responses name their issuer."),
+    )
+    saml_sso_url = models.URLField(
+        _("single sign-on URL"), max_length=500, blank=True,
+        help_text=_("SAML 2.0: where the identity provider receives sign-in requests (HTTP-Redirect binding)."),
+    )
+    saml_x509_cert = models.TextField(
+        _("identity provider certificate"), blank=True,
+        help_text=_("SAML 2.0: the X.509 certificate the identity provider signs with (PEM)."),
+    )
     default_role = models.CharField(
         _("role of new people"), max_length=16, choices=Role.choices, default=Role.VIEWER,
         help_text=_("Client companies: the role of a person whose account single sign-on creates. "
@@ -77,8 +89,13 @@ class IdentityProvider(models.Model):
     def clean(self) -> None:
         if (self.client_id is None) == (self.provider_id is None):
             raise ValidationError(_("Choose either a client company or a provider organisation."))
-        if self.protocol != Protocol.OIDC:
-            raise ValidationError({"protocol": _("Only OpenID Connect is available for now.")})
+        required = OIDC_REQUIRED if self.protocol == Protocol.OIDC else SAML_REQUIRED
+        missing = {name: _("Required for %(protocol)s.") % {"protocol": self.get_protocol_display()}
+                   for name in required if not str(getattr(self, name) or "").strip()}
+        if missing:
+            raise ValidationError(missing)
+        if self.protocol == Protocol.SAML:
+            self.saml_x509_cert = normalise_certificate(self.saml_x509_cert)
 
     @property
     def metadata_url(self) -> str:
@@ -109,6 +126,26 @@ class SsoDomain(models.Model):
         self.domain = normalise_domain(self.domain)
         if not DOMAIN.fullmatch(self.domain):
             raise ValidationError({"domain": _("Enter a domain such as example.com.")})
+
+
+OIDC_REQUIRED = ("issuer", "oidc_client_id")
+SAML_REQUIRED = ("saml_entity_id", "saml_sso_url", "saml_x509_cert")
+
+
+def normalise_certificate(value: str) -> str:
+    """The certificate as PEM (identity providers' metadata often gives the bare base64), or a
+    ValidationError when it is not one."""
+    from cryptography import x509
+
+    body = re.sub(r"-----(BEGIN|END) CERTIFICATE-----|\s", "", value or "")
+    pem = "-----BEGIN CERTIFICATE-----\n" + "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+    pem += "\n-----END CERTIFICATE-----\n"
+    try:
+        x509.load_pem_x509_certificate(pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as error:
+        raise ValidationError({"saml_x509_cert": _("Paste the identity provider's X.509 certificate "
+                                                   "(PEM, from its metadata).")}) from error
+    return pem
 
 
 DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")

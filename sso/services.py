@@ -108,7 +108,8 @@ def identity_provider_configure(*, client: Client | None = None, provider: Provi
     return identity_provider
 
 
-AUDITED = ("issuer", "discovery_url", "oidc_client_id", "default_role", "require_sso", "enabled")
+AUDITED = ("protocol", "issuer", "discovery_url", "oidc_client_id", "saml_entity_id", "saml_sso_url", "default_role",
+           "require_sso", "enabled")
 
 
 @transaction.atomic

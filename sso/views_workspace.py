@@ -36,6 +36,8 @@ def _settings(request, *, form_class, organisation: dict, done, extra: dict):
         "form": form, "domains": list(identity_provider.domains.all()) if identity_provider.pk else [],
         "has_secret": bool(stored_secret),
         "callback_url": public_url(request, reverse("sso:callback", urlconf="kbportal.urls_public")),
+        "saml_acs_url": public_url(request, reverse("sso:saml-acs", urlconf="kbportal.urls_public")),
+        "saml_metadata_url": public_url(request, reverse("sso:saml-metadata", urlconf="kbportal.urls_public")),
         **extra,
     })
 

@@ -354,8 +354,11 @@ PUBLIC_URLCONF = "kbportal.urls_public"
 # anonymous included, gets the same answer on the public host: the e-mail step's form, and a
 # callback without a sign-in under way is refused with a page. The provider's single sign-on
 # settings (sso/urls_provider.py, for the engaged provider) are its lead's only: anyone else
-# signed in gets a 404, anonymous people the sign-in. None exists on a tenant host.
-PUBLIC_SSO = {"sso:start": 200, "sso:callback": 400, "provider_sso:edit": None}
+# signed in gets a 404, anonymous people the sign-in. None exists on a tenant host. SAML's
+# assertion consumer service takes only the identity provider's POST (a GET is 405; the POSTs are
+# tests/test_saml.py's), its service provider metadata is public.
+PUBLIC_SSO = {"sso:start": 200, "sso:callback": 400, "sso:saml-acs": 405, "sso:saml-metadata": 200,
+              "provider_sso:edit": None}
 
 
 def public_sso_expected(name: str, role: str) -> int:
@@ -420,7 +423,7 @@ PUBLIC_EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
 PUBLIC_COVERED_ELSEWHERE = {
     "workspaces", "sign-in", "sign-out", "set-language", "invitation", "mail-unsubscribe", None,
     # Single sign-on: PUBLIC_SSO above (tests/test_permission_matrix.py).
-    "sso:start", "sso:callback", "provider_sso:edit",
+    "sso:start", "sso:callback", "sso:saml-acs", "sso:saml-metadata", "provider_sso:edit",
     # Passkeys: django-otp-webauthn's JSON steps, which answer only inside a ceremony the
     # signed-in person started (tests/test_two_factor.py, tests/browser/test_two_factor.py).
     "two-factor-passkey-verify", "otp_webauthn:credential-authentication-begin",
