@@ -15,6 +15,7 @@ from django.utils import translation
 
 from articles import services
 from articles.models import Article, Kind, Materiality
+from notifications.models import ChangeEvent
 from readiness import selectors as readiness
 from readiness.models import MustRead
 from tenants.selectors import workspace_access
@@ -75,6 +76,9 @@ def test_an_undone_must_read_is_withdrawn(page, django_capture_on_commit_callbac
         services.publish_undo(article=page.article, undo=undo, acting_user=page.world.acme_editor)
     assert list(readiness.pending_for(access)) == []
     assert MustRead.objects.get(revision__number=2).superseded_at is not None
+    # The change not told yet (the debounce merges the undo into it) no longer asks a must-read.
+    told = ChangeEvent.objects.filter(article_id=page.article.pk)
+    assert list(told.values_list("materiality", "must_read", "revision__number")) == [(Materiality.UPDATE, None, 3)]
 
 
 def test_a_first_publish_undone_is_a_draft_again(acme, django_capture_on_commit_callbacks):
