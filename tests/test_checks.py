@@ -428,10 +428,13 @@ def test_weak_spots_on_a_fixture_with_known_answers(desk):
     assert [(r["question"], r["attempts"], r["failed"]) for r in only_acme] == [("Slots?", 1, 1)]
     assert figures.weak_spots(day + datetime.timedelta(hours=3), timezone.now(), None) == []
     assert figures.weak_spots(day - datetime.timedelta(days=1), timezone.now(), None, limit=1)[0]["question"] == "Slots?"
-    from django.template.loader import render_to_string
+    # The dashboard's table of them (its page and CSV: tests/test_dashboard.py).
+    from checks import dashboard_section
 
-    html = render_to_string("checks/_weak_spots.html", {"weak_spots": rows})
-    assert "Slots?" in html and "67 %" in html and "Step 2: Offer a new date" in html
+    period = SimpleNamespace(start=day - datetime.timedelta(days=1), end=timezone.now())
+    table = dashboard_section.weak_spots(period, SimpleNamespace(agent_ids=None))["tables"][0]
+    shown = [cell[0] for cell in table.rows[0]]
+    assert shown[0] == "Slots?" and "Step 2: Offer a new date" in shown[1] and shown[-1] == "67 %"
 
 
 def test_a_must_read_whose_check_has_nothing_to_ask_is_acknowledged_without_questions(
