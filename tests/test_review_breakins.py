@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.test import Client as HttpClient
 from django.utils import timezone
 
+from articles.models import Materiality
 from checks.models import Answer, Attempt, AttemptKind, Choice, Question
 
+from .conftest import host
+from .test_checks import access_of, desk, must_read_check, publish, single  # noqa: F401 - fixtures
 from .test_dashboard import _get, _in_english, board  # noqa: F401 - fixtures
 
 # --- The dashboard's weak spots name only what a lead's teams may read ---------------------------
@@ -32,3 +36,32 @@ def test_a_lead_is_not_named_a_weak_spot_on_content_their_teams_may_not_read(boa
     assert "Old tariffs" not in text
     csv = _get(world.lead, "/dashboard/export/", table="weak.questions", period="30").content.decode()
     assert "tariff B" not in csv
+
+
+# --- Practice does not hand out the answers of a check the person still has to pass ---------------
+
+
+def test_practice_does_not_show_the_right_answers_of_a_pending_must_read_check(
+        desk, django_capture_on_commit_callbacks):  # noqa: F811
+    world = desk.world
+    question = single(desk, desk.guide, 0, "Where do you look first?", right="The tracking page",
+                      wrong="The customer's e-mail")
+    publish(desk, django_capture_on_commit_callbacks, change={2: "Send the SMS at once."},
+            materiality=Materiality.MUST_READ, must_read=must_read_check(desk))
+    http = HttpClient()
+    http.force_login(world.agent_both)
+    wrong = next(c.pk for c in question.choices.all() if not c.correct)
+    response = http.post(f"/practice/{desk.deliveries.slug}/", {"questions": [question.pk], f"q{question.pk}": [wrong]},
+                         HTTP_HOST=host(desk.acme))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "data-practice-score" in text and "The customer&#x27;s e-mail" in text  # their own answer is shown
+    assert "The tracking page" not in text, "the right answer of the must-read's check reached the browser"
+    # Once the check is passed (nothing pending), practice shows right answers again.
+    http.post(f"/check/guides/{desk.guide.slug}/", {"revision": desk.guide.live_revision_id,
+                                                      f"q{question.pk}": [c.pk for c in question.choices.all()
+                                                                          if c.correct]},
+              HTTP_HOST=host(desk.acme))
+    again = http.post(f"/practice/{desk.deliveries.slug}/", {"questions": [question.pk], f"q{question.pk}": [wrong]},
+                      HTTP_HOST=host(desk.acme)).content.decode()
+    assert "The tracking page" in again
