@@ -65,3 +65,25 @@ def test_practice_does_not_show_the_right_answers_of_a_pending_must_read_check(
     again = http.post(f"/practice/{desk.deliveries.slug}/", {"questions": [question.pk], f"q{question.pk}": [wrong]},
                       HTTP_HOST=host(desk.acme)).content.decode()
     assert "The tracking page" in again
+
+
+# --- A tenant admin's invitation names no provider their company does not engage -------------------
+
+
+def test_inviting_an_address_does_not_tell_a_client_which_other_provider_employs_it(world):
+    """Nova Calls works for nobody at Acme: Acme's admin typing one of its leads' address must
+    learn nothing of Nova (not its name, not that the address works for a provider)."""
+    from tenants import services as tenant_services
+    from tenants.models import Invitation, ProviderOrganisation, ProviderRole, Role, User
+
+    from .factories import http_as
+
+    nova = ProviderOrganisation.objects.create(name="Nova Calls", country="Portugal")
+    lead = User.objects.create_user("lead@nova.test", world.password, full_name="Nova Lead")
+    tenant_services.provider_member_add(user=lead, provider=nova, role=ProviderRole.LEAD)
+    response = http_as(world.acme_admin).post("/people/invite/", {"email": "lead@nova.test", "role": Role.VIEWER},
+                                              HTTP_HOST=host(world.acme))
+    body = response.content.decode()
+    assert "Nova Calls" not in body and "confidential content, which provider people never see" not in body
+    assert response.status_code == 302, "nothing to confirm: Nova has no access to Acme"
+    assert Invitation.objects.pending().filter(client=world.acme, email="lead@nova.test").exists()
