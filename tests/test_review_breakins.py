@@ -87,3 +87,24 @@ def test_inviting_an_address_does_not_tell_a_client_which_other_provider_employs
     assert "Nova Calls" not in body and "confidential content, which provider people never see" not in body
     assert response.status_code == 302, "nothing to confirm: Nova has no access to Acme"
     assert Invitation.objects.pending().filter(client=world.acme, email="lead@nova.test").exists()
+
+
+# --- A provider lead's invitation preview tells nothing of an address's roles elsewhere -------------
+
+
+def test_a_leads_csv_preview_does_not_tell_who_is_client_staff_somewhere(world):
+    """Helios' lead uploads addresses to probe: the preview must not say that one of them is client
+    staff of some workspace (a client's editor is nobody's business at a provider)."""
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import http_as
+
+    upload = SimpleUploadedFile("agents.csv", f"Probe,{world.lumiere_admin.email},\nNew,new.agent@helios.test,\n"
+                                .encode(), content_type="text/csv")
+    response = http_as(world.lead).post(f"/provider/{world.helios.pk}/invite/csv/", {"file": upload},
+                                        HTTP_HOST=settings.KB_BASE_DOMAIN)
+    body = response.content.decode()
+    assert response.status_code == 200, body[:500]
+    assert "new.agent@helios.test" in body
+    assert "client staff" not in body.lower() and "keep that role" not in body
