@@ -108,3 +108,26 @@ def test_a_leads_csv_preview_does_not_tell_who_is_client_staff_somewhere(world):
     assert response.status_code == 200, body[:500]
     assert "new.agent@helios.test" in body
     assert "client staff" not in body.lower() and "keep that role" not in body
+
+
+# --- Single sign-on: an address the identity provider says is unverified signs nobody in ------------
+
+
+def test_an_email_verified_claim_of_false_as_a_string_is_refused(world):
+    """Some identity providers send the claim as a string ("false"): it is no more verified."""
+    import pytest
+
+    from sso.services import SsoRefused, account_for_claims, identity_provider_configure
+    from tenants.models import User
+
+    identity_provider = identity_provider_configure(
+        client=world.acme, issuer="https://idp.example.test", client_id="ours", client_secret="s",
+        domains=["acme-sso.test"])
+    for unverified in ("false", "False", False):
+        with pytest.raises(SsoRefused):
+            account_for_claims(identity_provider=identity_provider,
+                               claims={"email": "mallory@acme-sso.test", "email_verified": unverified})
+    assert not User.objects.filter(email="mallory@acme-sso.test").exists()
+    person = account_for_claims(identity_provider=identity_provider,
+                                claims={"email": "ann@acme-sso.test", "email_verified": "true"})
+    assert person.email == "ann@acme-sso.test"
