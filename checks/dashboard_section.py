@@ -22,7 +22,7 @@ def weak_spots(period, scope) -> dict:
     table = Table("weak_spots.questions", _("Questions most often failed"),
                   [_("Question"), _("Steps tested"), _("Article"), _("Answers"), _("Failed")],
                   empty=_("No question was failed in this period."))
-    for row in figures.weak_spots(period.start, period.end, scope.agent_ids):
+    for row in figures.weak_spots(period.start, period.end, scope.agent_ids, articles=scope.articles):
         table.add(row["question"], " · ".join(row["steps"]), row["article"], row["attempts"],
                   (pct(row["fail_share"]), round(row["fail_share"], 4)))
     return {"tables": [table], "charts": [], "empty": None}

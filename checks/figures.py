@@ -18,14 +18,17 @@ from .models import Answer, Attempt, AttemptKind, Question
 
 
 def weak_spots(start: datetime.datetime, end: datetime.datetime, agent_ids: frozenset[int] | None,
-               limit: int = 10) -> list[dict]:
+               limit: int = 10, articles=None) -> list[dict]:
     """Questions answered in [start, end) by `agent_ids` (None: everyone), most failed first
     (by number of wrong answers, then fail share, then question id); only questions failed at
     least once. Each: question_id, question, article_id, article, steps (labels of what it
-    tests, in the article's live revision), attempts, failed, fail_share (0..1)."""
+    tests, in the article's live revision), attempts, failed, fail_share (0..1). `articles` (a
+    subquery of article pks, or None for all): only questions on those are counted and named."""
     answers = Answer.objects.filter(attempt__submitted_at__gte=start, attempt__submitted_at__lt=end)
     if agent_ids is not None:
         answers = answers.filter(attempt__person_id__in=agent_ids)
+    if articles is not None:
+        answers = answers.filter(question__article_id__in=articles)
     counted = list(answers.values("question_id")
                    .annotate(attempts=Count("pk"), failed=Count("pk", filter=Q(correct=False)))
                    .filter(failed__gt=0).order_by("-failed", "question_id")[: limit * 3])

@@ -149,19 +149,26 @@ def check_state(access: WorkspaceAccess, article: Article, *, shuffle: bool = Tr
     return state
 
 
-def attempt_feedback(attempt: Attempt) -> list[dict]:
-    """For each answer of the attempt: the question, whether it was right, the right choices,
-    the explanation and links to the steps to re-read (in the revision it was taken on)."""
+def attempt_feedback(attempt: Attempt, hide_right_for: frozenset[int] = frozenset()) -> list[dict]:
+    """For each answer of the attempt: the question, whether it was right, the right choices
+    (none for the questions of the articles `hide_right_for`), the explanation and links to the
+    steps to re-read (in the revision it was taken on)."""
     rows = []
     for answer in attempt.answers.select_related("question").prefetch_related("question__choices").order_by("pk"):
         question = answer.question
         rows.append({
             "question": question, "correct": answer.correct,
-            "right": [c.text for c in question.choices.all() if c.correct],
+            "right": [] if question.article_id in hide_right_for else [c.text for c in question.choices.all() if c.correct],
             "chosen": [c.text for c in question.choices.all() if c.pk in answer.chosen],
             "anchors": anchor_labels(question, attempt.revision),
         })
     return rows
+
+
+def articles_with_pending_check(access: WorkspaceAccess) -> frozenset[int]:
+    """The articles whose check this person must still pass for an open must-read: practice
+    must not show them the right answers of those questions before they take it."""
+    return frozenset(pending_for(access).filter(requires_check=True).values_list("article_id", flat=True))
 
 
 def re_asks_for(access: WorkspaceAccess) -> QuerySet[ReAsk]:

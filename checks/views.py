@@ -136,7 +136,8 @@ def practice(request, slug):
                 "chosen": answers_from(request.POST), "history": selectors.practice_history(access, collection)[:20]},
                 status=400)
         return render(request, "checks/practice.html", {
-            "collection": collection, "attempt": attempt, "feedback": selectors.attempt_feedback(attempt),
+            "collection": collection, "attempt": attempt,
+            "feedback": selectors.attempt_feedback(attempt, selectors.articles_with_pending_check(access)),
             "history": selectors.practice_history(access, collection)[:20]})
     return render(request, "checks/practice.html", {
         "collection": collection, "questions": selectors.practice_set(access, collection), "chosen": {},

@@ -37,7 +37,8 @@ def _email_from(claims: dict[str, Any], identity_provider: IdentityProvider) -> 
     email = str(claims.get("email") or "").strip().lower()
     if not email or "@" not in email:
         raise SsoRefused(_("Your identity provider did not tell us your e-mail address."))
-    if claims.get("email_verified") is False:
+    verified = claims.get("email_verified")
+    if verified is False or (isinstance(verified, str) and verified.strip().lower() == "false"):  # some send a string
         raise SsoRefused(_("Your identity provider says your e-mail address is not verified."))
     # An identity provider speaks only for its own organisation's domains: never for another's.
     if not identity_provider.domains.filter(domain=domain_of(email)).exists():

@@ -396,9 +396,11 @@ def provider_teams(provider: ProviderOrganisation) -> QuerySet[ProviderTeam]:
     return ProviderTeam.objects.filter(provider=provider).order_by("name")
 
 
-def provider_roles_of(email: str) -> list[ProviderMembership]:
-    """The provider memberships of the account with this address (none for a new address)."""
-    return list(ProviderMembership.objects.filter(user__email__iexact=email.strip()).select_related("provider"))
+def provider_roles_of(email: str, client: Client) -> list[ProviderMembership]:
+    """The memberships of the account with this address in the providers `client` engages (none
+    for a new address): another provider's people are never named to a client."""
+    return list(ProviderMembership.objects.filter(user__email__iexact=email.strip(),
+                                                  provider__in=providers_engaged_by(client)).select_related("provider"))
 
 
 def pending_invitation_to(client: Client, email: str) -> Invitation | None:

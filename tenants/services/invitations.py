@@ -58,7 +58,7 @@ def invitation_create(*, client: Client, email: str, role: str, acting_user: Use
     warnings = invitation_warnings(client=client, email=email, role=role)
     if warnings and not confirmed:
         raise ValidationError({"confirm": warnings}, code="needs_confirmation")
-    provider_roles = [f"{m.get_role_display()} ({m.provider.name})" for m in provider_roles_of(email)]
+    provider_roles = [f"{m.get_role_display()} ({m.provider.name})" for m in provider_roles_of(email, client)]
     now = timezone.now()
     replaced_roles = list(
         Invitation.objects.select_for_update().pending().filter(client=client, email=email).values_list("pk", "role")
@@ -92,7 +92,7 @@ def invitation_warnings(*, client: Client, email: str, role: str) -> list[str]:
     person's (client staff read confidential content), or it has a pending invitation with
     another role (which this one would replace)."""
     warnings = []
-    for membership in provider_roles_of(email):
+    for membership in provider_roles_of(email, client):
         warnings.append(_(
             "%(email)s is %(role)s at %(provider)s. As client staff of %(client)s this person would also read "
             "confidential content, which provider people never see. Confirm only if this is intended."

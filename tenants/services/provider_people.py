@@ -111,8 +111,7 @@ def check_row(provider: ProviderOrganisation, row: InviteRow, seen: set[str] | N
                                                                             "provider": provider.name})
     elif person is not None and not person.is_active:
         row.errors.append(_("The account of %(email)s is deactivated: ask the platform admin.") % {"email": row.email})
-    elif person is not None and Membership.objects.filter(user=person).exists():
-        row.notes.append(_("This person is also client staff of a workspace: they keep that role."))
+    # Whether the address is client staff somewhere is not the provider's business: not said.
     if ProviderInvitation.objects.pending().filter(provider=provider, email=row.email).exists():
         row.notes.append(_("A pending invitation to this address will be replaced by this one."))
     return row
