@@ -90,9 +90,12 @@ def take(request, prefix, slug):
         if state.waiting:
             messages.warning(request, _("You may try again after the delay set by the editor."))
             return redirect("checks:take", prefix=article.prefix, slug=article.slug)
+        revision = request.POST.get("revision", "")
         try:
             attempt = services.check_submit(
-                access=access, article=article, revision_id=int(request.POST.get("revision") or 0),
+                access=access, article=article,
+                # Not a revision's id (tampered with): treated as a revision since replaced.
+                revision_id=int(revision) if revision.isascii() and revision.isdecimal() and len(revision) < 12 else 0,
                 questions=state.questions, answers=answers_from(request.POST), must_read=state.must_read,
                 carried=state.must_read is not None and not state.questions)
         except RevisionChanged as error:

@@ -130,6 +130,8 @@ GRANT_FORM = ("grantee", "level", "expires_on")
 SEARCH = ("q", "kind", "language", "collection", "tag")
 PUBLISH_CHOICE = ("publish-materiality", "publish-everyone", "publish-roles", "publish-teams", "publish-deadline")
 AUDIT = ("action", "person", "start", "end")
+QUESTION_FORM = ("kind", "text", "anchors", "true_is_right", "explanation", "choice_0", "right_0", "step_0")
+DASHBOARD_FILTER = ("period", "start", "end", "provider", "team")
 
 # URL name: (query parameters read on GET, form fields read on POST)
 PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -180,7 +182,7 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles:collection-create": (("parent",), COLLECTION_FORM),
     "articles:collection": (("page",), ()),
     "articles:collection-edit": ((), COLLECTION_FORM),
-    "articles:collection-archive": ((), ("archived",)),
+    "articles:collection-archive": ((), ("archived", "back")),
     "articles:collection-move": ((), ("direction",)),
     "articles:create": (("collection", "title"), ("action", *ALL_ARTICLE_FIELDS, *ALL_ROWS, *PUBLISH_CHOICE)),
     "articles:preview": ((), ("kind", "title", "body", *ALL_ROWS)),
@@ -191,12 +193,12 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles:files-usage": ((), ()),
     "articles:file": ((), ()),
     "articles:file-original": ((), ()),
-    "articles:read": (("draft",), ()),
+    "articles:read": (("draft", "from"), ()),
     "articles:edit": ((), ("action", *ARTICLE_FORM, *ROWS, *PUBLISH_CHOICE)),
     "articles:publish": ((), PUBLISH_CHOICE),
     "articles:publish-undo": ((), ()),  # what it undoes is in the session, never in the request
     "articles:verify": ((), ("revision",)),
-    "articles:archive": ((), ("archived",)),
+    "articles:archive": ((), ("archived", "back")),
     "articles:feedback": ((), ("helpful", "reason")),
     "articles:history": ((), ()),
     "articles:compare": (("a", "b"), ()),
@@ -230,6 +232,18 @@ PARAMETERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "readiness:settings": ((), ("reminder_after_days", "deadline_reminder_days")),
     "readiness:provider": ((), ()),
     "readiness:provider-detail": (("format",), ()),
+    "checks:manage": ((), ()),
+    "checks:question-new": ((), QUESTION_FORM),
+    "checks:question": ((), QUESTION_FORM),
+    "checks:question-review": ((), ("action",)),
+    "checks:review-list": ((), ()),
+    "checks:take": ((), ("revision", "q1")),  # q<question id>: the chosen choices' ids
+    "checks:practice-index": ((), ()),
+    "checks:practice": ((), ("questions", "q1")),
+    "checks:practice-assign": ((), ("collection", "team", "size", "due")),
+    "dashboard:page": (DASHBOARD_FILTER, ()),
+    "dashboard:export": (("table", *DASHBOARD_FILTER), ()),
+    "dashboard:summary": ((), ("subscribe",)),
     "sign-out": ((), ()),
     "set-language": ((), ("language", "next")),
 }
