@@ -432,7 +432,7 @@ def test_weak_spots_on_a_fixture_with_known_answers(desk):
     from checks import dashboard_section
 
     period = SimpleNamespace(start=day - datetime.timedelta(days=1), end=timezone.now())
-    table = dashboard_section.weak_spots(period, SimpleNamespace(agent_ids=None))["tables"][0]
+    table = dashboard_section.weak_spots(period, SimpleNamespace(agent_ids=None, articles=None))["tables"][0]
     shown = [cell[0] for cell in table.rows[0]]
     assert shown[0] == "Slots?" and "Step 2: Offer a new date" in shown[1] and shown[-1] == "67 %"
 

@@ -75,8 +75,9 @@ try:
         services.client_create(schema_name=schema, name=schema)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {schema}.search_indexfailure")
-            cursor.execute(f"DELETE FROM {schema}.django_migrations WHERE app = 'search' "
-                           "AND name IN ('0005_index_index_failures', '0006_search_derivations')")
+            cursor.execute(f"ALTER TABLE {schema}.search_querylog DROP COLUMN opened_article_id, DROP COLUMN opened_at")
+            cursor.execute(f"DELETE FROM {schema}.django_migrations WHERE app = 'search' AND name IN "
+                           "('0005_index_index_failures', '0006_search_derivations', '0007_dashboard_opened_result')")
     connection.set_schema_to_public()
     before = schemas_with_pending_migrations(made)
     out = io.StringIO()
@@ -97,7 +98,8 @@ print(json.dumps({"before": before, "after": after, "tables": tables}))
 
 def test_schemas_missing_the_same_migrations_are_migrated_the_lean_way(django_db_setup, capfd):
     """The plan and its states computed once, then, in two forked processes, per schema only the
-    operations' SQL and the records: a model created again (search 0005) and a RunSQL (0006).
+    operations' SQL and the records: a model created again (search 0005), a RunSQL (0006) and two
+    added columns (0007).
     As the owner, in a process of its own (DDL), on the session's database."""
     import json
     import os
@@ -117,5 +119,5 @@ def test_schemas_missing_the_same_migrations_are_migrated_the_lean_way(django_db
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["before"] == ["leanx", "leany", "leanz"]
     assert found["after"] == [] and found["tables"] == [True, True, True]
-    assert ("3 schemas migrated the lean way (search.0005_index_index_failures, search.0006_search_derivations; "
-            "2 processes)") in done.stdout
+    assert ("3 schemas migrated the lean way (search.0005_index_index_failures, search.0006_search_derivations, "
+            "search.0007_dashboard_opened_result; 2 processes)") in done.stdout

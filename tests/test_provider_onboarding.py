@@ -129,7 +129,9 @@ def test_the_invited_agent_signs_up_and_lands_in_their_workspaces(world, floor, 
     agent = User.objects.get(email="new.agent@helios.test")
     assert ProviderMembership.objects.get(user=agent, provider=world.helios).role == "agent"
     assert floor.members.filter(pk=agent.pk).exists()
-    home = http.get("/", HTTP_HOST=PUBLIC).content.decode()
+    landing = http.get("/", HTTP_HOST=PUBLIC)  # just signed in, one workspace: straight into it
+    assert landing.status_code == 302 and landing["Location"].startswith(f"http://{host(world.acme)}")
+    home = http.get("/", HTTP_HOST=PUBLIC).content.decode()  # later visits list the workspaces
     assert "Acme Parcels" in home and "Lumière" not in home
     assert http.get("/", HTTP_HOST=host(world.acme)).status_code == 200
     assert http.get(path, HTTP_HOST=PUBLIC).status_code == 410  # used

@@ -23,20 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import limits as article_limits
 
+from .env import env_bool, env_float, env_int  # noqa: F401 - the other settings modules read them from here
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
-def env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
-
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-3f8a9c1e7b")
 DEBUG = env_bool("DEBUG", False)
