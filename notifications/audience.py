@@ -17,6 +17,7 @@ team changes.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import connection
@@ -69,11 +70,14 @@ def opening_collections(article: Article, chain: list[tuple[int, bool]] | None =
     return opening
 
 
-def followers(article: Article) -> set[int]:
+def followers(article: Article, *, followed_by: datetime.datetime | None = None) -> set[int]:
     """Person ids following the article, one of the collections above it, or in a team that
-    follows one of those collections (team membership as it is now)."""
+    follows one of those collections (team membership as it is now); with `followed_by`, only
+    the follows made by then (a fan-out run late tells who followed when the change was made)."""
     collections = [pk for pk, _confidential in collection_chain(article.collection_id)]
     follows = Follow.objects.filter(Q(article_id=article.pk) | Q(collection_id__in=collections))
+    if followed_by is not None:
+        follows = follows.filter(created_at__lte=followed_by)
     people = set(follows.filter(person__isnull=False).values_list("person_id", flat=True))
     team_ids = list(follows.filter(team__isnull=False).values_list("team_id", flat=True))
     if team_ids:

@@ -132,10 +132,11 @@ def _content_event(record: ChangeEvent) -> ContentEvent:
 
 
 def candidates(record: ChangeEvent) -> set[int]:
-    """Followers and registered extra recipients, less the change's author: whom the batches
-    ask the permission layer about."""
+    """Followers (as of the change's last save) and registered extra recipients, less the
+    change's author: whom the batches ask the permission layer about."""
     article = Article.objects.get(pk=record.article_id)
-    people = audience.followers(article) | recipients.extra_recipients(_content_event(record))
+    people = (audience.followers(article, followed_by=record.updated_at)
+              | recipients.extra_recipients(_content_event(record)))
     if record.actor_id is not None:
         people.discard(record.actor_id)
     return people

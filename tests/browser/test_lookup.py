@@ -113,7 +113,8 @@ def test_a_failed_search_is_flagged_and_a_pinned_procedure_is_one_keystroke_away
     page.goto(site(SCHEMA, "/"))
     page.wait_for_load_state("load")
     page.keyboard.type("chatons volants", delay=20)
-    expect(page.locator("#lookup-results")).to_contain_text("Nothing you can read matches")
+    # Under load the debounce can fire mid-word: wait for the answer to the whole query.
+    expect(page.locator("#lookup-results")).to_contain_text("Nothing you can read matches “chatons volants”")
     page.get_by_role("button", name="I could not find it: tell the editors").click()
     expect(page.locator("#lookup-results")).to_contain_text("the editors will see this search")
     connection.set_tenant(Client.objects.get(schema_name=SCHEMA))
