@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import connection
 from psycopg import sql
 
+from . import template_snapshot
+
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 AUDIT_TABLE = "permissions_auditevent"
 CREATE_FUNCTION = "kb_create_tenant_schema"
@@ -82,6 +84,7 @@ def install(app_role: str | None) -> None:
 
     template = settings.TENANT_BASE_SCHEMA
     CloneSchema()._create_clone_schema_function()  # the library's clone, owned by this (owner) role
+    template_snapshot.take(template)  # what new tenants are made from while the template is unchanged
     grants = sql.SQL("")
     if app_role:
         grants = sql.SQL(
@@ -107,7 +110,7 @@ def install(app_role: str | None) -> None:
 
             CREATE OR REPLACE FUNCTION public.{create_fn}(new_schema text) RETURNS void
             LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
-            DECLARE r record;
+            DECLARE r record; snapshot text;
             BEGIN
                 IF new_schema !~ '^[a-z_][a-z0-9_]{{0,62}}$' OR new_schema ~ '^pg_'
                    OR new_schema IN ('public', 'information_schema', {template}) THEN
@@ -119,21 +122,32 @@ def install(app_role: str | None) -> None:
                 IF EXISTS (SELECT 1 FROM pg_namespace WHERE lower(nspname) = lower(new_schema)) THEN
                     RAISE EXCEPTION 'schema % already exists', new_schema;
                 END IF;
-                PERFORM public.clone_schema({template}, new_schema, 'DATA');
-                -- The clone copies columns, not table options (e.g. search rows' toast_tuple_target).
-                FOR r IN SELECT c.relname, c.reloptions FROM pg_class c
-                         JOIN pg_namespace n ON n.oid = c.relnamespace
-                         WHERE n.nspname = {template} AND c.relkind = 'r' AND c.reloptions IS NOT NULL LOOP
-                    EXECUTE format('ALTER TABLE %I.%I SET (%s)', new_schema, r.relname,
-                                   array_to_string(r.reloptions, ', '));
-                END LOOP;
+                -- The template's DDL as kb_setup dumped it, while its migrations are the same
+                -- (tenants.template_snapshot); else the clone, whose cost grows with every tenant.
+                SELECT s.ddl INTO snapshot FROM {snapshot_table} s
+                 WHERE s.migrations = ({signature});
+                IF snapshot IS NOT NULL THEN
+                    EXECUTE format('CREATE SCHEMA %I', new_schema);
+                    EXECUTE replace(snapshot, {placeholder}, quote_ident(new_schema) || '.');
+                ELSE
+                    PERFORM public.clone_schema({template}, new_schema, 'DATA');
+                    -- The clone copies columns, not table options (e.g. search rows' toast_tuple_target).
+                    FOR r IN SELECT c.relname, c.reloptions FROM pg_class c
+                             JOIN pg_namespace n ON n.oid = c.relnamespace
+                             WHERE n.nspname = {template} AND c.relkind = 'r' AND c.reloptions IS NOT NULL LOOP
+                        EXECUTE format('ALTER TABLE %I.%I SET (%s)', new_schema, r.relname,
+                                       array_to_string(r.reloptions, ', '));
+                    END LOOP;
+                END IF;
                 PERFORM public.{grant_fn}(new_schema);
             END $fn$;
             REVOKE ALL ON FUNCTION public.{create_fn}(text) FROM PUBLIC;
             """
         ).format(
             grant_fn=sql.Identifier(GRANT_FUNCTION), create_fn=sql.Identifier(CREATE_FUNCTION),
-            grants=grants, template=sql.Literal(template),
+            grants=grants, template=sql.Literal(template), snapshot_table=sql.SQL(template_snapshot.TABLE),
+            placeholder=sql.Literal(template_snapshot.PLACEHOLDER + "."),
+            signature=sql.SQL(template_snapshot.SIGNATURE_SQL.format(template=connection.ops.quote_name(template))),
         ))
         from .lifecycle import install_drop_function
 
