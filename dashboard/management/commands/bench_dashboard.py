@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
 
-from dashboard import bench
+from dashboard import bench, rollup
 from readiness.models import Acknowledgement, MustRead
 from search.models import QueryLog
 from tenants import services
@@ -44,6 +44,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             bench.build(client)
             self.stderr.write(f"built the bench tenant in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        rolled = rollup.lookups_roll()  # the nightly rollup of search success, on a tenant built before it ran
+        self.stderr.write(f"search-success rollup: {rolled} days rolled in {time.perf_counter() - started:.1f} s")
         events = MustRead.objects.count() + Acknowledgement.objects.count() + QueryLog.objects.count()
         from articles.models import Suggestion, Verification
 
