@@ -23,6 +23,8 @@ from readiness.models import Acknowledgement, Assignee, MustRead
 from tenants import services as tenants
 from tenants.models import Client, ProviderOrganisation, ProviderRole, ProviderTeam, Role, User
 
+from . import rollup
+
 SCHEMA = "bench_dashboard"
 ADMIN = "admin@bench-dashboard.test"
 PROVIDERS = ("Bench Contact", "Bench Calls")
@@ -134,6 +136,7 @@ def build(client: Client, *, teams: int = 10, per_team: int = AGENTS_PER_TEAM, d
     events += len(suggestions) + len(verifications)
     for hook in EVENT_HOOKS:
         events += hook(rng=rng, agents=agents, articles=made, start=start, end=end)
+    rollup.lookups_roll(now=end)  # as the nightly task would have
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # the planner's statistics, as autovacuum would gather them after a year
     return events

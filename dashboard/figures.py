@@ -21,7 +21,7 @@ from articles.models import Article, Collection, Revision, Suggestion, Suggestio
 from readiness.models import MustRead
 from tenants.models import Membership, User
 
-from . import statements
+from . import rollup, statements
 from .scope import STAFF, Period, Scope
 
 READY_SHARE = 0.9  # "ready": this share of the audience acknowledged
@@ -171,13 +171,15 @@ class SearchSuccess:
         return share(self.opened, self.lookups)
 
 
-def search_success(period: Period, scope: Scope, *, limit: int = 10) -> SearchSuccess:
+def search_success(period: Period, scope: Scope, *, limit: int = 10, live: bool = False) -> SearchSuccess:
     """Share of lookups ending on an opened result, failed queries (nothing found, or "I could
     not find it", and nothing opened), by team and by week. The lookup page searches as the
     agent types, so a query the same person extended within KEYSTROKE is a keystroke of a
-    longer search, not a lookup (unless they opened a result from it or flagged it). One
-    statement (dashboard.statements)."""
-    rows = statements.search_rows(period.start, period.end, scope.agent_ids, limit)
+    longer search, not a lookup (unless they opened a result from it or flagged it). Two
+    statements: which days the rollup holds (dashboard.rollup), then the lookups of the others
+    from the log and of those from the rollup (dashboard.statements); `live`: the log only."""
+    live_ranges, rolled_ranges = ([(period.start, period.end)], []) if live else rollup.coverage(period.start, period.end)
+    rows = statements.search_rows(live_ranges, rolled_ranges, scope.agent_ids, limit)
     result = SearchSuccess()
     teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for user_id, n, opened, flagged, no_result in rows["person"]:

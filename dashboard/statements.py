@@ -18,47 +18,72 @@ from search.selectors import KEYSTROKE
 # after it, a later query (a greater id) that starts with it: the frame of each row holds the
 # same person's queries of the next KEYSTROKE (one pass, sorted by person and time, which the
 # index search_log_person serves), and the row is a lookup unless one of them extends it (or
-# it was opened or flagged, or nobody is known). Rows up to KEYSTROKE past the period's end
-# are read only as extensions of the period's last queries.
-_SEARCH = """
-WITH framed AS (
-    SELECT id, user_id, normalised, results, opened_article_id, flagged_not_found, created_at,
-           array_agg(id) OVER later AS later_ids, array_agg(normalised) OVER later AS later_texts
-    FROM search_querylog
-    WHERE created_at >= %(start)s AND created_at <= %(until)s AND normalised <> '' {agents}
-    WINDOW later AS (PARTITION BY user_id ORDER BY created_at
+# it was opened or flagged, or nobody is known). Rows up to KEYSTROKE past a range's end are
+# read only as extensions of its last queries. Whether a row is a lookup depends on it and the
+# next KEYSTROKE only, so the ranges may be any (disjoint, a day apart at least): the live
+# ranges of a page, or the days the rollup (dashboard.rollup) classifies.
+LIVE_LOOKUPS = """
+framed AS (
+    SELECT q.id, q.user_id, q.normalised, q.results, q.opened_article_id, q.flagged_not_found, q.created_at,
+           r.stop, array_agg(q.id) OVER later AS later_ids, array_agg(q.normalised) OVER later AS later_texts
+    FROM unnest(%(live_starts)s::timestamptz[], %(live_stops)s::timestamptz[]) AS r(start, stop)
+    JOIN search_querylog q ON q.created_at >= r.start AND q.created_at <= r.stop + %(keystroke)s::interval
+    WHERE q.normalised <> '' {agents}
+    WINDOW later AS (PARTITION BY q.user_id ORDER BY q.created_at
                      RANGE BETWEEN CURRENT ROW AND %(keystroke)s::interval FOLLOWING)
-), lookups AS (
-    SELECT user_id, normalised, results, opened_article_id IS NOT NULL AS opened, flagged_not_found AS flagged,
-           created_at
+), live AS (
+    SELECT id, user_id, created_at, opened_article_id IS NOT NULL AS opened, flagged_not_found AS flagged,
+           results = 0 AS no_result,
+           CASE WHEN opened_article_id IS NULL AND (results = 0 OR flagged_not_found) THEN normalised ELSE '' END
+               AS failed_query
     FROM framed
-    WHERE created_at < %(end)s AND (
+    WHERE created_at < stop AND (
         opened_article_id IS NOT NULL OR flagged_not_found OR user_id IS NULL
         OR cardinality(later_ids) = 1  -- alone in its frame: nothing could extend it
         OR NOT EXISTS (SELECT 1 FROM unnest(later_ids, later_texts) AS later(id, text)
                        WHERE later.id > framed.id AND starts_with(later.text, framed.normalised)))
+)"""
+
+# The page's lookups: the live ones, and the rollup's of the days it vouches for (the rolled
+# ranges), counted by person, by failed query and by week.
+_SEARCH = """
+WITH """ + LIVE_LOOKUPS + """, lookups AS (
+    SELECT user_id, failed_query, no_result, opened, flagged, created_at FROM live
+    UNION ALL
+    SELECT l.user_id, l.failed_query, l.no_result, l.opened, l.flagged, l.created_at
+    FROM unnest(%(rolled_starts)s::timestamptz[], %(rolled_stops)s::timestamptz[]) AS r(start, stop)
+    JOIN dashboard_lookup l ON l.created_at >= r.start AND l.created_at < r.stop
+    WHERE TRUE {rolled_agents}
 )
 SELECT 'person', user_id, NULL::text, NULL::timestamp, count(*), count(*) FILTER (WHERE opened), count(*) FILTER (WHERE flagged),
-       count(*) FILTER (WHERE results = 0)
+       count(*) FILTER (WHERE no_result)
 FROM lookups GROUP BY user_id
 UNION ALL
-(SELECT 'failed', NULL, normalised, NULL, count(*), 0, count(*) FILTER (WHERE flagged), 0
- FROM lookups WHERE NOT opened AND (results = 0 OR flagged)
- GROUP BY normalised ORDER BY count(*) DESC, normalised LIMIT %(limit)s)
+(SELECT 'failed', NULL, failed_query, NULL, count(*), 0, count(*) FILTER (WHERE flagged), 0
+ FROM lookups WHERE failed_query <> ''
+ GROUP BY failed_query ORDER BY count(*) DESC, failed_query LIMIT %(limit)s)
 UNION ALL
 (SELECT 'week', NULL, NULL, date_trunc('week', created_at AT TIME ZONE %(zone)s), count(*),
         count(*) FILTER (WHERE opened), 0, 0
  FROM lookups GROUP BY 4 ORDER BY 4)
 """
 
+Ranges = list[tuple[datetime.datetime, datetime.datetime]]
 
-def search_rows(start: datetime.datetime, end: datetime.datetime, agent_ids: frozenset[int] | None,
+
+def search_rows(live_ranges: Ranges, rolled_ranges: Ranges, agent_ids: frozenset[int] | None,
                 limit: int) -> dict[str, list[tuple]]:
     """{"person": [(user_id, lookups, opened, flagged, no_result)], "failed": [(query, times,
-    flagged)] most first, "week": [(week start, lookups, opened)] oldest first}: one statement."""
-    params = {"start": start, "end": end, "until": end + KEYSTROKE, "keystroke": f"{KEYSTROKE.total_seconds()} seconds",
-              "limit": limit, "zone": timezone.get_current_timezone_name(), "agents": sorted(agent_ids or ())}
-    sql = _SEARCH.format(agents="AND user_id = ANY(%(agents)s::bigint[])" if agent_ids is not None else "")
+    flagged)] most first, "week": [(week start, lookups, opened)] oldest first}, over the
+    lookups of the query log in `live_ranges` and those of the rollup in `rolled_ranges`
+    ([start, stop) each, disjoint): one statement."""
+    params = {"live_starts": [a for a, _b in live_ranges], "live_stops": [b for _a, b in live_ranges],
+              "rolled_starts": [a for a, _b in rolled_ranges], "rolled_stops": [b for _a, b in rolled_ranges],
+              "keystroke": f"{KEYSTROKE.total_seconds()} seconds", "limit": limit,
+              "zone": timezone.get_current_timezone_name(), "agents": sorted(agent_ids or ())}
+    scoped = agent_ids is not None
+    sql = _SEARCH.format(agents="AND q.user_id = ANY(%(agents)s::bigint[])" if scoped else "",
+                         rolled_agents="AND l.user_id = ANY(%(agents)s::bigint[])" if scoped else "")
     rows: dict[str, list[tuple]] = {"person": [], "failed": [], "week": []}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -393,6 +393,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # idempotent per person and ISO week: a beat running twice sends nothing twice).
     "dashboard-weekly-summary": {"task": "dashboard.send_summaries_everywhere",
                                  "schedule": crontab(minute=0, hour=6, day_of_week="mon")},
+    # The search-success rollup of the days that became final (dashboard.rollup; idempotent).
+    "dashboard-roll-lookups": {"task": "dashboard.roll_lookups_everywhere", "schedule": crontab(minute=20, hour=2)},
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
     "notifications-daily-digest": {"task": "notifications.digests", "args": ["daily"],
                                    "schedule": crontab(hour=6, minute=0)},
