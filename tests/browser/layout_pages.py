@@ -10,6 +10,7 @@ on the loaded page, and axe run on it in light, then dark (`page.emulate_media`,
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -212,9 +213,15 @@ def visit_every_page(browser, site, who, pages, *, check, languages=("en",)):
             User.objects.filter(email=who).update(language="")
 
 
+# French elision in the phrases that put a name after "de", "le", "la" or "que" (tenants.phrases:
+# "d'Acme Parcels", never "de Acme Parcels"), looked for in every French page's text.
+UNELIDED = re.compile(r"(?<![\w'’])(?:[dD]e|[lL]e|[lL]a|[qQ]ue)[ \u00a0][AEIOUYHÀÂÉÈÊÎÏÔŒÙÛ]\w*")
+
+
 def fits_and_passes_axe(browser, site, shelf, role: str, language: str) -> None:
     """Every page of `role` in `language`: nothing sideways or clipped at any width, the top
-    bar on one line at 1366 px, and no serious or critical axe violation, light or dark."""
+    bar on one line at 1366 px, no serious or critical axe violation, light or dark, and (in
+    French) no name left unelided after "de", "le", "la" or "que"."""
     who, pages = role_pages(shelf)[role]
     audited = audited_pages(shelf, role)
     problems: list[str] = []
@@ -229,6 +236,8 @@ def fits_and_passes_axe(browser, site, shelf, role: str, language: str) -> None:
         page.set_viewport_size({"width": 1366, "height": 900})
         if page.evaluate(BAR_ROWS) > 1:
             problems.append(f"{language} 1366px {where}: the top bar wraps")
+        if language == "fr":
+            problems.extend(f"fr {where}: not elided: {phrase!r}" for phrase in UNELIDED.findall(page.inner_text("body")))
         if (schema, path) in audited:
             for scheme in SCHEMES:
                 problems.extend(f"{language} {scheme} {where}: {violation}" for violation in axe_violations(page, scheme))
