@@ -41,6 +41,10 @@ class Kind(models.TextChoices):
     FAQ = "faq", _("FAQ")
 
 
+# "New article", "Nouvelle FAQ": one phrase per kind (French nouns have genders; "New {{ kind }}"
+# read "Nouveau : FAQ" and, in English, "New Article").
+NEW_KIND = {Kind.ARTICLE: _("New article"), Kind.GUIDE: _("New guide"), Kind.FAQ: _("New FAQ")}
+
 KIND_URL_PREFIX = {Kind.ARTICLE: "articles", Kind.GUIDE: "guides", Kind.FAQ: "faqs"}
 
 

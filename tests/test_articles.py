@@ -288,3 +288,17 @@ def test_a_long_collection_is_shown_a_page_at_a_time(acme, refunds, monkeypatch)
     for bad in ("abc", "99", "-1"):
         response = http.get(f"/collections/{refunds.slug}/", {"page": bad}, HTTP_HOST=host(acme.acme))
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("language, buttons", [
+    ("en", ["New article", "New guide", "New FAQ"]),
+    ("fr", ["Nouvel article", "Nouveau guide", "Nouvelle FAQ"]),  # each noun with its gender
+])
+def test_the_new_content_buttons_read_as_phrases_in_each_language(acme, refunds, language, buttons):
+    http = http_as(acme.acme_editor, language=language)
+    for path in ("/", refunds.get_absolute_url()):
+        page = http.get(path, HTTP_HOST=host(acme.acme)).content.decode()
+        for button in buttons:
+            assert f">{button}</a>" in page, (path, button)
+    editor = http.get("/new/faq/", HTTP_HOST=host(acme.acme)).content.decode()
+    assert f"<h1>{buttons[2]}</h1>" in editor

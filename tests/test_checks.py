@@ -450,3 +450,18 @@ def test_a_must_read_whose_check_has_nothing_to_ask_is_acknowledged_without_ques
     response = http.post(url, {"revision": desk.guide.live_revision_id}, HTTP_HOST=host(desk.acme))
     assert response.status_code == 302
     assert Acknowledgement.objects.filter(person_id=world.agent_both.pk).exists()
+
+
+def test_the_reading_page_offers_an_editor_to_write_a_check_rather_than_counting_none(desk):
+    """Found walking the product: an editor read "Knowledge check: 0 question" on every guide."""
+    from .factories import host, http_as
+
+    def page(person) -> str:
+        return http_as(person, language="en").get(desk.guide.get_absolute_url(), HTTP_HOST=host(desk.acme)).content.decode()
+
+    html = page(desk.editor)
+    assert "Write a knowledge check" in html and "0 question" not in html
+    single(desk, desk.guide, 0, "What comes first?")
+    html = page(desk.editor)
+    assert "Knowledge check: 1 question" in html and "Write a knowledge check" not in html
+    assert "Write a knowledge check" not in page(desk.world.agent_acme)

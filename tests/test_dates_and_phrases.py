@@ -119,6 +119,20 @@ def test_a_template_phrase_elides_the_name_it_interpolates_and_stays_escaped():
         assert template.render(Context({"name": "Acme"})) == "Teams and people of Acme"
 
 
+@pytest.mark.parametrize("name", ["tenants/people/invitation_email.txt", "tenants/people/invitation_email.html"])
+def test_the_invitation_e_mail_elides_the_client_and_the_role(name):
+    """Found walking the product in French: "de Acme Parcels … en tant que Administrateur"."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    context = {"inviter": SimpleNamespace(get_full_name="Alice Admin"), "client": SimpleNamespace(name="Acme Parcels"),
+               "role": "Administrateur de l'espace", "link": "http://acme.kb.test/join/x/", "expires_at": None}
+    with translation.override("fr"):
+        text = render_to_string(name, context)
+    assert "de connaissances d'Acme Parcels" in text and "en tant qu'Administrateur" in text, text
+
+
 def test_the_suggestion_labels_elide_the_client_name(world):
     from tenants.selectors import person_labels, workspace_access
 

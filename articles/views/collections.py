@@ -19,7 +19,7 @@ from permissions.selectors import (
 
 from .. import services
 from ..forms import CollectionForm
-from ..models import Kind
+from ..models import NEW_KIND, Kind
 
 COLLECTION_PAGE_SIZE = 200
 
@@ -41,7 +41,7 @@ def collection_detail(request, slug):
         "articles": page.object_list,
         "page": page,
         "breadcrumbs": collection.ancestors(),
-        "kinds": Kind.choices,
+        "kinds": [(kind.value, NEW_KIND[kind]) for kind in Kind],
     })
 
 

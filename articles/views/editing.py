@@ -22,7 +22,7 @@ from permissions.selectors import (
 from .. import rendering, services
 from ..diff import diff_revisions
 from ..forms import ArticleForm, rows_from_revision
-from ..models import Collection, Kind, Language
+from ..models import NEW_KIND, Collection, Kind, Language
 from ..publish_choice import publish_choice
 from . import undo
 
@@ -32,6 +32,7 @@ def editor_context(request, form, kind, article=None, steps=None, faqs=None, **e
         "form": form,
         "kind": kind,
         "kind_label": Kind(kind).label,
+        "new_label": NEW_KIND[Kind(kind)],
         "article": article,
         "steps": steps if steps is not None else form.steps,
         "faqs": faqs if faqs is not None else form.faqs,

@@ -11,7 +11,7 @@ from permissions.selectors import (
     visible_collections,
 )
 
-from ..models import Collection, Kind
+from ..models import NEW_KIND, Collection, Kind
 
 
 def _lookup_home(request):
@@ -45,7 +45,7 @@ def home(request):
         "children": children,
         "recent": recent,
         "to_review": to_review,
-        "kinds": Kind.choices,
+        "kinds": [(kind.value, NEW_KIND[kind]) for kind in Kind],
     })
 
 

@@ -31,7 +31,7 @@ def acme_collection(committed):
 def test_editor_writes_previews_publishes_edits_and_compares_a_guide(page, site, acme_collection):
     sign_in(page, site, "editor@acme.test")
     page.goto(site("acme", f"/collections/{acme_collection.slug}/"))
-    page.get_by_role("link", name="New Guide").click()
+    page.get_by_role("link", name="New guide").click()
     page.wait_for_load_state("load")  # htmx and app.js are deferred
 
     page.get_by_label("Title", exact=True).fill("Redeliver a missed parcel")

@@ -115,7 +115,10 @@ def test_a_failed_search_is_flagged_and_a_pinned_procedure_is_one_keystroke_away
     page.keyboard.type("chatons volants", delay=20)
     # Under load the debounce can fire mid-word: wait for the answer to the whole query.
     expect(page.locator("#lookup-results")).to_contain_text("Nothing you can read matches “chatons volants”")
-    page.get_by_role("button", name="I could not find it: tell the editors").click()
+    flag = page.get_by_role("button", name="I could not find it: tell the editors")
+    # An action that tells the editors looks like a button, not like a link.
+    assert flag.evaluate("b => getComputedStyle(b).borderTopWidth") != "0px"
+    flag.click()
     expect(page.locator("#lookup-results")).to_contain_text("the editors will see this search")
     connection.set_tenant(Client.objects.get(schema_name=SCHEMA))
     assert QueryLog.objects.get(query="chatons volants").flagged_not_found

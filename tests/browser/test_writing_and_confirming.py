@@ -74,6 +74,11 @@ def test_the_toolbar_formats_the_text_and_links_to_another_article(page, site, s
     toolbar.get_by_role("button", name="Numbered list").click()
     expect(body).to_have_value("1. one\n2. two")
 
+    # The link button draws the vendored icon, not an emoji (an empty box without an emoji font).
+    mask = toolbar.get_by_role("button", name="Link (Ctrl+K)").evaluate("b => getComputedStyle(b, '::before').webkitMaskImage")
+    assert "/icons/link" in mask, mask
+    assert page.evaluate("url => fetch(url).then(r => r.status)", mask.split('"')[1]) == 200, mask
+
     # One tab stop for the whole toolbar; the arrows move inside it.
     bold = toolbar.get_by_role("button", name="Bold (Ctrl+B)")
     bold.focus()
