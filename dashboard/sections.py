@@ -4,10 +4,12 @@ and the tables behind them (also offered as CSV)."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +45,11 @@ def _share_cell(value: float | None) -> tuple[str, object]:
     return pct(value), "" if value is None else round(value, 4)
 
 
+def _date_cell(day: datetime.date, raw: str | None = None) -> tuple[str, object]:
+    """Shown in the product's date format (`2 Oct 2026`, `2 oct. 2026`); the CSV keeps ISO."""
+    return date_format(day, "SHORT_DATE_FORMAT"), raw or day.isoformat()
+
+
 def _duration_cell(seconds: float | None) -> tuple[str, object]:
     return duration(seconds), "" if seconds is None else round(seconds / 3600, 2)
 
@@ -59,7 +66,7 @@ def freshness(period: Period, scope: Scope) -> dict:
     items = Table("freshness.items", _("Stale items, oldest first"), [_("Item"), _("Owner"), _("Review by")],
                   empty=owners.empty)
     for row in data.stale_items:
-        items.add(row["title"], row["owner"] or _("No owner"), (row["review_by"].isoformat(), row["review_by"].isoformat()))
+        items.add(row["title"], row["owner"] or _("No owner"), _date_cell(row["review_by"]))
     chart = charts.bars("chart-freshness", _("Stale items by owner"),
                         [(row["owner"] or _("No owner"), row["stale"], str(row["stale"])) for row in data.stale_by_owner[:10]])
     return {"data": data, "share": pct(data.share), "tables": [owners, items], "charts": [chart] if data.stale_by_owner else [],
@@ -76,8 +83,8 @@ def readiness(period: Period, scope: Scope) -> dict:
                        [_("Must read"), _("Revision"), _("Published"), _("Asked"), _("Acknowledged"), _("Share"),
                         _("Time to %(share)s ready") % {"share": pct(figures.READY_SHARE)}])
     for m in data.must_reads:
-        must_reads.add(m.title, m.number, (m.published_at.date().isoformat(), m.published_at.isoformat()), m.asked,
-                       m.done, _share_cell(m.share), _duration_cell(m.seconds_to_ready))
+        published = _date_cell(timezone.localdate(m.published_at), m.published_at.isoformat())
+        must_reads.add(m.title, m.number, published, m.asked, m.done, _share_cell(m.share), _duration_cell(m.seconds_to_ready))
     teams = Table("readiness.teams", _("Teams furthest behind"), [_("Team"), _("Asked"), _("Acknowledged"), _("Share")])
     for team in data.teams:
         teams.add(team["label"], team["asked"], team["done"], _share_cell(team["share"]))
@@ -108,7 +115,7 @@ def search(period: Period, scope: Scope) -> dict:
         teams.add(team["label"], team["lookups"], team["opened"], _share_cell(team["share"]), team["flagged"])
     weeks = Table("search.weeks", _("Search success by week"), [_("Week of"), _("Lookups"), _("Opened"), _("Share")])
     for week in data.weeks:
-        weeks.add((week["week"].isoformat(), week["week"].isoformat()), week["lookups"], week["opened"],
+        weeks.add(_date_cell(week["week"]), week["lookups"], week["opened"],
                   _share_cell(week["share"]))
     line = charts.line("chart-search-weeks", _("Share of lookups ending on an opened result, by week"),
                        [(w["week"].strftime("%d/%m"), w["share"] or 0, pct(w["share"])) for w in data.weeks])

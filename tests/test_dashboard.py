@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from articles import services as articles
 from articles.models import Article, Kind, Suggestion, SuggestionStatus, Verification
@@ -490,3 +490,38 @@ def test_the_query_count_does_not_grow_with_agents_or_teams(board):
     connection.set_schema_to_public()
     large = {who: _count(getattr(board.world, who)) for who in ("acme_admin", "lead")}
     assert large == small
+
+
+# --- Dates and buttons as in the rest of the product (issue 14) -----------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_tables_show_dates_as_the_product_does_and_the_csv_keeps_iso(board, language):
+    """The tables read `2 Oct 2026` (`2 oct. 2026` in French), like every other page; the CSV
+    download stays ISO, for spreadsheets and scripts."""
+    http = HttpClient(HTTP_ACCEPT_LANGUAGE=language)
+    http.force_login(board.world.acme_admin)
+    text = http.get("/dashboard/", {"period": "30"}, HTTP_HOST=host("acme")).content.decode()
+    cells = re.findall(r'<td data-label="[^"]*">([^<]*)</td>', text)
+    for review_by in (board.old.review_by, board.refund.review_by):
+        with translation.override(language):
+            shown = formats.date_format(review_by, "SHORT_DATE_FORMAT")
+        assert shown in cells and review_by.isoformat() not in cells
+    month = r"[A-Z][a-z]{2}" if language == "en" else r"(?:janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.)"
+    assert re.fullmatch(rf"\d{{1,2}} {month} \d{{4}}", shown), shown
+    assert not [cell for cell in cells if re.fullmatch(r"\d{4}-\d\d-\d\d", cell)]  # no ISO date left in any table
+    response = http.get("/dashboard/export/", {"table": "freshness.items", "period": "30"}, HTTP_HOST=host("acme"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:])))
+    assert [row[2] for row in rows[2:]] == [board.old.review_by.isoformat(), board.refund.review_by.isoformat()]
+    weeks = http.get("/dashboard/export/", {"table": "search.weeks", "period": "30"}, HTTP_HOST=host("acme"))
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", row[0]) for row in list(csv.reader(io.StringIO(weeks.content.decode()[1:])))[2:])
+
+
+def test_the_weekly_summary_switch_is_a_button(board):
+    """It asks for (or stops) an e-mail: an action, so it looks like a button, not link text."""
+    http = HttpClient()
+    http.force_login(board.world.acme_admin)
+    for label in ("Send me a weekly summary by e-mail", "Stop the weekly summary"):
+        text = http.get("/dashboard/", HTTP_HOST=host("acme")).content.decode()
+        assert re.search(rf'<button type="submit" class="button">{label}</button>', text), label
+        http.post("/dashboard/summary/", {"subscribe": "1"}, HTTP_HOST=host("acme"))

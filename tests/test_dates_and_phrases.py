@@ -161,3 +161,15 @@ def test_a_french_page_reads_dates_the_french_way(acme):
                                      "oct.", "nov.", "déc."}
     html = http_as(acme.acme_editor, language="fr").get(article.get_absolute_url(), HTTP_HOST=host(acme.acme)).content.decode()
     assert f"Publié le {published}" in html
+
+
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("en", "You are signed in as tenant admin."),
+    ("fr", "Vous êtes connecté en tant qu'administrateur de l'espace."),
+])
+def test_the_role_is_lower_case_mid_sentence(acme, language, sentence):
+    """Found walking the product: "You are signed in as Tenant admin."."""
+    from .factories import host, http_as
+
+    html = http_as(acme.acme_admin, language=language).get("/", HTTP_HOST=host(acme.acme)).content.decode()
+    assert sentence in html.replace("&#x27;", "'"), html[html.find('class="muted"'):][:300]

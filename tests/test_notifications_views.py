@@ -98,6 +98,8 @@ def test_an_agent_follows_a_guide_and_learns_what_changed_since_they_read_it(gui
     assert b"Refund a parcel" in listing.content and b"Check the parcel first" in listing.content
     # Since revision 1, which the agent read: the minor fix of step 2 is part of it.
     assert b"Steps: 2 reworded, 1 added" in listing.content
+    # An action, not a place to go: it looks like a button (issue 14), not like link text.
+    assert b'<button type="submit" class="button">Mark as read</button>' in listing.content
     page = agent.get(reverse("notifications:open", args=[notification.pk]))
     assert page.status_code == 200
     # Since revision 1 (what the agent read), not since revision 2 (the minor publish).
