@@ -38,7 +38,7 @@ _SESSION_LINE = re.compile(r"^(SET [a-z_]+ = .*;|SELECT pg_catalog\.set_config\(
 def ensure_table() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} (id integer PRIMARY KEY CHECK (id = 1),"
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (id bigint PRIMARY KEY CHECK (id = 1),"
             " migrations text NOT NULL, ddl text NOT NULL, taken_at timestamptz NOT NULL DEFAULT now());"
             f" REVOKE ALL ON {TABLE} FROM PUBLIC"
         )
