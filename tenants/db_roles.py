@@ -109,7 +109,8 @@ def install(app_role: str | None) -> None:
             REVOKE ALL ON FUNCTION public.{grant_fn}(text) FROM PUBLIC;
 
             CREATE OR REPLACE FUNCTION public.{create_fn}(new_schema text) RETURNS void
-            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+            SET check_function_bodies = off AS $fn$
             DECLARE r record; snapshot text;
             BEGIN
                 IF new_schema !~ '^[a-z_][a-z0-9_]{{0,62}}$' OR new_schema ~ '^pg_'
@@ -124,8 +125,9 @@ def install(app_role: str | None) -> None:
                 END IF;
                 -- The template's DDL as kb_setup dumped it, while its migrations are the same
                 -- (tenants.template_snapshot); else the clone, whose cost grows with every tenant.
-                SELECT s.ddl INTO snapshot FROM {snapshot_table} s
-                 WHERE s.migrations = ({signature});
+                IF to_regclass({snapshot_name}) IS NOT NULL THEN
+                    SELECT s.ddl INTO snapshot FROM {snapshot_table} s WHERE s.migrations = ({signature});
+                END IF;
                 IF snapshot IS NOT NULL THEN
                     EXECUTE format('CREATE SCHEMA %I', new_schema);
                     EXECUTE replace(snapshot, {placeholder}, quote_ident(new_schema) || '.');
@@ -146,6 +148,7 @@ def install(app_role: str | None) -> None:
         ).format(
             grant_fn=sql.Identifier(GRANT_FUNCTION), create_fn=sql.Identifier(CREATE_FUNCTION),
             grants=grants, template=sql.Literal(template), snapshot_table=sql.SQL(template_snapshot.TABLE),
+            snapshot_name=sql.Literal(template_snapshot.TABLE),
             placeholder=sql.Literal(template_snapshot.PLACEHOLDER + "."),
             signature=sql.SQL(template_snapshot.SIGNATURE_SQL.format(template=connection.ops.quote_name(template))),
         ))
@@ -170,6 +173,7 @@ def install(app_role: str | None) -> None:
         # can never write into what every new tenant will be cloned from.
         cursor.execute(sql.SQL("SELECT public.{}(%s)").format(sql.Identifier(GRANT_FUNCTION)), [template])
         cursor.execute(sql.SQL("REVOKE ALL ON SCHEMA {} FROM {}").format(_ident(template), app))
+        template_snapshot.protect(app_role)
 
 
 def function_installed() -> bool:

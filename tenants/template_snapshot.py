@@ -26,7 +26,10 @@ from django.db import connection
 
 log = logging.getLogger(__name__)
 
-TABLE = "public.kb_template_snapshot"
+# In a schema of the owner's that the app role has no USAGE on: whoever could write the DDL
+# would have the owner's function run it (a SECURITY DEFINER function, tenants.db_roles).
+SCHEMA = "kb_private"
+TABLE = f"{SCHEMA}.template_snapshot"
 PLACEHOLDER = "kb__new_schema__"
 # The signature of the template's migrations, computed the same way when the snapshot is taken
 # and when a tenant is created (tenants.db_roles).
@@ -38,10 +41,21 @@ _SESSION_LINE = re.compile(r"^(SET [a-z_]+ = .*;|SELECT pg_catalog\.set_config\(
 def ensure_table() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {TABLE} (id bigint PRIMARY KEY CHECK (id = 1),"
+            f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}; REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC;"
+            f" CREATE TABLE IF NOT EXISTS {TABLE} (id bigint PRIMARY KEY CHECK (id = 1),"
             " migrations text NOT NULL, ddl text NOT NULL, taken_at timestamptz NOT NULL DEFAULT now());"
             f" REVOKE ALL ON {TABLE} FROM PUBLIC"
         )
+
+
+def protect(app_role: str) -> None:
+    """Take back from the app role what the owner's default privileges give it on every new
+    table: it must not even read the snapshot, and has no USAGE on its schema."""
+    from psycopg import sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("REVOKE ALL ON {table} FROM {app}; REVOKE ALL ON SCHEMA {schema} FROM {app}").format(
+            table=sql.SQL(TABLE), schema=sql.Identifier(SCHEMA), app=sql.Identifier(app_role)))
 
 
 def statements(dump: str, template: str) -> str:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from tenants import services
-from tenants.template_snapshot import PLACEHOLDER, TABLE, statements
+from tenants.template_snapshot import PLACEHOLDER, SCHEMA, TABLE, statements
 
 from .conftest import APP_ROLE, owner_connection
 
@@ -109,6 +109,22 @@ def test_the_snapshot_makes_the_tenant_while_the_template_is_unchanged_and_the_c
         cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname IN ('broken', 'cloned')")
         assert cursor.fetchall() == [("cloned",)]
     assert catalogue("cloned")["migrations"] == template_migrations()
+
+
+@pytest.mark.django_db
+def test_the_app_role_can_neither_read_nor_rewrite_the_snapshot():
+    """Whoever could write the snapshot's DDL would have the owner's function run it."""
+    for statement in (f"UPDATE {TABLE} SET ddl = 'SELECT 1'", f"SELECT ddl FROM {TABLE}",
+                      f"CREATE TABLE {SCHEMA}.planted (id bigint)"):
+        with pytest.raises(DatabaseError) as caught, transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+        assert getattr(caught.value.__cause__, "sqlstate", None) == "42501", statement
+    with owner_connection() as owner:
+        privileges = owner.execute(
+            "SELECT has_table_privilege(%s, %s, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE'),"
+            " has_schema_privilege(%s, %s, 'USAGE, CREATE')", [APP_ROLE, TABLE, APP_ROLE, SCHEMA]).fetchone()
+    assert privileges == (False, False)
 
 
 def test_the_dump_is_kept_to_schema_qualified_statements():
