@@ -75,11 +75,16 @@ def statements(dump: str, template: str) -> str:
 def _dump(template: str) -> str:
     db = connection.settings_dict
     env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or os.environ.get("PGPASSWORD", "")}
-    command = [
-        shutil.which("pg_dump") or "pg_dump", "--schema", template, "--no-owner", "--no-privileges", "--inserts",
-        "--host", db.get("HOST") or "127.0.0.1", "--port", str(db.get("PORT") or 5432),
-        "--username", db.get("USER") or "postgres", "--dbname", db["NAME"],
-    ]
+    command = [shutil.which("pg_dump") or "pg_dump", "--schema", template, "--no-owner", "--no-privileges", "--inserts"]
+    if db.get("HOST"):  # none: the Unix socket, as Django means it
+        command += ["--host", db["HOST"]]
+    if db.get("PORT"):
+        command += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        command += ["--username", db["USER"]]
+    command += ["--dbname", db["NAME"]]
+    if (db.get("OPTIONS") or {}).get("sslmode"):
+        env["PGSSLMODE"] = db["OPTIONS"]["sslmode"]
     done = subprocess.run(  # noqa: S603 - pg_dump with the settings' own connection, fixed options
         command, env=env, capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0:
