@@ -73,7 +73,9 @@ def opening_collections(article: Article, chain: list[tuple[int, bool]] | None =
 def followers(article: Article, *, followed_by: datetime.datetime | None = None) -> set[int]:
     """Person ids following the article, one of the collections above it, or in a team that
     follows one of those collections (team membership as it is now); with `followed_by`, only
-    the follows made by then (a fan-out run late tells who followed when the change was made)."""
+    the follows made by then (a fan-out run late tells who followed when the change was made).
+    A team's follow counts from when the team followed: someone who joined the team since is
+    told too, as a newcomer should learn of the team's recent changes."""
     collections = [pk for pk, _confidential in collection_chain(article.collection_id)]
     follows = Follow.objects.filter(Q(article_id=article.pk) | Q(collection_id__in=collections))
     if followed_by is not None:
