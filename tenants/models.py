@@ -330,19 +330,18 @@ def invitation_default_expiry():
     return timezone.now() + INVITATION_LIFETIME
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
+class InvitationQuerySet(models.QuerySet):
     def pending(self) -> InvitationQuerySet:
-        """Neither accepted nor revoked (expired ones included: the admin can send them again)."""
+        """Neither accepted nor revoked (expired ones included: they can be sent again)."""
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
 
-class Invitation(models.Model):
-    """An e-mailed invitation to join a client tenant with a role. Only the SHA-256 of the
-    link's token is stored: a database read never yields a working link."""
+class InvitationBase(models.Model):
+    """What a client's and a provider's invitations share: an e-mailed link of which only the
+    SHA-256 of the token is stored (a database read never yields a working link), who sent it,
+    and its life (expiry, acceptance, withdrawal)."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
@@ -358,6 +357,20 @@ class Invitation(models.Model):
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class Invitation(InvitationBase):
+    """An invitation to join a client tenant with a role."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
@@ -371,10 +384,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.client} ({self.get_role_display()})"
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
 
 
 # Models of this app kept in modules of their own (the platform's log among them).

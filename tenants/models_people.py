@@ -7,12 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
-    ProviderOrganisation,
-    ProviderTeam,
-    User,
-    invitation_default_expiry,
-)
+from .models import InvitationBase, ProviderOrganisation, ProviderTeam, User
 
 
 class PersonSession(models.Model):
@@ -37,31 +32,14 @@ class PersonSession(models.Model):
         return f"{self.user} ({self.session_key[:6]}…)"
 
 
-class ProviderInvitationQuerySet(models.QuerySet["ProviderInvitation"]):
-    def pending(self) -> ProviderInvitationQuerySet:
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
-
-
-class ProviderInvitation(models.Model):
-    """An e-mailed invitation to work for a provider organisation, sent by one of its leads,
-    optionally into a team. Only the SHA-256 of the link's token is stored."""
+class ProviderInvitation(InvitationBase):
+    """An invitation to work for a provider organisation, sent by one of its leads, optionally
+    into a team."""
 
     provider = models.ForeignKey(ProviderOrganisation, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("e-mail address"))
     full_name = models.CharField(_("name"), max_length=200, blank=True)
     team = models.ForeignKey(ProviderTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                              verbose_name=_("team"))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("invited by"))
-    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires at"), default=invitation_default_expiry)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name=_("accepted by"))
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    objects = ProviderInvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("provider invitation")
@@ -77,7 +55,3 @@ class ProviderInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.provider}"
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
