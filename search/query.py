@@ -72,6 +72,20 @@ def parse(query: str) -> list[Term]:
     return terms
 
 
+def prefix_range(prefix: str, params: dict, key: str) -> str:
+    """` AND word ~>=~ … AND word ~<~ …`: the words starting with `prefix` as a range of the
+    `search_term_prefix` index (varchar_pattern_ops: byte order, which UTF-8 keeps in code point
+    order). The statement is prepared with a generic plan (search.engine.prepared), and a plan
+    made without the value of `word LIKE $1` cannot use the index: it read the whole vocabulary,
+    70–100 ms at 100k articles. The LIKE stays as the rule; the range only lets the index serve."""
+    if not prefix or ord(prefix[-1]) >= 0x10FFFF:
+        return ""
+    following = ord(prefix[-1]) + 1
+    following = 0xE000 if 0xD800 <= following < 0xE000 else following  # no surrogates in UTF-8
+    params[key + "lo"], params[key + "hi"] = prefix, prefix[:-1] + chr(following)
+    return f" AND word ~>=~ %({key}lo)s AND word ~<~ %({key}hi)s"
+
+
 def _group(words: list[str]) -> str:
     """A websearch-syntax OR group: `word or other or two words`."""
     return " or ".join(dict.fromkeys(w for w in words if w))
@@ -97,7 +111,7 @@ def term_sql(term: Term, params: dict, key: str, *, corrected: int | None = None
         params[key + "p"] = term.text + "%"
         words += (
             " || coalesce((SELECT string_agg(' or ' || c.word, '') FROM ("
-            f"SELECT word FROM search_searchterm WHERE word LIKE %({key}p)s "
+            f"SELECT word FROM search_searchterm WHERE word LIKE %({key}p)s{prefix_range(term.text, params, key + 'p')} "
             f"ORDER BY ndoc DESC LIMIT {COMPLETIONS}) AS c), '')"
         )
     if len(term.words) == 1 and len(term.text) >= DERIVE_MIN and term.text.isalpha():
@@ -106,7 +120,8 @@ def term_sql(term: Term, params: dict, key: str, *, corrected: int | None = None
         params[key + "d"], params[key + "s"] = term.text[:DERIVE_MIN] + "%", term.text
         words += (
             " || coalesce((SELECT string_agg(' or ' || v.word, '') FROM (SELECT word FROM ("
-            f"SELECT word, ndoc FROM search_searchterm WHERE word LIKE %({key}d)s LIMIT {DERIVE_SCAN}) AS s "
+            f"SELECT word, ndoc FROM search_searchterm WHERE word LIKE %({key}d)s"
+            f"{prefix_range(term.text[:DERIVE_MIN], params, key + 'd')} LIMIT {DERIVE_SCAN}) AS s "
             f"WHERE word <> %({key}s)s AND public.kb_derives(%({key}s)s, word) "
             f"ORDER BY ndoc DESC LIMIT {DERIVATIONS}) AS v), '')"
         )

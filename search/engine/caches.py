@@ -11,7 +11,7 @@ from tenants.selectors import WorkspaceAccess
 
 from .. import query as parsing
 from ..text import normalise
-from .limits import CACHE_SECONDS
+from .limits import CACHE_SECONDS, PREPARE_UP_TO
 
 _cache: dict[tuple, tuple[float, object]] = {}
 
@@ -44,6 +44,18 @@ def synonyms() -> dict[str, tuple[str, ...]]:
         return {word: tuple(sorted(others)) for word, others in groups.items()}
 
     return _cached(("synonyms", connection.schema_name), load)
+
+
+def small_workspace() -> bool:
+    """Whether the current tenant has at most PREPARE_UP_TO search documents (a bounded count)."""
+
+    def load():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM (SELECT 1 FROM search_searchdocument LIMIT %s) AS d",
+                           [PREPARE_UP_TO + 1])
+            return cursor.fetchone()[0] <= PREPARE_UP_TO
+
+    return _cached(("small", connection.schema_name), load)
 
 
 def team_label(access: WorkspaceAccess) -> str:

@@ -12,8 +12,8 @@ from tenants.selectors import WorkspaceAccess
 
 from .. import query as parsing
 from ..text import normalise
-from . import partial
-from .caches import synonyms, with_synonyms
+from . import partial, prepared
+from .caches import small_workspace, synonyms, with_synonyms
 from .limits import TYPO_MIN_LENGTH
 from .results import Hit, SearchResults
 from .sql import Row
@@ -26,10 +26,9 @@ HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "missing")
 
 
 def _run(sql: str, params: dict) -> list[Row]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        Row.check(cursor.description)
-        return [Row(*row) for row in cursor.fetchall()]
+    rows, description = prepared.fetch(sql, params, prepare=small_workspace())
+    Row.check(description)
+    return [Row(*row) for row in rows]
 
 
 def _hits(rows: list[Row], terms: list[parsing.Term] | None = None) -> list[Hit]:

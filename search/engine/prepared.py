@@ -1,0 +1,84 @@
+"""On small workspaces, the search statements run as prepared statements with a generic plan.
+
+On a small workspace most of a search statement's time in PostgreSQL was spent *planning* it
+(a statement of 5–20 KB with a dozen CTEs: 3–8 ms to plan and 1–4 ms to run at 50 articles;
+the correction statement 17 ms to plan and 9 to run). The statement's text depends only on the
+shape of the query (how many words, which one is being typed, the filters, the person's
+collections) and its values are parameters: so each web connection prepares a shape once
+(psycopg's protocol-level prepared statements, at most `PREPARED_MAX` per connection, the least
+recently used deallocated: `tenants.postgresql_backend`) and PostgreSQL reuses a generic plan
+(`plan_cache_mode`, set per connection by the same backend).
+
+Only where that plan is as good as one made for the values: a generic plan cannot know how
+many documents a word matches, and from 10,000 articles on it chose badly (the typo class's
+p95 went from 52 to 197 ms at 10,000 articles). So a workspace of more than `PREPARE_UP_TO`
+search documents (`caches.small_workspace`, a bounded count cached per process) keeps its
+statements planned for their values, as before. Most workspaces are small.
+
+Tenancy: a prepared statement names its tables through the search path. PostgreSQL re-plans a
+cached statement whenever the search path differs from the one it was planned under (plancache's
+search-path check): a statement prepared in one tenant and run in another reads that other
+tenant's tables only (`tests/test_search_prepared.py` tries it).
+
+Only these statements are prepared: Django's own cursors (psycopg's `ClientCursor`) never are.
+Statements still go through Django's cursor wrapper, so execute wrappers and the query log
+(`CaptureQueriesContext`, the benchmarks' statement counts) see them. If a prepared statement
+fails in a way a fresh one would not (a migration changed the type of a column it returns:
+"cached plan must not change result type"; the server lost it), the connection stops preparing
+and, outside a transaction (a web request), the statement runs again unprepared; inside one the
+error propagates (the transaction is aborted) and the connection's next statements are unprepared.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from django.db import NotSupportedError, ProgrammingError, connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+
+# What a prepared statement can meet that the same SQL sent afresh would not: its result type
+# changed under it (a migration), or the server lost it.
+STALE = (psycopg.errors.FeatureNotSupported, psycopg.errors.InvalidSqlStatementName)
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """Server-side binding, every statement prepared (Django's wrapper calls execute(sql, params))."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):  # type: ignore[override]
+        return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's debug wrapper (the query log), logging the statement as written: it cannot
+    read a prepared statement's SQL back from the cursor as it does for its own."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def fetch(sql: str, params: dict, *, prepare: bool = True) -> tuple[list[tuple], tuple]:
+    """(rows, description) of `sql` in the current tenant, prepared unless `prepare=False`."""
+    with connection.cursor():  # connects and sets the tenant's search path
+        pass
+    raw = connection.connection
+    if not prepare or raw.prepare_threshold is None:  # not enabled here, or given up after a failure
+        return _fetch_unprepared(sql, params)
+    wrapper = _LoggedCursor if connection.queries_logged else CursorWrapper
+    try:
+        with wrapper(_PreparingCursor(raw), connection) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall(), cursor.description
+    except (NotSupportedError, ProgrammingError) as error:
+        # Django's wrapper re-raises psycopg's errors as django.db's: the psycopg one is the cause.
+        if not isinstance(error.__cause__, STALE):
+            raise
+        raw.prepare_threshold = None  # this connection runs its statements unprepared from now on
+        if connection.in_atomic_block:  # aborted: nothing more can run in this transaction
+            raise
+        return _fetch_unprepared(sql, params)
+
+
+def _fetch_unprepared(sql: str, params: dict) -> tuple[list[tuple], tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall(), cursor.description
