@@ -94,6 +94,40 @@ def test_the_least_useful_words_are_dropped_first(viewer, acme, desk):
     assert results.partial and ids(results)[0] == rare.pk
 
 
+def test_past_the_counted_documents_a_common_word_still_weighs_something(viewer, acme, desk, monkeypatch):
+    """A step title typed with one word wrong that is itself a rare word of the workspace
+    (`herd` for `heard`): the document holding the two other words in a step title comes
+    first. With the workspace's size capped where the words' counts are, each word more
+    documents hold than the cap weighed the floor, and the one document holding the rare word
+    outweighed it (seen at 10,000 articles: the expected guide was not in the hits at all)."""
+    from search.engine import partial
+
+    monkeypatch.setattr(partial, "DF_CAP", 3)  # the counts' cap, as DF_CAP is at 10,000 articles
+    guide = publish(acme, desk, kind=Kind.GUIDE, title="Greeting the caller", steps=[
+        ("Missing courtesy heard", "Apologise and start again."), ("Close", "Thank the caller.")])
+    publish(acme, desk, title="The herd of delivery vans", body="Vans park at the depot.")
+    for n in range(4):
+        publish(acme, desk, title=f"Callback note {n}", body="Missing courtesy is logged as a complaint.")
+    for n in range(8):
+        publish(acme, desk, title=f"Depot rota {n}", body="Vans park at the depot.")
+    results = engine.search(viewer, "missing courtesy herd ")
+    assert results.partial and results.corrected_query == ""
+    assert ids(results)[0] == guide.pk
+
+
+def test_a_correction_that_fits_a_title_comes_before_one_that_fits_a_text(viewer, acme, desk):
+    """`casues enfants` is one edit from `cases` (more documents hold it, in their texts) and
+    from `causes` (in a title with the other words): the title's spelling is the correction."""
+    title = publish(acme, desk, title="Causes de retard des colis enfants", language="fr",
+                    body="Transporteur, météo, adresse.")
+    for n in range(3):
+        publish(acme, desk, title=f"Note {n}", language="fr",
+                body="Dans certains cases, les colis enfants arrivent séparément.")
+    results = engine.search(viewer, "casues colis enfants ")
+    assert results.corrected_query == "causes colis enfants"
+    assert ids(results)[0] == title.pk
+
+
 def test_a_sentence_as_the_caller_says_it_finds_the_procedure(viewer, acme, desk):
     guide = publish(acme, desk, kind=Kind.GUIDE, title="Refund a parcel that never arrived", steps=[
         ("Check the tracking status", "Read the latest carrier event."),

@@ -4,13 +4,14 @@ dropped first (the strategy of Meilisearch's and Typesense's "drop tokens").
 
 One statement, bounded whatever the tenant's size:
 1. each positive term's document frequency among the permitted documents, counted up to
-   DF_CAP (a LIMIT-ed index probe), and from it a weight (BM25's idf: a word most documents
-   hold weighs almost nothing; a rare word weighs a lot). A term no permitted document holds
-   is dropped: it cannot be covered;
+   DF_CAP (a LIMIT-ed index probe), and from it a weight (BM25's idf, N the permitted
+   documents counted up to SIZE_CAP: a word most documents hold weighs almost nothing; a rare
+   word weighs more). A term no permitted document holds is
+   dropped: it cannot be covered;
 2. candidates: the documents matching every remaining term, every remaining term but one and,
    for short queries, every remaining term but two (each an AND query, at most SUBSET_POOL
-   documents), plus at most TERM_POOL documents per term whose title, step titles or questions
-   hold it; so a document holding most words is a candidate without any OR query over the
+   documents, and as many again among the titles, step titles and questions), plus at most
+   TERM_POOL documents per term whose title, step titles or questions hold it; so a document holding most words is a candidate without any OR query over the
    corpus;
 3. each candidate scored by coverage: the sum of the weights of the terms it holds (a term in
    the title, steps or questions counts whole, in the text only BODY_SHARE), then the usual
@@ -23,7 +24,8 @@ from .. import query as parsing
 from .. import starter
 from .limits import HEADLINE, HEADLINE_ALL, STALE_FACTOR, WEIGHTS
 
-DF_CAP = 100  # documents counted per term: a word more documents hold than that weighs next to nothing
+DF_CAP = 100  # documents counted per term: a word more documents hold than that weighs little
+SIZE_CAP = 5000  # permitted documents counted, the N of the idf
 SUBSET_POOL = 20  # candidates per AND query of the terms but one or two
 TERM_POOL = 10  # candidates per term from the titles, step titles and questions
 PAIRS_UP_TO = 6  # terms: up to this many, also every subset without two of them
@@ -42,7 +44,10 @@ WITH allowed AS NOT MATERIALIZED (
     SELECT t.n, t.tq, t.factor, (SELECT count(*) FROM (SELECT 1 FROM docs d WHERE d.vector @@ t.tq LIMIT {df_cap}) AS x) AS df
     FROM terms t
 ), size AS MATERIALIZED (
-    SELECT greatest((SELECT count(*) FROM (SELECT 1 FROM docs LIMIT {df_cap}) AS x), 1) AS n
+    -- The permitted documents, counted up to SIZE_CAP: with the size capped at DF_CAP as the
+    -- counts are, every word more than DF_CAP documents hold weighed the floor on a large
+    -- workspace, and one rare word outweighed all the others together.
+    SELECT greatest((SELECT count(*) FROM (SELECT 1 FROM docs LIMIT {size_cap}) AS x), 1) AS n
 ), present AS MATERIALIZED (
     -- BM25 idf over the (capped) counts; a floor keeps a word every document holds above 0.
     SELECT f.n, f.tq, f.df,
@@ -61,6 +66,12 @@ WITH allowed AS NOT MATERIALIZED (
     SELECT DISTINCT c.article_id FROM (
         SELECT m.article_id FROM subsets s
         CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.vector @@ s.tq LIMIT {subset_pool}) AS m
+        WHERE s.tq IS NOT NULL
+        UNION ALL
+        -- the same subsets in the titles, step titles and questions: a title typed with one
+        -- word wrong is found even where hundreds of texts hold the other words
+        SELECT m.article_id FROM subsets s
+        CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.title_vector @@ s.tq LIMIT {subset_pool}) AS m
         WHERE s.tq IS NOT NULL
         UNION ALL
         SELECT m.article_id FROM present p
@@ -120,7 +131,7 @@ def build(access, terms: list[parsing.Term], *, filters: dict, limit: int) -> tu
         f"({n}, {sql}, {FILLER_FACTOR if terms[n].text in starter.FILLERS else 1.0}::float8)" for n, sql in positive)
     excluded = " || ".join(negated) if negated else "''::tsquery"
     sql = PARTIAL_SQL.format(
-        visible=visible, filters=filters_sql, values=values, excluded=excluded, df_cap=DF_CAP,
+        visible=visible, filters=filters_sql, values=values, excluded=excluded, df_cap=DF_CAP, size_cap=SIZE_CAP,
         pairs_up_to=PAIRS_UP_TO, subset_pool=SUBSET_POOL, term_pool=TERM_POOL, body_share=BODY_SHARE,
         weights=WEIGHTS, stale_factor=STALE_FACTOR, min_coverage=MIN_COVERAGE,
         hits=HITS_SQL.format(log_id="NULL::bigint", corrections_out="NULL::json", weights=WEIGHTS,

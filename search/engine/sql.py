@@ -239,7 +239,8 @@ CORRECTIONS_SQL = """typed AS (
     ) AS c
 ), verified AS MATERIALIZED (
     SELECT c.*,
-           -- the spelling that finds something with the other words typed comes first
+           -- the spelling that finds something with the other words typed comes first, in a
+           -- title, step title or question before in a text (`casues enfants` is `causes`)
            {fits} AS fits
     FROM spellings c
     WHERE EXISTS (
@@ -258,10 +259,14 @@ CORRECTIONS_SQL = """typed AS (
     SELECT n, word, rank FROM ordered WHERE NOT as_typed AND rank <= {typo_alternatives}
 ), """
 
-FITS_SQL = """EXISTS (
+FITS_SQL = """CASE WHEN EXISTS (
+        SELECT 1 FROM search_searchdocument d
+        WHERE d.title_vector @@ (public.kb_words(c.word) && ({others}))
+          AND d.article_id IN (SELECT id FROM allowed){filters}) THEN 2
+    WHEN EXISTS (
         SELECT 1 FROM search_searchdocument d
         WHERE d.vector @@ (public.kb_words(c.word) && ({others}))
-          AND d.article_id IN (SELECT id FROM allowed){filters})"""
+          AND d.article_id IN (SELECT id FROM allowed){filters}) THEN 1 ELSE 0 END"""
 
 CORRECTIONS_OUT = "(SELECT json_agg(json_build_array(n, word) ORDER BY n, rank) FROM corrections)"
 
@@ -293,7 +298,7 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
             f"ELSE {parsing.term_sql(t, params, f't{n}')} END)"
             for n, t in enumerate(terms) if not t.negated and not t.or_before
         ]
-        fits = FITS_SQL.format(others=" && ".join(others), filters=filters_sql) if len(others) > 1 else "true"
+        fits = FITS_SQL.format(others=" && ".join(others), filters=filters_sql) if len(others) > 1 else "1"
         corrections_sql = CORRECTIONS_SQL.format(
             typo_pool=TYPO_POOL, typo_alternatives=TYPO_ALTERNATIVES, typo_edit_max=TYPO_EDIT_MAX,
             typo_length_delta=TYPO_LENGTH_DELTA, filters=filters_sql, fits=fits,
