@@ -5,11 +5,12 @@ statement that went stale stops the connection from preparing instead of failing
 from __future__ import annotations
 
 import pytest
-from django.db import ProgrammingError, connection, transaction
+from django.db import ProgrammingError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from search import engine
+from search.engine import prepared
 from tenants.selectors import workspace_access
 
 from .factories import publish
@@ -53,37 +54,38 @@ def test_the_search_statement_is_prepared_once_and_reused_with_a_generic_plan(tw
     statements = _search_statements()
     assert len(statements) == 1, statements
     _name, generic, custom = statements[0]
+    # Three runs of one statement, each with the generic plan (prepared again, it would count 1).
     assert (generic, custom) == (3, 0)
 
 
 @pytest.mark.django_db
-def test_a_statement_prepared_in_one_tenant_reads_only_the_tenant_it_runs_in(two_tenants):
+def test_each_tenant_runs_its_own_statement_and_reads_only_its_own_tables(two_tenants):
     world = two_tenants
     acme, lumiere = _access(world.acme_admin, world.acme), _access(world.lumiere_admin, world.lumiere)
-    connection.set_tenant(world.acme)
-    assert [h.title for h in engine.search(acme, "remboursement express", log=False).hits] == [
-        "Remboursement express chez Acme"]
-    connection.set_tenant(world.lumiere)
-    with CaptureQueriesContext(connection) as queries:
-        hits = engine.search(lumiere, "remboursement express", log=False).hits
-    # The same text, so the same prepared statement (no second one): planned again for
-    # Lumière's search path, it reads Lumière's tables only.
-    assert len(_search_statements()) == 1
-    assert [h.title for h in hits] == ["Remboursement express chez Lumière"]
+    for _ in range(2):  # back and forth on one connection
+        connection.set_tenant(world.acme)
+        assert [h.title for h in engine.search(acme, "remboursement express", log=False).hits] == [
+            "Remboursement express chez Acme"]
+        connection.set_tenant(world.lumiere)
+        with CaptureQueriesContext(connection) as queries:
+            hits = engine.search(lumiere, "remboursement express", log=False).hits
+        assert [h.title for h in hits] == ["Remboursement express chez Lumière"]
     assert any("WITH allowed" in q["sql"] for q in queries), "the query log shows the statement"
-    connection.set_tenant(world.acme)
-    assert [h.title for h in engine.search(acme, "remboursement express", log=False).hits] == [
-        "Remboursement express chez Acme"]
+    # One statement per tenant (the schema in its text), each kept with its generic plan
+    # instead of one planned again at every switch.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT left(statement, 12), generic_plans FROM pg_prepared_statements "
+                       "WHERE statement LIKE %s ORDER BY 1", ["%WITH allowed AS NOT MATERIALIZED%"])
+        assert cursor.fetchall() == [("/* acme */ \n", 2), ("/* lumiere *", 2)]
 
 
 @pytest.mark.django_db
-def test_a_statement_the_server_lost_stops_preparing_on_that_connection(two_tenants):
+def test_inside_a_transaction_a_statement_the_server_lost_stops_preparing_on_that_connection(two_tenants):
     world = two_tenants
     access = _access(world.acme_admin, world.acme)
     engine.search(access, "remboursement express", log=False)
     (name, _, _), = _search_statements()
     raw = connection.connection
-    threshold = raw.prepare_threshold
     try:
         with connection.cursor() as cursor:
             cursor.execute(f'DEALLOCATE "{name}"')  # behind psycopg's back
@@ -91,13 +93,35 @@ def test_a_statement_the_server_lost_stops_preparing_on_that_connection(two_tena
         with pytest.raises(ProgrammingError), transaction.atomic():
             engine.search(access, "remboursement express", log=False)
         # ... but the connection no longer prepares, so the next search answers, unprepared.
-        assert raw.prepare_threshold is None
+        assert raw in prepared._given_up
         connection.set_tenant(world.acme)
         hits = engine.search(access, "remboursement express", log=False).hits
         assert [h.title for h in hits] == ["Remboursement express chez Acme"]
         assert _search_statements() == []
     finally:
-        raw.prepare_threshold = threshold
+        prepared._given_up.discard(raw)
+
+
+@pytest.mark.django_db
+def test_outside_a_transaction_a_statement_the_server_lost_runs_again_unprepared(world):
+    """As in a web request (autocommit): the statement is answered, unprepared, at once."""
+    other = connections.create_connection("default")  # a connection of its own, autocommit
+    try:
+        other.set_tenant(world.acme)
+        assert not other.in_atomic_block
+        sql = "SELECT count(*) AS n FROM articles_collection WHERE id > %(n)s"
+        rows, _ = prepared.fetch(sql, {"n": 0}, db=other)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            (name,), = cursor.fetchall()
+            cursor.execute(f'DEALLOCATE "{name}"')  # behind psycopg's back
+        assert prepared.fetch(sql, {"n": 0}, db=other)[0] == rows
+        assert other.connection in prepared._given_up
+        with other.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone() == (0,)
+    finally:
+        other.close()
 
 
 @pytest.mark.django_db
@@ -105,7 +129,9 @@ def test_a_larger_workspace_keeps_statements_planned_for_their_values(two_tenant
     from search.engine import caches
 
     world = two_tenants
-    monkeypatch.setattr(caches, "PREPARE_UP_TO", 0)  # Acme's one document is "more than that"
+    connection.set_tenant(world.acme)
+    publish(world, services.collection_create(name="Desk", acting_user=world.acme_editor), title="Horaires", body="Du lundi au vendredi.")
+    monkeypatch.setattr(caches, "PREPARE_UP_TO", 1)  # Acme's two documents are more than that
     access = _access(world.acme_admin, world.acme)
     hits = engine.search(access, "remboursement express", log=False).hits
     assert [h.title for h in hits] == ["Remboursement express chez Acme"]

@@ -49,6 +49,9 @@ def synonyms() -> dict[str, tuple[str, ...]]:
 def small_workspace() -> bool:
     """Whether the current tenant has at most PREPARE_UP_TO search documents (a bounded count)."""
 
+    if PREPARE_UP_TO <= 0:
+        return False
+
     def load():
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM (SELECT 1 FROM search_searchdocument LIMIT %s) AS d",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ..text import MARK_START, MARK_STOP
 
 TITLE_POOL = 250  # permitted title matches considered (unordered bound)
@@ -24,8 +26,9 @@ HEADLINE = (
 HEADLINE_ALL = f'StartSel="{MARK_START}", StopSel="{MARK_STOP}", HighlightAll=true'
 CACHE_SECONDS = 60
 # Workspaces of up to this many search documents run their search statements prepared with a
-# generic plan (search.engine.prepared); larger ones have them planned for their values.
-PREPARE_UP_TO = 3000
+# generic plan (search.engine.prepared); larger ones have them planned for their values. 0: none
+# (e.g. behind a pooler that cannot keep a prepared statement).
+PREPARE_UP_TO = int(os.environ.get("KB_SEARCH_PREPARE_UP_TO", "3000"))
 # What a caller (the lookup page, the API) accepts as input.
 MAX_QUERY = 200
 MAX_TAG = 60  # articles.Article.tags items

@@ -5,8 +5,9 @@ dropped first (the strategy of Meilisearch's and Typesense's "drop tokens").
 One statement, bounded whatever the tenant's size:
 1. each positive term's document frequency among the permitted documents, counted up to
    DF_CAP (a LIMIT-ed index probe), and from it a weight (BM25's idf, N the permitted
-   documents counted up to SIZE_CAP: a word most documents hold weighs almost nothing; a rare
-   word weighs more). A term no permitted document holds is
+   documents counted up to SIZE_CAP: on a small workspace a word most documents hold weighs
+   almost nothing; on a large one every word more than DF_CAP documents hold weighs the same,
+   about half what a word of one document weighs, and FILLERS are what weighs little). A term no permitted document holds is
    dropped: it cannot be covered;
 2. candidates: the documents matching every remaining term, every remaining term but one and,
    for short queries, every remaining term but two (each an AND query, at most SUBSET_POOL

@@ -31,6 +31,9 @@ error propagates (the transaction is aborted) and the connection's next statemen
 
 from __future__ import annotations
 
+import re
+import weakref
+
 import psycopg
 from django.db import NotSupportedError, ProgrammingError, connection
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
@@ -38,6 +41,10 @@ from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 # What a prepared statement can meet that the same SQL sent afresh would not: its result type
 # changed under it (a migration), or the server lost it.
 STALE = (psycopg.errors.FeatureNotSupported, psycopg.errors.InvalidSqlStatementName)
+PREPARED_MAX = 48  # prepared statements a connection keeps, the least recently used deallocated
+_BY_COUNT_NEVER = 2**31
+_SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_given_up: weakref.WeakSet = weakref.WeakSet()  # connections that met a stale statement
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -56,29 +63,67 @@ class _LoggedCursor(CursorDebugWrapper):
             return CursorWrapper.execute(self, sql, params)
 
 
-def fetch(sql: str, params: dict, *, prepare: bool = True) -> tuple[list[tuple], tuple]:
-    """(rows, description) of `sql` in the current tenant, prepared unless `prepare=False`."""
-    with connection.cursor():  # connects and sets the tenant's search path
+def fetch(sql: str, params: dict, *, prepare: bool = True, db=None) -> tuple[list[tuple], tuple]:
+    """(rows, description) of `sql` in the current tenant, prepared unless `prepare=False`, on
+    the default connection or `db` (a Django connection)."""
+    db = db or connection
+    with db.cursor():  # connects and sets the tenant's search path
         pass
-    raw = connection.connection
-    if not prepare or raw.prepare_threshold is None:  # not enabled here, or given up after a failure
-        return _fetch_unprepared(sql, params)
-    wrapper = _LoggedCursor if connection.queries_logged else CursorWrapper
+    raw = db.connection
+    schema = db.schema_name
+    if not prepare or raw in _given_up or not _SCHEMA.match(schema):
+        return _fetch_unprepared(db, sql, params)
+    # One statement per tenant and shape: PostgreSQL keeps one plan per prepared statement and
+    # makes it again whenever the search path changed, so a statement shared by the tenants a
+    # connection serves in turn would be planned again at each switch.
+    sql = f"/* {schema} */ {sql}"
+    wrapper = _LoggedCursor if db.queries_logged else CursorWrapper
+    # psycopg consults (and records queries for) its prepared statements only while the
+    # threshold is set: only during these statements, so Django's own are never counted.
+    raw.prepare_threshold, raw.prepared_max = _BY_COUNT_NEVER, PREPARED_MAX
     try:
-        with wrapper(_PreparingCursor(raw), connection) as cursor:
+        with wrapper(_PreparingCursor(raw), db) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall(), cursor.description
     except (NotSupportedError, ProgrammingError) as error:
         # Django's wrapper re-raises psycopg's errors as django.db's: the psycopg one is the cause.
         if not isinstance(error.__cause__, STALE):
             raise
-        raw.prepare_threshold = None  # this connection runs its statements unprepared from now on
-        if connection.in_atomic_block:  # aborted: nothing more can run in this transaction
+        _given_up.add(raw)  # this connection runs its statements unprepared from now on
+        if db.in_atomic_block:  # aborted: nothing more can run in this transaction
             raise
-        return _fetch_unprepared(sql, params)
+        return _fetch_unprepared(db, sql, params)
+    finally:
+        raw.prepare_threshold = None
 
 
-def _fetch_unprepared(sql: str, params: dict) -> tuple[list[tuple], tuple]:
-    with connection.cursor() as cursor:
+def _fetch_unprepared(db, sql: str, params: dict) -> tuple[list[tuple], tuple]:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall(), cursor.description
+
+
+_PARAM = re.compile(r"%\((\w+)\)s")
+
+
+def explain_generic(sql: str, params: dict) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of `sql` the way `fetch` runs it on a small workspace: a
+    prepared statement's generic plan (PREPARE, EXPLAIN EXECUTE; PostgreSQL 15 has no
+    EXPLAIN (GENERIC_PLAN)). For the benchmark's --explain."""
+    names: list[str] = []
+
+    def positional(match: re.Match) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    body = _PARAM.sub(positional, sql).replace("%%", "%")
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE kb_explain AS {body}")  # no parameters: sent as written
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) EXECUTE kb_explain("
+                       + ", ".join(["%s"] * len(names)) + ")", [params[name] for name in names])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE kb_explain")
+        cursor.execute("RESET plan_cache_mode")
+    return plan

@@ -160,9 +160,11 @@ class Command(BaseCommand):
             if q is None:
                 continue
             results = engine.search(access, q, log=False)
+            generic = small_workspace()  # the plan the engine runs: generic where it prepares
             self.echo(f"\nEXPLAIN {label} query {q!r} (total {results.total_label}, "
-                      f"corrected {results.corrected_query!r}):")
-            self.echo(engine.explain(results))
+                      f"corrected {results.corrected_query!r}, "
+                      f"{'generic plan, prepared' if generic else 'planned for its values'}):")
+            self.echo(prepared.explain_generic(results.sql, results.params) if generic else engine.explain(results))
 
     def relevance(self, access, count: int, pairs) -> None:
         rng = random.Random(bench.SEED + 1)
