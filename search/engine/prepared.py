@@ -4,10 +4,10 @@ On a small workspace most of a search statement's time in PostgreSQL was spent *
 (a statement of 5–20 KB with a dozen CTEs: 3–8 ms to plan and 1–4 ms to run at 50 articles;
 the correction statement 17 ms to plan and 9 to run). The statement's text depends only on the
 shape of the query (how many words, which one is being typed, the filters, the person's
-collections) and its values are parameters: so each web connection prepares a shape once
-(psycopg's protocol-level prepared statements, at most `PREPARED_MAX` per connection, the least
-recently used deallocated: `tenants.postgresql_backend`) and PostgreSQL reuses a generic plan
-(`plan_cache_mode`, set per connection by the same backend).
+collections) and its values are parameters: so each connection prepares a shape once per
+tenant (psycopg's protocol-level prepared statements, the schema in the text, at most
+`PREPARED_MAX` per connection, the least recently used deallocated) and PostgreSQL reuses a
+generic plan (`plan_cache_mode`, set per connection by `tenants.postgresql_backend`).
 
 Only where that plan is as good as one made for the values: a generic plan cannot know how
 many documents a word matches, and from 10,000 articles on it chose badly (the typo class's
@@ -17,8 +17,9 @@ statements planned for their values, as before. Most workspaces are small.
 
 Tenancy: a prepared statement names its tables through the search path. PostgreSQL re-plans a
 cached statement whenever the search path differs from the one it was planned under (plancache's
-search-path check): a statement prepared in one tenant and run in another reads that other
-tenant's tables only (`tests/test_search_prepared.py` tries it).
+search-path check), so even a statement run in another tenant than the one it was prepared in
+would read that other tenant's tables only; each tenant has its own statement besides
+(`tests/test_search_prepared.py` alternates tenants on one connection).
 
 Only these statements are prepared: Django's own cursors (psycopg's `ClientCursor`) never are.
 Statements still go through Django's cursor wrapper, so execute wrappers and the query log
