@@ -5,6 +5,7 @@ profile's name, language and time zone, and the list of one's sessions."""
 from __future__ import annotations
 
 import re
+import statistics
 import time
 
 import pytest
@@ -114,9 +115,15 @@ def test_no_enumeration_same_answer_and_timing_class(world, django_capture_on_co
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
     sent_page = HttpClient().get(known["Location"], HTTP_HOST=PUBLIC).content.decode()
     assert "If an account uses this address" in sent_page
-    # Both wait for the floor, so neither is measurably shorter.
-    assert known_time >= 0.3 and unknown_time >= 0.3
-    assert abs(known_time - unknown_time) < 0.25
+    # Both wait for the floor, so neither is measurably shorter. Each answer at least the
+    # floor; the typical one (the median of three, asked in turn) alike: one answer delayed by
+    # another process on a loaded machine (0.91 s against 0.33 s, seen in CI) is no signal.
+    known_times, unknown_times = [known_time], [unknown_time]
+    for _ in range(2):
+        known_times.append(ask_reset("admin@acme.test", django_capture_on_commit_callbacks)[1])
+        unknown_times.append(ask_reset("nobody-here@acme.test", django_capture_on_commit_callbacks)[1])
+    assert min(known_times + unknown_times) >= 0.3
+    assert abs(statistics.median(known_times) - statistics.median(unknown_times)) < 0.25
 
 
 def test_a_deactivated_account_gets_no_link(world, django_capture_on_commit_callbacks):
