@@ -7,13 +7,13 @@ One statement, bounded whatever the tenant's size:
    DF_CAP (a LIMIT-ed index probe), and from it a weight (BM25's idf, N the permitted
    documents counted up to SIZE_CAP: on a small workspace a word most documents hold weighs
    almost nothing; on a large one every word more than DF_CAP documents hold weighs the same,
-   about half what a word of one document weighs, and FILLERS are what weighs little). A term no permitted document holds is
-   dropped: it cannot be covered;
+   about half what a word of one document weighs, and FILLERS are what weighs little). A term
+   no permitted document holds is dropped: it cannot be covered;
 2. candidates: the documents matching every remaining term, every remaining term but one and,
    for short queries, every remaining term but two (each an AND query, at most SUBSET_POOL
    documents, and as many again among the titles, step titles and questions), plus at most
-   TERM_POOL documents per term whose title, step titles or questions hold it; so a document holding most words is a candidate without any OR query over the
-   corpus;
+   TERM_POOL documents per term whose title, step titles or questions hold it; so a document
+   holding most words is a candidate without any OR query over the corpus;
 3. each candidate scored by coverage: the sum of the weights of the terms it holds (a term in
    the title, steps or questions counts whole, in the text only BODY_SHARE), then the usual
    rank; the hits say which terms they lack (the lookup shows them).

@@ -122,9 +122,10 @@ def explain_generic(sql: str, params: dict) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute(f"PREPARE kb_explain AS {body}")  # no parameters: sent as written
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) EXECUTE kb_explain("
-                       + ", ".join(["%s"] * len(names)) + ")", [params[name] for name in names])
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("DEALLOCATE kb_explain")
-        cursor.execute("RESET plan_cache_mode")
-    return plan
+        try:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) EXECUTE kb_explain("
+                           + ", ".join(["%s"] * len(names)) + ")", [params[name] for name in names])
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE kb_explain")
+            cursor.execute("RESET plan_cache_mode")

@@ -124,7 +124,7 @@ class Command(BaseCommand):
             full.append(ms)
             if kind == "typo":
                 typos.append(ms)
-            if results.sql:  # run as the engine runs it: prepared (search.engine.prepared)
+            if results.sql:  # run as the engine runs it: prepared where it prepares (search.engine.prepared)
                 started = time.perf_counter()
                 prepared.fetch(results.sql, results.params, prepare=small_workspace())
                 bare.append((time.perf_counter() - started) * 1000)
