@@ -75,11 +75,16 @@ def test_partial_matches_are_ranked_by_how_much_of_the_query_they_cover(viewer, 
         ("zeppelin",), ("broken", "zeppelin"), ("refund", "broken", "zeppelin")]
     # The words a hit holds are marked in it.
     assert "\ue000Parcel\ue001 \ue000refund\ue001 for a \ue000broken\ue001 lamp" == results.hits[0].title_marked
-    # One document holds every word of a sentence: it comes first, complete; the closest
-    # ones follow it.
-    complete = engine.search(viewer, "parcel refund broken ")
-    assert not complete.partial and ids(complete) == [three.pk, two.pk, one.pk]
-    assert [hit.missing for hit in complete.hits] == [(), ("broken",), ("refund", "broken")]
+    # One document's text holds every word of a sentence, by chance: it comes first,
+    # complete; the closest ones follow it.
+    chance = publish(acme, desk, title="Shop notes", body="A broken shelf; the parcel desk; refund forms.")
+    body = engine.search(viewer, "parcel refund shelf ")
+    assert not body.partial and ids(body) == [chance.pk, three.pk, two.pk, one.pk]
+    assert [hit.missing for hit in body.hits] == [(), ("shelf",), ("shelf",), ("refund", "shelf")]
+    # A title holds them all (a title pasted, or typed whole): that match is meant, and only
+    # the complete matches come (the title first), none of the closest ones.
+    titled = engine.search(viewer, "parcel refund broken ")
+    assert not titled.partial and ids(titled) == [three.pk, chance.pk]
     # A stop word is never "missing".
     assert engine.search(viewer, "the parcel refund for zeppelin ").hits[0].missing == ("zeppelin",)
 
@@ -162,6 +167,27 @@ def test_real_words_are_never_corrected_into_other_words(viewer, acme, shop):
     assert engine.search(viewer, "charge ").corrected_query == ""
     # A real typo still is.
     assert engine.search(viewer, "dispacth ").corrected_query == "dispatch"
+
+
+def test_words_of_the_workspace_that_no_document_holds_together_need_no_correction_statement(viewer, acme, desk):
+    """Every word typed is a word here, but no document holds them all: the first statement
+    says so, and the partial matches come next, without a correction statement between."""
+    from django.test.utils import CaptureQueriesContext
+
+    parcel = publish(acme, desk, title="Parcel sizes")
+    publish(acme, desk, title="Lamp warranty")
+    publish(acme, desk, title="Opening hours", body="Shops close on holidays.")
+    with CaptureQueriesContext(connection) as known:
+        results = engine.search(viewer, "parcel lamp holidays ", log=False)
+    assert results.partial and parcel.pk in ids(results) and results.corrected_query == ""
+    searches = [q["sql"] for q in known.captured_queries if "WITH allowed" in q["sql"]]
+    assert len(searches) == 2 and not any("edit_hits" in sql for sql in searches)
+    # A word that is not one here is still looked for a correction of, and only that word.
+    with CaptureQueriesContext(connection) as typo:
+        results = engine.search(viewer, "parcel lamp holidyas ", log=False)
+    statements = [q for q in typo.captured_queries if "WITH allowed" in q["sql"]]
+    assert len(statements) == 3 and "edit_hits" in statements[1]["sql"]
+    assert results.suggestions == ["parcel lamp holidays"] or results.corrected_query == "parcel lamp holidays"
 
 
 def test_synonyms_come_before_corrections(viewer, acme, shop):
@@ -254,6 +280,19 @@ def test_nothing_out_of_reach_in_a_partial_match_a_correction_or_a_suggestion(ac
     # The counterpart: the staff viewer, who may read it, gets it first.
     assert ids(engine.search(viewer, "parcel refund zorbanitude "))[0] == hidden.pk
     assert engine.search(viewer, "parcel zorbonitude margins ").corrected_query == "parcel zorbanitude margins"
+
+
+def test_a_word_only_out_of_reach_is_corrected_as_any_unknown_word(acme, agent, viewer, desk):
+    """The check of the words typed looks only at what the person may read: a word that occurs
+    only where they may not is no word of theirs, and is corrected to one that is."""
+    secret = services.collection_create(name="Margins", acting_user=acme.acme_editor)
+    hidden = publish(acme, secret, title="Hanger rules")
+    hangar = publish(acme, desk, title="Hangar doors")
+    results = engine.search(agent, "hanger ", log=False)
+    assert results.corrected_query == "hangar" and ids(results) == [hangar.pk]
+    # The staff viewer may read it: for them it is a word, found as typed.
+    results = engine.search(viewer, "hanger ", log=False)
+    assert results.corrected_query == "" and ids(results) == [hidden.pk]
 
 
 # --- the synonym editor ------------------------------------------------------------------

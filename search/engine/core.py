@@ -13,7 +13,7 @@ from tenants.selectors import WorkspaceAccess
 from .. import query as parsing
 from ..text import normalise
 from . import partial, prepared
-from .caches import small_workspace, synonyms, with_synonyms
+from .caches import prepare_here, synonyms, with_synonyms
 from .limits import TYPO_MIN_LENGTH
 from .results import Hit, SearchResults
 from .sql import Row
@@ -26,7 +26,7 @@ HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "missing")
 
 
 def _run(sql: str, params: dict) -> list[Row]:
-    rows, description = prepared.fetch(sql, params, prepare=small_workspace())
+    rows, description = prepared.fetch(sql, params, prepare=prepare_here())
     Row.check(description)
     return [Row(*row) for row in rows]
 
@@ -85,7 +85,8 @@ def search(
     filters = {"kind": kind, "collection": collection, "tag": tag, "language": language}
     limit = max(1, min(int(limit), 100))
     try:
-        sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters, limit=limit, log=log)
+        sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters, limit=limit,
+                             log=log, check_known=correct)
     except EmptyResultSet:  # the person may read nothing at all (a provider lead, no grant yet)
         return results
     rows = _run(sql, params)
@@ -94,10 +95,12 @@ def search(
     if rows[0].article_id is not None:
         results.hits, results.total = _hits(rows), rows[0].total
         if len(results.hits) < PARTIAL_BELOW and len(results.hits) < limit and sum(
-                not t.negated for t in terms) >= PARTIAL_SENTENCE:
+                not t.negated for t in terms) >= PARTIAL_SENTENCE and not any(row.in_title for row in rows):
             # A sentence whose every word occurs in one long text, by chance, and hardly
             # anywhere else: rank it with the documents holding most of the words (the
-            # complete matches are among them, and come first when they cover as much).
+            # complete matches are among them, and come first when they cover as much). Not
+            # when a title, its step titles or questions hold every word (a pasted title):
+            # that match is meant, and the closest ones would only follow it.
             found = SearchResults(query=query)
             _partial(access, terms, found, filters=filters, limit=limit)
             if len(found.hits) > len(results.hits):
@@ -106,11 +109,15 @@ def search(
                 found.partial = all(hit.missing for hit in found.hits)
                 return found
         return results
-    if not correct or not parsing.typo_candidates(terms, TYPO_MIN_LENGTH):
+    # Nothing. A word of this workspace is never corrected (`dispute` is not a misspelt
+    # `dispatch`): only the others are looked for, and when every word is one, no retry.
+    known = set(rows[0].known or ())
+    unknown = tuple(n for n in parsing.typo_candidates(terms, TYPO_MIN_LENGTH) if n not in known)
+    if not correct or not unknown:
         return _partial(access, terms, results, filters=filters, limit=limit)
-    # Nothing: once more, with typo corrections (one statement: corrections, then the search).
+    # Once more, with typo corrections (one statement: corrections, then the search).
     sql, params = _build(access, terms, normalised=normalised, raw_query=query, filters=filters,
-                         limit=limit, log=False, correct=True)
+                         limit=limit, log=False, corrected=unknown)
     rows = _run(sql, params)
     corrections: dict[int, list[str]] = {}
     for n, word in rows[0].corrections or []:

@@ -135,7 +135,8 @@ def build(access, terms: list[parsing.Term], *, filters: dict, limit: int) -> tu
         visible=visible, filters=filters_sql, values=values, excluded=excluded, df_cap=DF_CAP, size_cap=SIZE_CAP,
         pairs_up_to=PAIRS_UP_TO, subset_pool=SUBSET_POOL, term_pool=TERM_POOL, body_share=BODY_SHARE,
         weights=WEIGHTS, stale_factor=STALE_FACTOR, min_coverage=MIN_COVERAGE,
-        hits=HITS_SQL.format(log_id="NULL::bigint", corrections_out="NULL::json", weights=WEIGHTS,
+        hits=HITS_SQL.format(log_id="NULL::bigint", corrections_out="NULL::json", known_out="NULL::int[]", in_title="false",
+                             weights=WEIGHTS,
                              missing="r.missing"),
     )
     return sql, params

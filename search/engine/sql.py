@@ -103,10 +103,12 @@ class Row(NamedTuple):
     part_title_marked: str
     snippet_marked: str
     bet: int | None
+    in_title: bool  # a complete match whose title, step titles or questions hold every word
     missing: list | None  # partial matches: the terms (their index) the hit lacks
     total: int
     log_id: int | None
     corrections: list | None
+    known: list | None  # nothing found: the terms a correction may apply to that are words here
 
     @classmethod
     def check(cls, description) -> None:
@@ -116,9 +118,10 @@ class Row(NamedTuple):
 
 
 
-# The hits of a ranked set: needs the CTEs `ranked` (article_id, bet, stale, score[, missing]),
+# The hits of a ranked set: needs the CTEs `ranked` (article_id, bet, stale, score[, in_title, missing]),
 # `q` (rq: what to highlight) and `total` (n).
-HITS_SQL = """SELECT h.*, (SELECT n FROM total) AS total, {log_id} AS log_id, {corrections_out} AS corrections
+HITS_SQL = """SELECT h.*, (SELECT n FROM total) AS total, {log_id} AS log_id, {corrections_out} AS corrections,
+       {known_out} AS known
 FROM (SELECT 1) AS one
 LEFT JOIN LATERAL (
     SELECT r.article_id, d.title, a.slug, d.kind, d.collection_id, col.name AS collection_name,
@@ -128,7 +131,7 @@ LEFT JOIN LATERAL (
            CASE WHEN p.anchor IS NULL THEN '' ELSE ts_headline(cfg.c, p.title, q.rq, %(headline_all)s) END
                AS part_title_marked,
            ts_headline(cfg.c, coalesce(p.text, d.summary), q.rq, %(headline)s) AS snippet_marked,
-           r.bet, {missing} AS missing
+           r.bet, {in_title} AS in_title, {missing} AS missing
     FROM ranked r
     JOIN search_searchdocument d ON d.article_id = r.article_id
     JOIN articles_article a ON a.id = r.article_id
@@ -169,15 +172,15 @@ WITH allowed AS NOT MATERIALIZED (
     WHERE b.query = %(normalised)s AND d.article_id IN (SELECT id FROM allowed){filters}
     GROUP BY b.article_id
 ), candidates AS (
-    SELECT article_id, max(r) AS r FROM (
-        SELECT * FROM title_hits
-        UNION ALL (SELECT m.article_id, 0::real FROM matches m
+    SELECT article_id, max(r) AS r, bool_or(t) AS in_title FROM (
+        SELECT article_id, r, true AS t FROM title_hits
+        UNION ALL (SELECT m.article_id, 0::real, false FROM matches m
                    WHERE NOT EXISTS (SELECT 1 FROM title_pool t WHERE t.article_id = m.article_id)
                    LIMIT {body_candidates})
-        UNION ALL SELECT article_id, 0::real FROM bets
+        UNION ALL SELECT article_id, 0::real, false FROM bets
     ) AS c GROUP BY article_id
 ), ranked AS MATERIALIZED (
-    SELECT c.article_id, b.position AS bet, a.review_by < CURRENT_DATE AS stale,
+    SELECT c.article_id, b.position AS bet, c.in_title, a.review_by < CURRENT_DATE AS stale,
            (4 * c.r + ts_rank('{weights}', d.vector, q.rq))
            * CASE WHEN a.review_by < CURRENT_DATE THEN {stale_factor} ELSE 1 END AS score
     FROM candidates c
@@ -198,20 +201,13 @@ LOG_SQL = """, log AS (
     RETURNING id
 )"""
 
-# Typo corrections, as CTEs of the retry statement: for each word typed (term n), the words of
-# the tenant vocabulary one edit away or close by trigram similarity, kept only if they occur
-# (exactly) in a document this person may see, best 3 per word; none for a word that occurs
-# as typed.
+# Typo corrections, as CTEs of the retry statement: for each word typed (term n) that is no
+# word of this workspace (the first statement said which are: KNOWN_SQL), the words of the
+# tenant vocabulary one edit away or close by trigram similarity, kept only if they occur
+# (exactly) in a document this person may see, best 3 per word.
 CORRECTIONS_SQL = """typed AS (
     SELECT * FROM unnest(%(typo_words)s::text[], %(typo_terms)s::int[]) AS w(word, n)
     WHERE numnode(public.kb_words(w.word)) > 0  -- a stop word is never a typo
-      -- nor a word that occurs as typed in a document this person may see (checked first: one
-      -- index probe instead of looking for and verifying its neighbours)
-      AND NOT EXISTS (
-          SELECT 1 FROM search_searchdocument d
-          WHERE string_to_array(btrim(d.words), ' ') @> ARRAY[w.word]  -- search_doc_words_gin
-            AND d.article_id IN (SELECT id FROM allowed)
-      )
 ), edits AS (
     SELECT * FROM unnest(%(edit_words)s::text[], %(edit_terms)s::int[]) AS e(word, n)
 ), edit_hits AS MATERIALIZED (
@@ -268,12 +264,29 @@ FITS_SQL = """CASE WHEN EXISTS (
         WHERE d.vector @@ (public.kb_words(c.word) && ({others}))
           AND d.article_id IN (SELECT id FROM allowed){filters}) THEN 1 ELSE 0 END"""
 
+# Which words typed (the typo candidates) are words of this workspace: a stop word, or a word
+# that finds something by itself among the documents this person may see. Only when nothing
+# was found (a CASE runs its subquery only when it gets there): a search whose every word is a
+# word here needs no correction statement, and goes straight to the partial matches. Matched
+# on the stemmed vector (its GIN index, or on a small workspace a scan that costs a tenth of
+# splitting every document's `words`).
+KNOWN_SQL = """CASE WHEN (SELECT n FROM total) = 0 THEN ARRAY(
+    SELECT w.n FROM unnest(%(known_words)s::text[], %(known_terms)s::int[]) AS w(word, n)
+    CROSS JOIN LATERAL (SELECT public.kb_words(w.word) AS tq) AS k
+    WHERE numnode(k.tq) = 0 OR EXISTS (
+        SELECT 1 FROM search_searchdocument d
+        WHERE d.vector @@ k.tq AND d.article_id IN (SELECT id FROM allowed))
+    ORDER BY w.n) END"""
+
 CORRECTIONS_OUT = "(SELECT json_agg(json_build_array(n, word) ORDER BY n, rank) FROM corrections)"
 
 
-def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, correct: bool = False) -> tuple[str, dict]:
+def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, check_known: bool = False,
+          corrected: tuple[int, ...] = ()) -> tuple[str, dict]:
+    """The search statement. `check_known`: when nothing is found, say which typo candidates are
+    words of this workspace (`Row.known`); `corrected`: the terms to look for corrections of
+    (the retry statement)."""
     params: dict = {}
-    corrected = tuple(parsing.typo_candidates(terms, TYPO_MIN_LENGTH)) if correct else ()
     match, any_ = parsing.tsquery_sql(terms, params, corrected=corrected)
     exact = parsing.exact_words(terms)
     exact_sql = ""
@@ -304,6 +317,11 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
             typo_length_delta=TYPO_LENGTH_DELTA, filters=filters_sql, fits=fits,
         )
         corrections_out = CORRECTIONS_OUT
+    known_out = "NULL::int[]"
+    candidates = parsing.typo_candidates(terms, TYPO_MIN_LENGTH) if check_known and not corrected else []
+    if candidates:
+        params.update(known_words=[terms[n].text for n in candidates], known_terms=candidates)
+        known_out = KNOWN_SQL
     if log:
         params.update(query=raw_query[:500], user_id=access.user_id, team=team_label(access))
     sql = SEARCH_SQL.format(
@@ -312,6 +330,7 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, co
         log=LOG_SQL if log else "", log_id="(SELECT id FROM log)" if log else "NULL::bigint",
         corrections=corrections_sql, corrections_out=corrections_out,
         hits=HITS_SQL.format(log_id="(SELECT id FROM log)" if log else "NULL::bigint", weights=WEIGHTS,
-                             corrections_out=corrections_out, missing="NULL::int[]"),
+                             corrections_out=corrections_out, known_out=known_out, in_title="r.in_title",
+                             missing="NULL::int[]"),
     )
     return sql, params
