@@ -21,6 +21,7 @@ from django.db.models import F, Func
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -138,6 +139,34 @@ def _tag_choices(access) -> list[str]:
     return tags
 
 
+def _hit_rows(results) -> list[dict]:
+    """The hits as the results template shows them: dicts, their labels translated once per
+    kind and language. A template finds a dict's keys at once, where each attribute of an
+    object costs it a failed lookup first: 20 hits render in about half the time."""
+    if not results:
+        return []
+    kinds = {kind.value: str(kind.label) for kind in Kind}
+    parts: dict[str, tuple[str, str]] = {}  # language → ("Step %(n)s", "Q") in that language
+    rows = []
+    for hit in results.hits:
+        part_label = ""
+        if hit.part_title_marked:
+            language = hit.language or translation.get_language()
+            if language not in parts:
+                with translation.override(language):
+                    parts[language] = (_("Step %(n)s"), _("Q"))
+            step, question = parts[language]
+            anchor = hit.part_anchor
+            part_label = step % {"n": anchor[5:]} if anchor.startswith("step-") else question
+        rows.append({
+            "link": hit.url_from(results.log_id), "title_html": hit.title_html, "kind": hit.kind,
+            "kind_label": kinds.get(hit.kind, kinds[Kind.ARTICLE]), "collection_name": hit.collection_name,
+            "language": hit.language, "best_bet": hit.best_bet, "stale": hit.stale, "missing": hit.missing,
+            "part_label": part_label, "part_title_html": hit.part_title_html, "snippet_html": hit.snippet_html,
+        })
+    return rows
+
+
 def _results_context(request, query: str, filters: Filters) -> dict:
     results = None
     if query:
@@ -152,7 +181,7 @@ def _results_context(request, query: str, filters: Filters) -> dict:
     ]
     unfiltered = reverse("search:lookup") + "?" + urlencode({"q": query}) if filters.active else ""
     as_typed = reverse("search:lookup") + "?" + urlencode({"q": query, **filters.as_params(), "as_typed": "1"})
-    return {"query": query, "results": results, "filters": filters, "suggestions": suggestions,
+    return {"query": query, "results": results, "hits": _hit_rows(results), "filters": filters, "suggestions": suggestions,
             "unfiltered_url": unfiltered, "as_typed_url": as_typed}
 
 

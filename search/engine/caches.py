@@ -46,9 +46,12 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     return _cached(("synonyms", connection.schema_name), load)
 
 
-def small_workspace() -> bool:
-    """Whether the current tenant has at most PREPARE_UP_TO search documents (a bounded count)."""
+def prepare_here() -> bool:
+    """Whether the current tenant's search statements run prepared: always unless
+    PREPARE_UP_TO is set, then if it has at most that many search documents (a bounded count)."""
 
+    if PREPARE_UP_TO is None:
+        return True
     if PREPARE_UP_TO <= 0:
         return False
 

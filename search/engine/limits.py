@@ -25,10 +25,11 @@ HEADLINE = (
 )
 HEADLINE_ALL = f'StartSel="{MARK_START}", StopSel="{MARK_STOP}", HighlightAll=true'
 CACHE_SECONDS = 60
-# Workspaces of up to this many search documents run their search statements prepared with a
-# generic plan (search.engine.prepared); larger ones have them planned for their values. 0: none
-# (e.g. behind a pooler that cannot keep a prepared statement).
-PREPARE_UP_TO = int(os.environ.get("KB_SEARCH_PREPARE_UP_TO", "3000"))
+# Search statements run prepared with a generic plan (search.engine.prepared): unset, in every
+# workspace; N, in workspaces of up to N search documents (larger ones have them planned for
+# their values); 0, in none (e.g. behind a pooler that cannot keep a prepared statement).
+_PREPARE = os.environ.get("KB_SEARCH_PREPARE_UP_TO", "").strip()
+PREPARE_UP_TO: int | None = int(_PREPARE) if _PREPARE else None
 # What a caller (the lookup page, the API) accepts as input.
 MAX_QUERY = 200
 MAX_TAG = 60  # articles.Article.tags items

@@ -1,19 +1,24 @@
-"""On small workspaces, the search statements run as prepared statements with a generic plan.
+"""The search statements run as prepared statements with a generic plan.
 
 On a small workspace most of a search statement's time in PostgreSQL was spent *planning* it
 (a statement of 5–20 KB with a dozen CTEs: 3–8 ms to plan and 1–4 ms to run at 50 articles;
-the correction statement 17 ms to plan and 9 to run). The statement's text depends only on the
-shape of the query (how many words, which one is being typed, the filters, the person's
-collections) and its values are parameters: so each connection prepares a shape once per
-tenant (psycopg's protocol-level prepared statements, the schema in the text, at most
-`PREPARED_MAX` per connection, the least recently used deallocated) and PostgreSQL reuses a
-generic plan (`plan_cache_mode`, set per connection by `tenants.postgresql_backend`).
+the correction statement 17 ms to plan and 9 to run; 7–14 ms to plan at 100,000). The
+statement's text depends only on the shape of the query (how many words, which one is being
+typed, the filters, the person's collections) and its values are parameters: so each
+connection prepares a shape once per tenant (psycopg's protocol-level prepared statements, the
+schema in the text, at most `PREPARED_MAX` per connection, the least recently used
+deallocated) and PostgreSQL reuses a generic plan (`plan_cache_mode`, set per connection by
+`tenants.postgresql_backend`).
 
-Only where that plan is as good as one made for the values: a generic plan cannot know how
-many documents a word matches, and from 10,000 articles on it chose badly (the typo class's
-p95 went from 52 to 197 ms at 10,000 articles). So a workspace of more than `PREPARE_UP_TO`
-search documents (`caches.small_workspace`, a bounded count cached per process) keeps its
-statements planned for their values, as before. Most workspaces are small.
+A generic plan cannot know how many documents a word matches; the statements reach documents
+through their GIN indexes and bounded pools (LIMITs) whatever the plan. An earlier measure saw
+generic plans choose badly from 10,000 articles on (the typo class's p95 from 52 to 197 ms),
+and the engine prepared only on workspaces of up to 3,000 documents. Measured again in turn on
+2026-12-02, before and after the changes of that day, generic plans were faster at every size
+(10,000 articles: p95 34 against 57 ms, typo class 46 against 76; 100,000: 54 against 64 and
+60 against 90; the README's figures), and the 197 ms did not come back: they run everywhere.
+`KB_SEARCH_PREPARE_UP_TO=N` limits them to workspaces of up to N search documents
+(`caches.prepare_here`, a bounded count cached per process); 0 turns them off.
 
 Tenancy: a prepared statement names its tables through the search path. PostgreSQL re-plans a
 cached statement whenever the search path differs from the one it was planned under (plancache's

@@ -23,7 +23,7 @@ from django.db import connection, connections
 
 from search import bench, engine
 from search.engine import prepared
-from search.engine.caches import small_workspace
+from search.engine.caches import prepare_here
 from search.tasks import index_articles_task
 
 
@@ -126,7 +126,7 @@ class Command(BaseCommand):
                 typos.append(ms)
             if results.sql:  # run as the engine runs it: prepared where it prepares (search.engine.prepared)
                 started = time.perf_counter()
-                prepared.fetch(results.sql, results.params, prepare=small_workspace())
+                prepared.fetch(results.sql, results.params, prepare=prepare_here())
                 bare.append((time.perf_counter() - started) * 1000)
         p95, sql_p95 = bench.percentile(full, 95), bench.percentile(bare, 95)
         self.echo(
@@ -160,7 +160,7 @@ class Command(BaseCommand):
             if q is None:
                 continue
             results = engine.search(access, q, log=False)
-            generic = small_workspace()  # the plan the engine runs: generic where it prepares
+            generic = prepare_here()  # the plan the engine runs: generic where it prepares
             self.echo(f"\nEXPLAIN {label} query {q!r} (total {results.total_label}, "
                       f"corrected {results.corrected_query!r}, "
                       f"{'generic plan, prepared' if generic else 'planned for its values'}):")
