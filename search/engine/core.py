@@ -99,8 +99,9 @@ def search(
             # A sentence whose every word occurs in one long text, by chance, and hardly
             # anywhere else: rank it with the documents holding most of the words (the
             # complete matches are among them, and come first when they cover as much). Not
-            # when a title, its step titles or questions hold every word (a pasted title):
-            # that match is meant, and the closest ones would only follow it.
+            # when a title holds every word (a title pasted or typed whole): that match is
+            # meant. A question or step title that does still gets them ("je veux parler à un
+            # responsable" is an FAQ's question; the escalation guide lacks only "veux").
             found = SearchResults(query=query)
             _partial(access, terms, found, filters=filters, limit=limit)
             if len(found.hits) > len(results.hits):

@@ -103,7 +103,7 @@ class Row(NamedTuple):
     part_title_marked: str
     snippet_marked: str
     bet: int | None
-    in_title: bool  # a complete match whose title, step titles or questions hold every word
+    in_title: bool  # a complete match whose title holds every word
     missing: list | None  # partial matches: the terms (their index) the hit lacks
     total: int
     log_id: int | None
@@ -180,7 +180,10 @@ WITH allowed AS NOT MATERIALIZED (
         UNION ALL SELECT article_id, 0::real, false FROM bets
     ) AS c GROUP BY article_id
 ), ranked AS MATERIALIZED (
-    SELECT c.article_id, b.position AS bet, c.in_title, a.review_by < CURRENT_DATE AS stale,
+    SELECT c.article_id, b.position AS bet,
+           -- the title itself (weight A: not a step title or question) holds every word
+           CASE WHEN c.in_title THEN ts_filter(d.title_vector, '{{a}}') @@ q.q ELSE false END AS in_title,
+           a.review_by < CURRENT_DATE AS stale,
            (4 * c.r + ts_rank('{weights}', d.vector, q.rq))
            * CASE WHEN a.review_by < CURRENT_DATE THEN {stale_factor} ELSE 1 END AS score
     FROM candidates c
