@@ -75,7 +75,7 @@ def parse(query: str) -> list[Term]:
 def prefix_range(prefix: str, params: dict, key: str) -> str:
     """` AND word ~>=~ … AND word ~<~ …`: the words starting with `prefix` as a range of the
     `search_term_prefix` index (varchar_pattern_ops: byte order, which UTF-8 keeps in code point
-    order). On a small workspace the statement runs with a generic plan (search.engine.prepared),
+    order). The statement runs with a generic plan (search.engine.prepared),
     and a plan made without the value of `word LIKE $1` cannot use the index: it read the whole
     vocabulary (70–100 ms at 100k articles, when every workspace was tried prepared). The LIKE
     stays as the rule; the range only lets the index serve."""

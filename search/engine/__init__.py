@@ -13,7 +13,8 @@ Shape of one search, in one SQL statement:
    small text only; a bounded count ("50+"); the query logged for the content-gap report.
 A query without hit is retried once, in one more statement, with typo corrections (words of the
 tenant vocabulary one edit away or close by trigrams) kept only when they occur in a document
-the person may see; if that finds nothing either, the corrected query is offered as "did you
+the person may see, for the words typed that are no words of this workspace (the first
+statement says which: sql.KNOWN_SQL; when every word is one, there is no retry); if that finds nothing either, the corrected query is offered as "did you
 mean".
 """
 

@@ -113,7 +113,7 @@ _PARAM = re.compile(r"%\((\w+)\)s")
 
 
 def explain_generic(sql: str, params: dict) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of `sql` the way `fetch` runs it on a small workspace: a
+    """EXPLAIN (ANALYZE, BUFFERS) of `sql` the way `fetch` runs it: a
     prepared statement's generic plan (PREPARE, EXPLAIN EXECUTE; PostgreSQL 15 has no
     EXPLAIN (GENERIC_PLAN)). For the benchmark's --explain."""
     names: list[str] = []
