@@ -103,6 +103,9 @@ def test_faq_alternative_phrasings_and_tags_match(viewer, corpus):
 def test_websearch_syntax(viewer, corpus):
     assert set(ids(engine.search(viewer, "parcel "))) == {corpus["parcel"].pk, corpus["damaged"].pk}
     assert ids(engine.search(viewer, "parcel -refund ")) == [corpus["parcel"].pk]
+    # a word excluded that only the text holds excludes a title match too ("photos" is in the body)
+    assert ids(engine.search(viewer, "parcel -photos ")) == [corpus["parcel"].pk]
+    assert corpus["damaged"].pk not in ids(engine.search(viewer, "damaged parcel -photos "))
     assert ids(engine.search(viewer, '"damaged parcel"')) == [corpus["damaged"].pk]
     assert ids(engine.search(viewer, '"parcel damaged"')) == []
     assert set(ids(engine.search(viewer, "investigation or prélèvement "))) == {corpus["parcel"].pk, corpus["faq"].pk}

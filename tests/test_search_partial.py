@@ -39,6 +39,23 @@ def viewer(acme):
 
 
 @pytest.fixture
+def statements(monkeypatch):
+    """The search statements a search builds, as the `corrected` terms of each (a spy that
+    calls the real builder: the statements still run)."""
+    from search.engine import core
+
+    built: list[tuple[int, ...]] = []
+    real = core._build
+
+    def spy(*args, **kwargs):
+        built.append(tuple(kwargs.get("corrected", ())))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core, "_build", spy)
+    return built
+
+
+@pytest.fixture
 def desk(acme):
     return services.collection_create(name="Desk", acting_user=acme.acme_editor)
 
@@ -169,7 +186,8 @@ def test_real_words_are_never_corrected_into_other_words(viewer, acme, shop):
     assert engine.search(viewer, "dispacth ").corrected_query == "dispatch"
 
 
-def test_words_of_the_workspace_that_no_document_holds_together_need_no_correction_statement(viewer, acme, desk):
+def test_words_of_the_workspace_that_no_document_holds_together_need_no_correction_statement(
+        viewer, acme, desk, statements):
     """Every word typed is a word here, but no document holds them all: the first statement
     says so, and the partial matches come next, without a correction statement between."""
     from django.test.utils import CaptureQueriesContext
@@ -182,11 +200,15 @@ def test_words_of_the_workspace_that_no_document_holds_together_need_no_correcti
     assert results.partial and parcel.pk in ids(results) and results.corrected_query == ""
     searches = [q["sql"] for q in known.captured_queries if "WITH allowed" in q["sql"]]
     assert len(searches) == 2 and not any("edit_hits" in sql for sql in searches)
+    assert statements == [()]
     # A word that is not one here is still looked for a correction of, and only that word.
+    del statements[:]
     with CaptureQueriesContext(connection) as typo:
         results = engine.search(viewer, "parcel lamp holidyas ", log=False)
-    statements = [q for q in typo.captured_queries if "WITH allowed" in q["sql"]]
-    assert len(statements) == 3 and "edit_hits" in statements[1]["sql"]
+    ran = [q for q in typo.captured_queries if "WITH allowed" in q["sql"]]
+    assert len(ran) == 3 and "edit_hits" in ran[1]["sql"]
+    # the first statement: no correction; the retry: only term 2 ("holidyas") corrected
+    assert statements == [(), (2,)]
     assert results.suggestions == ["parcel lamp holidays"] or results.corrected_query == "parcel lamp holidays"
 
 
@@ -282,7 +304,7 @@ def test_nothing_out_of_reach_in_a_partial_match_a_correction_or_a_suggestion(ac
     assert engine.search(viewer, "parcel zorbonitude margins ").corrected_query == "parcel zorbanitude margins"
 
 
-def test_a_word_only_out_of_reach_is_corrected_as_any_unknown_word(acme, agent, viewer, desk):
+def test_a_word_only_out_of_reach_is_corrected_as_any_unknown_word(acme, agent, viewer, desk, statements):
     """The check of the words typed looks only at what the person may read: a word that occurs
     only where they may not is no word of theirs, and is corrected to one that is."""
     secret = services.collection_create(name="Margins", acting_user=acme.acme_editor)
@@ -293,6 +315,16 @@ def test_a_word_only_out_of_reach_is_corrected_as_any_unknown_word(acme, agent, 
     # The staff viewer may read it: for them it is a word, found as typed.
     results = engine.search(viewer, "hanger ", log=False)
     assert results.corrected_query == "" and ids(results) == [hidden.pk]
+    # Two words no document holds together: for the agent "hanger" is no word of theirs and
+    # is corrected; for the viewer both are words, and the partial matches come uncorrected.
+    del statements[:]
+    results = engine.search(agent, "hanger doors ", log=False)
+    assert results.corrected_query == "hangar doors" and ids(results) == [hangar.pk]
+    assert statements == [(), (0,)]
+    del statements[:]
+    results = engine.search(viewer, "hanger doors ", log=False)
+    assert results.corrected_query == "" and results.partial and set(ids(results)) == {hidden.pk, hangar.pk}
+    assert statements == [()]
 
 
 # --- the synonym editor ------------------------------------------------------------------

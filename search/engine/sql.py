@@ -156,7 +156,7 @@ WITH allowed AS NOT MATERIALIZED (
 ), title_pool AS MATERIALIZED (
     -- Permitted documents whose compact vector matches: a bounded pool, no ranking yet.
     SELECT d.article_id, d.title_vector FROM search_searchdocument d, q
-    WHERE d.title_vector @@ q.q AND d.article_id IN (SELECT id FROM allowed){filters}
+    WHERE d.title_vector @@ q.q{excluded} AND d.article_id IN (SELECT id FROM allowed){filters}
     LIMIT {title_pool}
 ), title_hits AS MATERIALIZED (
     SELECT t.article_id, ts_rank('{weights}', t.title_vector, q.rq) AS r FROM title_pool t, q
@@ -268,12 +268,13 @@ FITS_SQL = """CASE WHEN EXISTS (
           AND d.article_id IN (SELECT id FROM allowed){filters}) THEN 1 ELSE 0 END"""
 
 # Which words typed (the typo candidates) are words of this workspace: a stop word, or a word
-# that finds something by itself among the documents this person may see. Only when nothing
-# was found (a CASE runs its subquery only when it gets there): a search whose every word is a
+# that finds something by itself among the documents this person may see. Only when there is
+# no hit to show (a CASE runs its subquery only when it gets there; matches that cannot be
+# shown, archived ones, count as none, as the engine counts them): a search whose every word is a
 # word here needs no correction statement, and goes straight to the partial matches. Matched
 # on the stemmed vector (its GIN index, or on a small workspace a scan that costs a tenth of
 # splitting every document's `words`).
-KNOWN_SQL = """CASE WHEN (SELECT n FROM total) = 0 THEN ARRAY(
+KNOWN_SQL = """CASE WHEN NOT EXISTS (SELECT 1 FROM ranked) THEN ARRAY(
     SELECT w.n FROM unnest(%(known_words)s::text[], %(known_terms)s::int[]) AS w(word, n)
     CROSS JOIN LATERAL (SELECT public.kb_words(w.word) AS tq) AS k
     WHERE numnode(k.tq) = 0 OR EXISTS (
@@ -330,6 +331,8 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, ch
     sql = SEARCH_SQL.format(
         match=match, any=any_, exact=exact_sql, visible=visible, filters=filters_sql, weights=WEIGHTS,
         candidates=CANDIDATES, body_candidates=BODY_CANDIDATES, title_pool=TITLE_POOL, match_pool=MATCH_POOL, stale_factor=STALE_FACTOR,
+        # A word excluded may be in the text only: the title's match is checked against the whole.
+        excluded=" AND d.vector @@ q.q" if any(t.negated for t in terms) else "",
         log=LOG_SQL if log else "", log_id="(SELECT id FROM log)" if log else "NULL::bigint",
         corrections=corrections_sql, corrections_out=corrections_out,
         hits=HITS_SQL.format(log_id="(SELECT id FROM log)" if log else "NULL::bigint", weights=WEIGHTS,
