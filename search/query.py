@@ -115,17 +115,21 @@ def term_sql(term: Term, params: dict, key: str, *, corrected: int | None = None
             f"SELECT word FROM search_searchterm WHERE word LIKE %({key}p)s{prefix_range(term.text, params, key + 'p')} "
             f"ORDER BY ndoc DESC LIMIT {COMPLETIONS}) AS c), '')"
         )
-    if len(term.words) == 1 and len(term.text) >= DERIVE_MIN and term.text.isalpha():
-        # Its derivations in the tenant's vocabulary (fragile → fragilite, delivery → delivered):
-        # a bounded scan of the words sharing its first letters, kept by `kb_derives`.
-        params[key + "d"], params[key + "s"] = term.text[:DERIVE_MIN] + "%", term.text
-        words += (
-            " || coalesce((SELECT string_agg(' or ' || v.word, '') FROM (SELECT word FROM ("
-            f"SELECT word, ndoc FROM search_searchterm WHERE word LIKE %({key}d)s"
-            f"{prefix_range(term.text[:DERIVE_MIN], params, key + 'd')} LIMIT {DERIVE_SCAN}) AS s "
-            f"WHERE word <> %({key}s)s AND public.kb_derives(%({key}s)s, word) "
-            f"ORDER BY ndoc DESC LIMIT {DERIVATIONS}) AS v), '')"
-        )
+    # Its derivations in the tenant's vocabulary (fragile → fragilite, delivery → delivered):
+    # a bounded scan of the words sharing its first letters, kept by `kb_derives`. Written for
+    # every word, run for those of DERIVE_MIN letters or more (a parameter the plan gates on):
+    # the statement's text depends on how many words there are, not on their lengths, so a
+    # prepared statement serves every query of that many words (a pasted title was a new
+    # statement to plan, as long to plan as to run on a small workspace).
+    params[key + "do"] = len(term.words) == 1 and len(term.text) >= DERIVE_MIN and term.text.isalpha()
+    params[key + "d"], params[key + "s"] = term.text[:DERIVE_MIN] + "%", term.text
+    words += (
+        " || coalesce((SELECT string_agg(' or ' || v.word, '') FROM (SELECT word FROM ("
+        f"SELECT word, ndoc FROM search_searchterm WHERE %({key}do)s AND word LIKE %({key}d)s"
+        f"{prefix_range(term.text[:DERIVE_MIN], params, key + 'd')} LIMIT {DERIVE_SCAN}) AS s "
+        f"WHERE word <> %({key}s)s AND public.kb_derives(%({key}s)s, word) "
+        f"ORDER BY ndoc DESC LIMIT {DERIVATIONS}) AS v), '')"
+    )
     if corrected is not None:
         # The best correction only, with its derivations: the query searched is the query
         # shown ("Showing results for").
@@ -190,20 +194,24 @@ def positive_terms_sql(terms: list[Term], params: dict) -> tuple[list[tuple[int,
     return positive, negated
 
 
-def tsquery_sql(terms: list[Term], params: dict, *, corrected: tuple[int, ...] = ()) -> tuple[str, str]:
-    """(match, any): the query the documents must match (AND, with `or` groups and
-    exclusions), and the OR of every positive term (for ranking and picking the part)."""
+def tsquery_sql(terms: list[Term], params: dict, *, corrected: tuple[int, ...] = ()) -> tuple[str, str, str]:
+    """(match, any, columns): the query the documents must match (AND, with `or` groups and
+    exclusions), the OR of every positive term (for ranking and picking the part), both over
+    the one-row `tq` whose `columns` compute each term's tsquery once (its completions and
+    derivations are subqueries: written into both, they ran twice)."""
     groups: list[list[str]] = [[]]
     positive: list[str] = []
+    columns: list[str] = []
     for n, term in enumerate(terms):
-        sql = term_sql(term, params, f"t{n}", corrected=n if n in corrected else None)
+        sql = term_sql(replace(term, negated=False), params, f"t{n}", corrected=n if n in corrected else None)
+        columns.append(f"{sql} AS t{n}")
         if term.or_before:
             groups.append([])
-        groups[-1].append(sql)
+        groups[-1].append(f"!!tq.t{n}" if term.negated else f"tq.t{n}")
         if not term.negated:
-            positive.append(sql)
+            positive.append(f"tq.t{n}")
     match = " || ".join("(" + " && ".join(g) + ")" for g in groups if g)
-    return match, " || ".join(positive)
+    return match, " || ".join(positive), ", ".join(columns)
 
 
 def exact_words(terms: list[Term]) -> list[str]:

@@ -59,6 +59,18 @@ def test_the_search_statement_is_prepared_once_and_reused_with_a_generic_plan(tw
 
 
 @pytest.mark.django_db
+def test_queries_of_as_many_words_share_one_statement_whatever_their_lengths(two_tenants):
+    # Derivations are looked for in words of DERIVE_MIN letters or more, behind a parameter,
+    # not by writing a different statement: a pasted title is not a new statement to plan.
+    world = two_tenants
+    access = _access(world.acme_admin, world.acme)
+    for query in ("remboursement express", "chez acme", "rembourse huit"):
+        assert engine.search(access, query, log=False).hits, query
+    (_name, generic, custom), = _search_statements()
+    assert (generic, custom) == (3, 0)
+
+
+@pytest.mark.django_db
 def test_each_tenant_runs_its_own_statement_and_reads_only_its_own_tables(two_tenants):
     world = two_tenants
     acme, lumiere = _access(world.acme_admin, world.acme), _access(world.lumiere_admin, world.lumiere)

@@ -151,8 +151,10 @@ ORDER BY h.bet NULLS LAST, h.score DESC, h.article_id
 SEARCH_SQL = """
 WITH allowed AS NOT MATERIALIZED (
     {visible}
-), {corrections}q AS MATERIALIZED (
-    SELECT {match} AS q, ({any}){exact} AS rq
+), {corrections}tq AS MATERIALIZED (
+    SELECT {columns}
+), q AS MATERIALIZED (
+    SELECT {match} AS q, ({any}){exact} AS rq FROM tq
 ), title_pool AS MATERIALIZED (
     -- Permitted documents whose compact vector matches: a bounded pool, no ranking yet.
     SELECT d.article_id, d.title_vector FROM search_searchdocument d, q
@@ -291,7 +293,7 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, ch
     words of this workspace (`Row.known`); `corrected`: the terms to look for corrections of
     (the retry statement)."""
     params: dict = {}
-    match, any_ = parsing.tsquery_sql(terms, params, corrected=corrected)
+    match, any_, columns = parsing.tsquery_sql(terms, params, corrected=corrected)
     exact = parsing.exact_words(terms)
     exact_sql = ""
     if exact:
@@ -329,7 +331,7 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, ch
     if log:
         params.update(query=raw_query[:500], user_id=access.user_id, team=team_label(access))
     sql = SEARCH_SQL.format(
-        match=match, any=any_, exact=exact_sql, visible=visible, filters=filters_sql, weights=WEIGHTS,
+        match=match, any=any_, columns=columns, exact=exact_sql, visible=visible, filters=filters_sql, weights=WEIGHTS,
         candidates=CANDIDATES, body_candidates=BODY_CANDIDATES, title_pool=TITLE_POOL, match_pool=MATCH_POOL, stale_factor=STALE_FACTOR,
         # A word excluded may be in the text only: the title's match is checked against the whole.
         excluded=" AND d.vector @@ q.q" if any(t.negated for t in terms) else "",
