@@ -59,10 +59,16 @@ WITH allowed AS NOT MATERIALIZED (
     UNION ALL
     SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p WHERE p.n <> x.n)
     FROM present x
+    -- Not one common word alone: any DF_CAP documents would do, and finding them costs a
+    -- scan of all its postings (5 ms a word at 100,000 articles); the titles holding it are
+    -- candidates all the same (the last part of `pool`).
+    WHERE NOT ((SELECT count(*) FROM present) = 2 AND (SELECT p.df FROM present p WHERE p.n <> x.n) >= {df_cap})
     UNION ALL
     SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p WHERE p.n NOT IN (x.n, y.n))
     FROM present x JOIN present y ON x.n < y.n
     WHERE (SELECT count(*) FROM present) <= {pairs_up_to}
+      AND NOT ((SELECT count(*) FROM present) = 3
+               AND (SELECT p.df FROM present p WHERE p.n NOT IN (x.n, y.n)) >= {df_cap})
 ), pool AS MATERIALIZED (
     SELECT DISTINCT c.article_id FROM (
         SELECT m.article_id FROM subsets s
