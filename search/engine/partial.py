@@ -11,8 +11,9 @@ One statement, bounded whatever the tenant's size:
    no permitted document holds is dropped: it cannot be covered;
 2. candidates: the documents matching every remaining term, every remaining term but one and,
    for short queries, every remaining term but two (each an AND query, at most SUBSET_POOL
-   documents, and as many again among the titles, step titles and questions), plus at most
-   TERM_POOL documents per term whose title, step titles or questions hold it; so a document
+   documents, and as many again among the titles, step titles and questions; never one word
+   alone that DF_CAP documents hold: any of them would do), plus at most TERM_POOL documents
+   per term whose title, step titles or questions hold it; so a document
    holding most words is a candidate without any OR query over the corpus;
 3. each candidate scored by coverage: the sum of the weights of the terms it holds (a term in
    the title, steps or questions counts whole, in the text only BODY_SHARE), then the usual
