@@ -137,6 +137,24 @@ def test_past_the_counted_documents_a_common_word_still_weighs_something(viewer,
     assert ids(results)[0] == guide.pk
 
 
+def test_common_words_never_found_together_still_give_the_texts_holding_one(viewer, acme, desk, monkeypatch):
+    """The texts holding one word that DF_CAP documents hold are looked for only when no other
+    query found a candidate; when none did (two common words, never together, in no title),
+    they are the partial matches, not nothing."""
+    from search.engine import partial
+
+    monkeypatch.setattr(partial, "DF_CAP", 2)
+    lamps = [publish(acme, desk, title=f"Note {n}", body="The lantern is kept in the hall.") for n in range(3)]
+    vans = [publish(acme, desk, title=f"Memo {n}", body="The minibus leaves at noon.") for n in range(3)]
+    results = engine.search(viewer, "lantern minibus ")
+    assert results.partial
+    assert {hit.article_id for hit in results.hits} == {a.pk for a in lamps + vans}
+    # A title holding one of them is found by its own query, and comes first.
+    titled = publish(acme, desk, title="Minibus timetable", body="Departures.")
+    results = engine.search(viewer, "lantern minibus ")
+    assert results.partial and ids(results)[0] == titled.pk
+
+
 def test_a_correction_that_fits_a_title_comes_before_one_that_fits_a_text(viewer, acme, desk):
     """`casues enfants` is one edit from `cases` (more documents hold it, in their texts) and
     from `causes` (in a title with the other words): the title's spelling is the correction."""

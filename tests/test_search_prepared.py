@@ -64,10 +64,18 @@ def test_queries_of_as_many_words_share_one_statement_whatever_their_lengths(two
     # not by writing a different statement: a pasted title is not a new statement to plan.
     world = two_tenants
     access = _access(world.acme_admin, world.acme)
+    gates = {}
     for query in ("remboursement express", "chez acme", "rembourse huit"):
-        assert engine.search(access, query, log=False).hits, query
-    (_name, generic, custom), = _search_statements()
+        results = engine.search(access, query, log=False)
+        assert results.hits, query
+        gates[query] = (results.params["t0do"], results.params["t1do"])
+    statements = _search_statements()
+    assert len(statements) == 1, statements
+    (_name, generic, custom), = statements
     assert (generic, custom) == (3, 0)
+    # Only the words of five letters or more look for their derivations.
+    assert gates == {"remboursement express": (True, True), "chez acme": (False, False),
+                     "rembourse huit": (True, False)}
 
 
 @pytest.mark.django_db

@@ -11,9 +11,10 @@ One statement, bounded whatever the tenant's size:
    no permitted document holds is dropped: it cannot be covered;
 2. candidates: the documents matching every remaining term, every remaining term but one and,
    for short queries, every remaining term but two (each an AND query, at most SUBSET_POOL
-   documents, and as many again among the titles, step titles and questions; never one word
-   alone that DF_CAP documents hold: any of them would do), plus at most TERM_POOL documents
-   per term whose title, step titles or questions hold it; so a document
+   documents, and as many again among the titles, step titles and questions; in the texts,
+   one word alone that DF_CAP documents hold only when nothing else was found: any of them
+   would do), plus at most TERM_POOL documents per term whose title, step titles or
+   questions hold it; so a document
    holding most words is a candidate without any OR query over the corpus;
 3. each candidate scored by coverage: the sum of the weights of the terms it holds (a term in
    the title, steps or questions counts whole, in the text only BODY_SHARE), then the usual
@@ -56,34 +57,40 @@ WITH allowed AS NOT MATERIALIZED (
            f.factor * greatest(ln(1 + (s.n - least(f.df, s.n) + 0.5) / (least(f.df, s.n) + 0.5)), 0.05) AS w
     FROM df f CROSS JOIN size s WHERE f.df > 0
 ), subsets AS MATERIALIZED (
-    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p) AS tq
+    -- `common`: the subset is one word that DF_CAP documents hold. Any DF_CAP of them would do
+    -- and finding them in the texts costs a scan of all its postings (5 ms a word at 100,000
+    -- articles): they are looked for only when no other query found a candidate (`pool`).
+    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p) AS tq, false AS common
     UNION ALL
-    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p WHERE p.n <> x.n)
+    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p WHERE p.n <> x.n),
+           coalesce((SELECT count(*) = 1 AND min(p.df) >= {df_cap} FROM present p WHERE p.n <> x.n), false)
     FROM present x
-    -- Not one common word alone: any DF_CAP documents would do, and finding them costs a
-    -- scan of all its postings (5 ms a word at 100,000 articles); the titles holding it are
-    -- candidates all the same (the last part of `pool`).
-    WHERE NOT ((SELECT count(*) FROM present) = 2 AND (SELECT p.df FROM present p WHERE p.n <> x.n) >= {df_cap})
     UNION ALL
-    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p WHERE p.n NOT IN (x.n, y.n))
+    SELECT (SELECT string_agg('(' || p.tq::text || ')', ' & ')::tsquery FROM present p WHERE p.n NOT IN (x.n, y.n)),
+           coalesce((SELECT count(*) = 1 AND min(p.df) >= {df_cap} FROM present p WHERE p.n NOT IN (x.n, y.n)), false)
     FROM present x JOIN present y ON x.n < y.n
     WHERE (SELECT count(*) FROM present) <= {pairs_up_to}
-      AND NOT ((SELECT count(*) FROM present) = 3
-               AND (SELECT p.df FROM present p WHERE p.n NOT IN (x.n, y.n)) >= {df_cap})
+), found AS MATERIALIZED (
+    SELECT m.article_id FROM subsets s
+    CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.vector @@ s.tq LIMIT {subset_pool}) AS m
+    WHERE s.tq IS NOT NULL AND NOT s.common
+    UNION ALL
+    -- the same subsets in the titles, step titles and questions: a title typed with one
+    -- word wrong is found even where hundreds of texts hold the other words
+    SELECT m.article_id FROM subsets s
+    CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.title_vector @@ s.tq LIMIT {subset_pool}) AS m
+    WHERE s.tq IS NOT NULL
+    UNION ALL
+    SELECT m.article_id FROM present p
+    CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.title_vector @@ p.tq LIMIT {term_pool}) AS m
 ), pool AS MATERIALIZED (
     SELECT DISTINCT c.article_id FROM (
+        SELECT article_id FROM found
+        UNION ALL
+        -- nothing else: the texts holding one common word (each word never found together)
         SELECT m.article_id FROM subsets s
         CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.vector @@ s.tq LIMIT {subset_pool}) AS m
-        WHERE s.tq IS NOT NULL
-        UNION ALL
-        -- the same subsets in the titles, step titles and questions: a title typed with one
-        -- word wrong is found even where hundreds of texts hold the other words
-        SELECT m.article_id FROM subsets s
-        CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.title_vector @@ s.tq LIMIT {subset_pool}) AS m
-        WHERE s.tq IS NOT NULL
-        UNION ALL
-        SELECT m.article_id FROM present p
-        CROSS JOIN LATERAL (SELECT d.article_id FROM docs d WHERE d.title_vector @@ p.tq LIMIT {term_pool}) AS m
+        WHERE s.common AND NOT EXISTS (SELECT 1 FROM found)
     ) AS c
 ), q AS MATERIALIZED (
     SELECT (SELECT string_agg('(' || p.tq::text || ')', ' | ')::tsquery FROM present p) AS rq,
