@@ -14,8 +14,8 @@ One statement, bounded whatever the tenant's size:
    documents, and as many again among the titles, step titles and questions; in the texts,
    one word alone that DF_CAP documents hold only when nothing else was found: any of them
    would do), plus at most TERM_POOL documents per term whose title, step titles or
-   questions hold it; so a document
-   holding most words is a candidate without any OR query over the corpus;
+   questions hold it; so a document holding most words is a candidate without any OR query
+   over the corpus;
 3. each candidate scored by coverage: the sum of the weights of the terms it holds (a term in
    the title, steps or questions counts whole, in the text only BODY_SHARE), then the usual
    rank; the hits say which terms they lack (the lookup shows them).
