@@ -140,6 +140,23 @@ def test_title_matches_rank_above_body_matches(acme, viewer, billing):
     assert ids(engine.search(viewer, "tracking ")) == [title.pk, body.pk]
 
 
+
+def test_a_full_title_pool_skips_the_texts_and_keeps_the_count_capped(acme, viewer, billing, monkeypatch):
+    """When TITLE_POOL permitted titles hold the words, the texts' postings are not read (16 of
+    the 29 ms of a common word at 100,000 articles): the page is those titles and the count is
+    past COUNT_CAP already. Below it, a match in a text alone is found as before."""
+    from search.engine import sql
+
+    assert sql.TITLE_POOL > engine.COUNT_CAP  # a full pool still says "50+"
+    monkeypatch.setattr(sql, "TITLE_POOL", 3)
+    body = publish(acme, billing, title="Depot note", language="en", body="The lantern is kept in the hall.")
+    titled = [publish(acme, billing, title=f"Lantern {n}", language="en", body="In the hall.") for n in range(2)]
+    assert set(ids(engine.search(viewer, "lantern "))) == {body.pk, *(a.pk for a in titled)}
+    titled.append(publish(acme, billing, title="Lantern 2", language="en", body="In the hall."))
+    results = engine.search(viewer, "lantern ")
+    assert set(ids(results)) == {a.pk for a in titled}
+    assert results.total == 3  # the pool's count: a lower bound, like the matches' own
+
 def test_best_bets_come_first(acme, viewer, corpus):
     search_services.best_bet_add(query="Parcel", article=corpus["damaged"], position=1, acting_user=acme.acme_editor)
     results = engine.search(viewer, "parcel ")

@@ -165,8 +165,13 @@ WITH allowed AS NOT MATERIALIZED (
     ORDER BY r DESC LIMIT {candidates}
 ), matches AS MATERIALIZED (
     -- Every permitted match, title or body, bounded: the count and the body-only candidates.
+    -- Not when the title pool is full: the count is past COUNT_CAP already, and the page is
+    -- title matches (a body-only one ranks by its text alone, below 4 × a title's rank), so
+    -- the texts' postings of a common word are not read (41,000 of them for `part` at
+    -- 100,000 articles: 16 of the statement's 29 ms). A one-time filter: no scan at all.
     SELECT d.article_id FROM search_searchdocument d, q
     WHERE d.vector @@ q.q AND d.article_id IN (SELECT id FROM allowed){filters}
+      AND (SELECT count(*) FROM title_pool) < {title_pool}
     LIMIT {match_pool}
 ), bets AS MATERIALIZED (
     SELECT b.article_id, min(b.position) AS position
@@ -196,7 +201,8 @@ WITH allowed AS NOT MATERIALIZED (
     ORDER BY b.position NULLS LAST, score DESC, c.article_id
     LIMIT %(limit)s
 ), total AS (
-    SELECT greatest((SELECT count(*) FROM matches), (SELECT count(*) FROM ranked)) AS n
+    SELECT greatest((SELECT count(*) FROM matches), (SELECT count(*) FROM title_pool),
+                    (SELECT count(*) FROM ranked)) AS n
 ){log}
 {hits}"""
 
