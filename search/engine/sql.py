@@ -13,6 +13,7 @@ from .caches import team_label
 from .limits import (
     BODY_CANDIDATES,
     CANDIDATES,
+    COUNT_CAP,
     HEADLINE,
     HEADLINE_ALL,
     MATCH_POOL,
@@ -165,13 +166,13 @@ WITH allowed AS NOT MATERIALIZED (
     ORDER BY r DESC LIMIT {candidates}
 ), matches AS MATERIALIZED (
     -- Every permitted match, title or body, bounded: the count and the body-only candidates.
-    -- Not when the title pool is full: the count is past COUNT_CAP already, and the page is
-    -- title matches (a body-only one ranks by its text alone, below 4 × a title's rank), so
-    -- the texts' postings of a common word are not read (41,000 of them for `part` at
-    -- 100,000 articles: 16 of the statement's 29 ms). A one-time filter: no scan at all.
+    -- Not when more titles match than the count shows (COUNT_CAP) and the page holds (the
+    -- limit): a body-only match ranks by its text alone, below 4 × a title's rank, so the
+    -- page is titles either way, and the texts' postings are not read (41,000 of them for
+    -- `part` at 100,000 articles: 16 of the statement's 29 ms). A one-time filter: no scan.
     SELECT d.article_id FROM search_searchdocument d, q
     WHERE d.vector @@ q.q AND d.article_id IN (SELECT id FROM allowed){filters}
-      AND (SELECT count(*) FROM title_pool) < {title_pool}
+      AND (SELECT count(*) FROM title_pool) <= greatest({count_cap}, %(limit)s)
     LIMIT {match_pool}
 ), bets AS MATERIALIZED (
     SELECT b.article_id, min(b.position) AS position
@@ -338,7 +339,7 @@ def build(access, terms, *, normalised, raw_query, filters, limit, log: bool, ch
         params.update(query=raw_query[:500], user_id=access.user_id, team=team_label(access))
     sql = SEARCH_SQL.format(
         match=match, any=any_, columns=columns, exact=exact_sql, visible=visible, filters=filters_sql, weights=WEIGHTS,
-        candidates=CANDIDATES, body_candidates=BODY_CANDIDATES, title_pool=TITLE_POOL, match_pool=MATCH_POOL, stale_factor=STALE_FACTOR,
+        candidates=CANDIDATES, body_candidates=BODY_CANDIDATES, title_pool=TITLE_POOL, match_pool=MATCH_POOL, count_cap=COUNT_CAP, stale_factor=STALE_FACTOR,
         # A word excluded may be in the text only: the title's match is checked against the whole.
         excluded=" AND d.vector @@ q.q" if any(t.negated for t in terms) else "",
         log=LOG_SQL if log else "", log_id="(SELECT id FROM log)" if log else "NULL::bigint",
