@@ -16,7 +16,8 @@ from .limits import CACHE_SECONDS, PREPARE_UP_TO
 _cache: dict[tuple, tuple[float, object]] = {}
 
 
-def _cached(key: tuple, load):
+def cached(key: tuple, load):
+    """`load()`, kept CACHE_SECONDS under `key` (which names the tenant) in this process."""
     now = time.monotonic()
     hit = _cache.get(key)
     if hit is not None and now - hit[0] < CACHE_SECONDS:
@@ -43,7 +44,7 @@ def synonyms() -> dict[str, tuple[str, ...]]:
                 groups.setdefault(word, set()).update(group - {word})
         return {word: tuple(sorted(others)) for word, others in groups.items()}
 
-    return _cached(("synonyms", connection.schema_name), load)
+    return cached(("synonyms", connection.schema_name), load)
 
 
 def prepare_here() -> bool:
@@ -61,7 +62,7 @@ def prepare_here() -> bool:
                            [PREPARE_UP_TO + 1])
             return cursor.fetchone()[0] <= PREPARE_UP_TO
 
-    return _cached(("small", connection.schema_name), load)
+    return cached(("small", connection.schema_name), load)
 
 
 def team_label(access: WorkspaceAccess) -> str:
@@ -82,7 +83,7 @@ def team_label(access: WorkspaceAccess) -> str:
         names = ProviderTeam.objects.filter(group_id__in=here).values_list("name", flat=True)
         return ", ".join(sorted(names))[:150] or str(access.label)
 
-    return _cached(("team", connection.schema_name, access.provider_id, access.team_group_ids), load)
+    return cached(("team", connection.schema_name, access.provider_id, access.team_group_ids), load)
 
 
 SYNONYM_WORDS_MAX = 4  # words of a synonym matched across several terms ("money back")
