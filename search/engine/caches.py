@@ -14,17 +14,29 @@ from ..text import normalise
 from .limits import CACHE_SECONDS, PREPARE_UP_TO
 
 _cache: dict[tuple, tuple[float, object]] = {}
+CACHE_MAX = 4096  # entries per process: a key can hold what a person typed (a tag filter)
 
 
 def cached(key: tuple, load):
-    """`load()`, kept CACHE_SECONDS under `key` (which names the tenant) in this process."""
+    """`load()`, kept CACHE_SECONDS under `key` (which names the tenant) in this process;
+    at most CACHE_MAX entries, the expired and then the oldest dropped first."""
     now = time.monotonic()
     hit = _cache.get(key)
     if hit is not None and now - hit[0] < CACHE_SECONDS:
         return hit[1]
     value = load()
+    if len(_cache) >= CACHE_MAX:
+        _evict(now)
     _cache[key] = (now, value)
     return value
+
+
+def _evict(now: float) -> None:
+    for key, (at, _) in list(_cache.items()):  # a copy: other threads may add meanwhile
+        if now - at >= CACHE_SECONDS:
+            _cache.pop(key, None)
+    while len(_cache) >= CACHE_MAX:
+        _cache.pop(next(iter(_cache)), None)  # the oldest inserted
 
 
 def clear_caches() -> None:

@@ -23,6 +23,7 @@ One statement, bounded whatever the tenant's size (and once a minute a count, `p
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.db import connection
@@ -160,7 +161,9 @@ def permitted_size(visible: str, filters_sql: str, params: dict) -> int | None:
         rows, _ = prepared.fetch(sql, params, prepare=caches.prepare_here())
         return int(rows[0][0])
 
-    size = caches.cached(("size", connection.schema_name, sql, repr(sorted(params.items()))), load)
+    # The reach and the filters, hashed: a provider's reach alone is a few KB of SQL and ids.
+    digest = hashlib.sha256((sql + repr(sorted(params.items()))).encode()).hexdigest()
+    size = caches.cached(("size", connection.schema_name, digest), load)
     return size if size >= SIZE_CAP else None
 
 

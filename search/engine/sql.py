@@ -167,9 +167,11 @@ WITH allowed AS NOT MATERIALIZED (
 ), matches AS MATERIALIZED (
     -- Every permitted match, title or body, bounded: the count and the body-only candidates.
     -- Not when more titles match than the count shows (COUNT_CAP) and the page holds (the
-    -- limit): a body-only match ranks by its text alone, below 4 × a title's rank, so the
-    -- page is titles either way, and the texts' postings are not read (41,000 of them for
-    -- `part` at 100,000 articles: 16 of the statement's 29 ms). A one-time filter: no scan.
+    -- limit): a body-only match has no title rank (4 × it), so the page is titles (the bench
+    -- mix's 600 queries gave the same pages at every size; a stale title matched through its
+    -- headings alone can rank below a text matching most completions of the word typed, which
+    -- was one of 50 arbitrary body candidates before), and the texts' postings are not read
+    -- (41,000 of them for `part` at 100,000 articles: 16 of the statement's 29 ms).
     SELECT d.article_id FROM search_searchdocument d, q
     WHERE d.vector @@ q.q AND d.article_id IN (SELECT id FROM allowed){filters}
       AND (SELECT count(*) FROM title_pool) <= greatest({count_cap}, %(limit)s)
