@@ -18,9 +18,17 @@ def sign_in(page, site, email, password):
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_sign_in_switch_workspaces_language_and_sign_out(page, site, committed):
-    cache.clear()
+@pytest.fixture
+def no_saved_language(committed):
+    """The agent's saved language is committed: unset before, and again after (the next
+    browser test of this worker's database signs the same agent in and reads English)."""
     User.objects.filter(email="agent.both@helios.test").update(language="")
+    yield
+    User.objects.filter(email="agent.both@helios.test").update(language="")
+
+
+def test_sign_in_switch_workspaces_language_and_sign_out(page, site, no_saved_language):
+    cache.clear()
     sign_in(page, site, "agent.both@helios.test", "correct-horse-battery-staple")
 
     expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()

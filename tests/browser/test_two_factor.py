@@ -31,6 +31,7 @@ def acme_requires_2fa(committed):
     from twofactor import services
 
     Client.objects.filter(schema_name="acme").update(require_two_factor=True)
+    User.objects.filter(email=AGENT).update(language="")  # the pages read in English below
     agent = User.objects.get(email=AGENT)
     services.devices_remove(agent)
     yield agent
