@@ -358,8 +358,22 @@ def test_the_permitted_documents_are_counted_afresh_below_the_cap_and_once_a_min
     checks, params = searched(agent)
     assert checks == 1 and params["size"] is None  # another reach, the desk's three: counted in the statement
     assert searched(agent) == (0, params)
+    # At the cap the statement's own count never runs (coalesce leaves it unevaluated); below, it does.
+    assert not size_counted(engine.search(viewer, "lantern minibus depot "))
+    assert size_counted(engine.search(agent, "lantern minibus depot "))
     engine.clear_caches()
     assert searched(viewer)[0] == 1
+
+
+def size_counted(results) -> bool:
+    """Whether the partial statement of `results` counted the permitted documents itself
+    (its `size` CTE's count, in EXPLAIN ANALYZE of the plan the engine runs)."""
+    from search.engine import prepared
+
+    lines = prepared.explain_generic(results.sql, results.params).splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip() == "CTE size")
+    count = next(line for line in lines[start + 1:] if "Aggregate" in line)
+    return "never executed" not in count
 
 
 def test_the_engine_caches_stay_bounded(monkeypatch):
