@@ -140,7 +140,6 @@ def test_title_matches_rank_above_body_matches(acme, viewer, billing):
     assert ids(engine.search(viewer, "tracking ")) == [title.pk, body.pk]
 
 
-
 def test_more_titles_than_the_count_and_the_page_show_leave_the_texts_unread(acme, viewer, billing, monkeypatch):
     """When more permitted titles hold the words than the count shows (COUNT_CAP) and the page
     holds (the limit), the texts' postings are not read (16 of the 29 ms of a common word at

@@ -24,7 +24,6 @@ One statement, bounded whatever the tenant's size (and once a minute a count, `p
 from __future__ import annotations
 
 import hashlib
-import re
 
 from django.db import connection
 
@@ -135,7 +134,6 @@ WITH allowed AS NOT MATERIALIZED (
 {hits}"""
 
 
-_SIZE_PARAM = re.compile(r"v[0-9]+|f_[a-z]+")  # the permission subquery's and the filters' (sql.py)
 SIZE_SQL = """
 WITH allowed AS NOT MATERIALIZED (
     {visible}
@@ -155,7 +153,7 @@ def permitted_size(visible: str, filters_sql: str, params: dict) -> int | None:
     large stays that large). Below it N is counted afresh, in the statement, each time.
     `visible` and `filters_sql` as `build` has them, with `params`."""
     sql = SIZE_SQL.format(visible=visible, filters=filters_sql, size_cap=SIZE_CAP)
-    params = {name: value for name, value in params.items() if _SIZE_PARAM.fullmatch(name)}
+    params = {name: params[name] for name in set(prepared.PARAM.findall(sql))}  # those it names
 
     def load() -> int:
         rows, _ = prepared.fetch(sql, params, prepare=caches.prepare_here())

@@ -109,7 +109,7 @@ def _fetch_unprepared(db, sql: str, params: dict) -> tuple[list[tuple], tuple]:
         return cursor.fetchall(), cursor.description
 
 
-_PARAM = re.compile(r"%\((\w+)\)s")
+PARAM = re.compile(r"%\((\w+)\)s")  # a named parameter of our statements
 
 
 def explain_generic(sql: str, params: dict) -> str:
@@ -123,7 +123,7 @@ def explain_generic(sql: str, params: dict) -> str:
             names.append(match.group(1))
         return f"${names.index(match.group(1)) + 1}"
 
-    body = _PARAM.sub(positional, sql).replace("%%", "%")
+    body = PARAM.sub(positional, sql).replace("%%", "%")
     with connection.cursor() as cursor:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
         cursor.execute(f"PREPARE kb_explain AS {body}")  # no parameters: sent as written
